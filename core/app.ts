@@ -1,0 +1,396 @@
+// The application: composes config, database, plugins, permissions, settings, jobs, views and HTTP,
+// and runs the lifecycle load → validate → register → migrate → start → listen → stop (reverse),
+// logging each phase's timing.
+import http from 'node:http';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import type { TSchema } from '@sinclair/typebox';
+import type { PGlite } from '@electric-sql/pglite';
+import { loadConfig, type ConfigInput, type LecternConfig } from './config';
+import { BootError } from './errors';
+import { connectDatabase, type Database } from './db/connect';
+import { loadMigrationDir, migrationStatus, pendingMigrations, runMigrations, type Migration, type MigrationStatus } from './db/migrations';
+import { coreMigrations } from './db/core-schema';
+import { CORE_VERSION, loadPlugins, orderPlugins, validateAll } from './lifecycle';
+import { Containers } from './container';
+import { PluginRuntime, type Kernel } from './context';
+import { Revisions } from './sync';
+import { PermissionEngine } from './permissions/engine';
+import { SettingsStore } from './settings';
+import { AuditLog } from './audit';
+import { EventBus } from './events';
+import { JobService } from './jobs/service';
+import { InlineDriver } from './jobs/inline';
+import { BullmqDriver } from './jobs/bullmq';
+import type { QueueDriver } from './jobs/queue';
+import { ViewEngine } from './views/engine';
+import { serveAssets } from './views/assets';
+import { HttpServer } from './http/server';
+import { RequestRuntime } from './http/request';
+import { defineRoute, type RouteRef } from './http/route';
+import { openApiDocument } from './http/openapi';
+import { notFound } from './http/errors';
+import { corePermissions, systemRoutes, type PluginState } from './system-routes';
+import { PrivacyRegistry, corePrivacy } from './privacy';
+import { CoreServices } from './services';
+import type {
+  AuditEntry, CommandDef, ContextRef, EnqueueOptions, EventRef, ExtensionPointRef, IdentityProvider, JobInfo, JobRef,
+  PermissionRef, Plugin, Principal, ServiceRef,
+} from './plugin';
+
+export interface AppOptions {
+  /** Values that win over lectern.config.json and the environment. */
+  config?: ConfigInput;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Plugin objects or names; defaults to the configured list. */
+  plugins?: (string | Plugin)[];
+  /** Run pending migrations at start; otherwise pending migrations stop the boot. */
+  migrate?: boolean;
+  /** Run job workers in this process (default true). Schedules are kept either way. */
+  workers?: boolean;
+  logger?: Logger;
+  /** Extra identity providers, consulted after the plugins' (tests use one). */
+  identity?: IdentityProvider[];
+  /** Test hooks: an open PGlite, a PostgreSQL schema, or another app's database to share. */
+  database?: { pglite?: PGlite; schema?: string; shared?: Database };
+  clock?: () => Date;
+  ephemeralSecret?: boolean;
+}
+
+export interface PhaseTiming { phase: string; ms: number }
+
+export class App implements Kernel {
+  readonly config: LecternConfig;
+  readonly log: Logger;
+  readonly plugins: Plugin[];
+  readonly phases: PhaseTiming[] = [];
+  readonly permissions: PermissionEngine;
+  readonly settings: SettingsStore;
+  readonly audit: AuditLog;
+  readonly jobs: JobService;
+  readonly views: ViewEngine;
+  readonly http: HttpServer;
+  readonly privacy = new PrivacyRegistry();
+  readonly commands = new Map<string, { plugin: string; command: CommandDef }>();
+  private readonly byName: Map<string, Plugin>;
+  private readonly containers = new Containers();
+  private readonly revisions: Revisions;
+  private readonly events: EventBus;
+  private readonly contexts = new Map<string, PluginRuntime>();
+  private readonly extensionValues = new Map<string, unknown[]>();
+  private readonly migrations: Migration[];
+  private enabled = new Map<string, boolean>();
+  private server: http.Server | undefined;
+  private started = false;
+
+  private constructor(readonly database: Database, private readonly opts: AppOptions, config: LecternConfig, log: Logger, plugins: Plugin[]) {
+    this.config = config;
+    this.log = log;
+    this.plugins = plugins;
+    this.byName = new Map(plugins.map((p) => [p.name, p]));
+    const db = database.knex;
+    this.revisions = new Revisions(db, config.syncIntervalMs, log);
+    this.permissions = new PermissionEngine(db, this.revisions);
+    this.settings = new SettingsStore(db, this.revisions);
+    this.audit = new AuditLog(db);
+    this.events = new EventBus(log, (p) => this.contextOf(p), (p) => this.isEnabled(p));
+    this.jobs = new JobService(this.createDriver(), (p) => this.contextOf(p));
+    this.views = new ViewEngine({ themesDir: path.join(__dirname, '..', '..', 'themes'), theme: config.theme, log });
+    this.http = new HttpServer({
+      log, bodyLimitBytes: config.bodyLimitBytes, trustProxy: config.trustProxy,
+      identities: () => this.identities(),
+      isEnabled: (p) => this.isEnabled(p),
+      can: (principal, perm, ctx) => this.can(principal, perm, ctx),
+      request: (plugin, init) => new RequestRuntime(this, plugin, init),
+      layout: (principal) => this.layout(principal),
+      renderError: (problem, layout) => this.views.render('core/error', { ...layout, ...problem, title: problem.title }),
+    }, [serveAssets(this.views)]);
+    this.migrations = migrationsOf(plugins);
+  }
+
+  /** load → validate → register: everything that needs no I/O beyond opening the database. */
+  static async create(opts: AppOptions = {}): Promise<App> {
+    const config = loadConfig({ env: opts.env, cwd: opts.cwd, overrides: opts.config, ephemeralSecret: opts.ephemeralSecret });
+    const log = opts.logger ?? pino({ level: config.logLevel, base: { app: 'lectern' } });
+    const timings: PhaseTiming[] = [];
+    const timed = <T>(phase: string, fn: () => T): T => {
+      const t0 = performance.now();
+      const out = fn();
+      timings.push({ phase, ms: Math.round(performance.now() - t0) });
+      return out;
+    };
+    const loaded = timed('load', () => loadPlugins(opts.plugins ?? config.plugins, opts.cwd));
+    const plugins = timed('validate', () => {
+      const ordered = orderPlugins(loaded);
+      validateAll(ordered, Object.values(corePermissions));
+      return ordered;
+    });
+    const database = opts.database?.shared ?? await connectDatabase({
+      databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: opts.database?.schema, pglite: opts.database?.pglite,
+    });
+    let app: App;
+    try {
+      app = new App(database, opts, config, log, plugins);
+      timed('register', () => app.register());
+    } catch (err) {
+      if (!opts.database?.shared) await database.close();
+      throw err;
+    }
+    app.phases.push(...timings);
+    for (const t of timings) log.info({ phase: t.phase, ms: t.ms }, `phase ${t.phase}`);
+    return app;
+  }
+
+  private createDriver(): QueueDriver {
+    const { jobs, redisUrl } = this.config;
+    return redisUrl
+      ? new BullmqDriver({ redisUrl, prefix: jobs.prefix, log: this.log, lockMs: jobs.lockMs, stalledIntervalMs: jobs.stalledIntervalMs, concurrency: jobs.concurrency })
+      : new InlineDriver({ db: this.database.knex, log: this.log, pollMs: jobs.pollMs, lockMs: jobs.lockMs, concurrency: jobs.concurrency });
+  }
+
+  private register(): void {
+    this.permissions.register('core', Object.values(corePermissions));
+    this.privacy.add('core', corePrivacy);
+    for (const p of this.plugins) this.permissions.register(p.name, Object.values(p.permissions ?? {}));
+    this.containers.provide(CoreServices.permissions, this.permissions);
+    this.containers.provide(CoreServices.settings, this.settings);
+    this.containers.provide(CoreServices.audit, this.audit);
+    this.containers.provide(CoreServices.jobs, this.jobs);
+    this.containers.provide(CoreServices.privacy, this.privacy);
+    this.containers.provide(CoreServices.views, this.views);
+    for (const route of systemRoutes(this.systemApi())) this.http.mount('core', route);
+    for (const p of this.plugins) {
+      this.containers.create(p, this.contextOf(p.name), this.byName);
+      if (p.settings) this.settings.register(p.name, p.settings);
+      if (p.views) this.views.addPluginViews(p.name, p.views);
+      if (p.privacy) this.privacy.add(p.name, p.privacy);
+      for (const ep of p.extensionPoints ?? []) this.extensionValues.set(ep.name, []);
+      for (const c of p.contributes ?? []) this.extensionValues.get(c.point.name)?.push(c.value);
+      for (const job of p.jobs ?? []) this.jobs.register(p.name, job);
+      for (const sub of p.subscribe ?? []) this.events.subscribe(p.name, sub);
+      for (const command of p.commands ?? []) this.commands.set(command.name, { plugin: p.name, command });
+      for (const route of [...(p.routes ?? []), ...this.adminRoutes(p)]) this.http.mount(p.name, route);
+    }
+    for (const values of this.extensionValues.values()) Object.freeze(values);
+    this.http.finish();
+  }
+
+  private adminRoutes(p: Plugin): RouteRef[] {
+    return (p.admin ?? []).map((page) => defineRoute({
+      method: 'GET', path: page.path, permission: page.permission, html: true, summary: page.title,
+      handler: async (req) => req.page(page.view, { title: page.title, ...(await page.load?.(req, req.principal as Principal)) }),
+    }));
+  }
+
+  // ---- lifecycle ----------------------------------------------------------------------------
+
+  async migrationStatus(): Promise<MigrationStatus[]> {
+    return migrationStatus(this.database.knex, this.migrations);
+  }
+
+  async migrate(): Promise<string[]> {
+    const ran = await runMigrations(this.database.knex, this.migrations);
+    for (const id of ran) this.log.info({ migration: id }, 'migrated');
+    return ran;
+  }
+
+  /** migrate → start: plugin rows, permissions, plugin start hooks, job schedules and workers. */
+  async start(): Promise<void> {
+    await this.phase('migrate', async () => {
+      if (this.opts.migrate) return void await this.migrate();
+      const pending = await pendingMigrations(this.database.knex, this.migrations);
+      if (pending.length) {
+        throw new BootError('LECTERN_MIGRATIONS_PENDING', `${pending.length} migration(s) have not run (${pending.slice(0, 5).join(', ')}). Run \`lectern migrate\`, or start with --migrate.`);
+      }
+    });
+    await this.phase('start', async () => {
+      await this.syncPluginRows();
+      this.revisions.on('plugins', () => this.loadPluginStates());
+      await this.loadPluginStates();
+      await this.permissions.syncRegistry();
+      await this.revisions.start();
+      for (const p of this.plugins) await p.start?.(this.contextOf(p.name));
+      this.started = true;
+      await this.jobs.start(this.opts.workers !== false);
+      for (const warning of await this.jobs.driver.warnings()) this.log.warn(warning);
+    });
+    this.log.info({ db: this.database.driver, queue: this.jobs.driver.name, plugins: this.plugins.map((p) => p.name) },
+      `started: database ${this.database.driver}, queue ${this.jobs.driver.name}`);
+  }
+
+  async listen(port = this.config.port, host = this.config.host): Promise<AddressInfo> {
+    return this.phase('listen', () => new Promise<AddressInfo>((resolve, reject) => {
+      const server = http.createServer(this.http.callback());
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        this.server = server;
+        const address = server.address() as AddressInfo;
+        this.log.info({ port: address.port, host }, `listening on http://${host === '0.0.0.0' ? 'localhost' : host}:${address.port}`);
+        resolve(address);
+      });
+    }));
+  }
+
+  /** Stops in reverse: HTTP drained, workers closed, plugins stopped, database closed. */
+  async stop(): Promise<void> {
+    await this.phase('stop', async () => {
+      if (this.server) {
+        const server = this.server;
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await closed;
+        this.server = undefined;
+      }
+      await this.jobs.driver.close();
+      this.revisions.stop();
+      if (this.started) {
+        for (const p of [...this.plugins].reverse()) {
+          try {
+            await p.stop?.(this.contextOf(p.name));
+          } catch (err) {
+            this.log.error({ err, plugin: p.name }, 'plugin stop failed');
+          }
+        }
+      }
+      this.started = false;
+      if (!this.opts.database?.shared) await this.database.close();
+    });
+  }
+
+  private async phase<T>(phase: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    const out = await fn();
+    const ms = Math.round(performance.now() - t0);
+    this.phases.push({ phase, ms });
+    this.log.info({ phase, ms }, `phase ${phase}`);
+    return out;
+  }
+
+  // ---- plugin states --------------------------------------------------------------------------
+
+  isEnabled(plugin: string): boolean {
+    return plugin === 'core' || this.enabled.get(plugin) === true;
+  }
+
+  private async syncPluginRows(): Promise<void> {
+    for (const p of this.plugins) {
+      await this.database.knex('core_plugins').insert({ name: p.name, version: p.version, enabled: true })
+        .onConflict('name').merge(['version']);
+    }
+  }
+
+  private async loadPluginStates(): Promise<void> {
+    const rows: { name: string; enabled: boolean }[] = await this.database.knex('core_plugins').select('name', 'enabled');
+    const next = new Map(rows.filter((r) => this.byName.has(r.name)).map((r) => [r.name, r.enabled]));
+    for (const [name, enabled] of next) {
+      if (this.enabled.get(name) !== enabled) await this.jobs.driver.setPaused(name, !enabled);
+    }
+    this.enabled = next;
+  }
+
+  pluginStates(): PluginState[] {
+    return this.plugins.map((p) => ({ name: p.name, version: p.version, description: p.description ?? '', enabled: this.isEnabled(p.name) }));
+  }
+
+  async setEnabled(name: string, enabled: boolean, actor: { actorId?: string | null; ip?: string | null } = {}): Promise<PluginState> {
+    const plugin = this.byName.get(name);
+    if (!plugin) throw new BootError('LECTERN_PLUGIN_NOT_FOUND', `plugin "${name}" is not loaded`);
+    await this.contextOf('core').transaction(async (tx) => {
+      await tx.db('core_plugins').insert({ name, version: plugin.version, enabled })
+        .onConflict('name').merge({ enabled, updated_at: tx.db.fn.now() });
+      await tx.audit({ action: enabled ? 'plugins.enable' : 'plugins.disable', target: { type: 'plugin', id: name }, ...actor });
+      await this.revisions.bump('plugins', tx.db);
+    });
+    return this.pluginStates().find((p) => p.name === name) as PluginState;
+  }
+
+  // ---- the kernel that contexts use ------------------------------------------------------------
+
+  get db() { return this.database.knex; }
+  now(): Date { return this.opts.clock?.() ?? new Date(); }
+  resolve<T>(plugin: string, service: ServiceRef<T>): T { return this.containers.resolve(plugin, service); }
+
+  async settingsFor(plugin: string, schema: TSchema): Promise<Record<string, unknown>> {
+    if (this.byName.get(plugin)?.settings !== schema) throw new Error(`plugin "${plugin}" asked for settings with a schema that is not its own`);
+    return this.settings.get(plugin);
+  }
+
+  can(principal: Principal | null, permission: PermissionRef, context?: ContextRef): Promise<boolean> {
+    return this.permissions.can(principal?.id, permission, context);
+  }
+
+  emit<P>(event: EventRef<P>, payload: P): Promise<void> { return this.events.emit(event, payload); }
+  enqueue(job: JobRef, payload: unknown, opts?: EnqueueOptions): Promise<JobInfo> { return this.jobs.enqueue(job, payload, opts); }
+  checkPayload(job: JobRef, payload: unknown): void { this.jobs.checkPayload(job, payload); }
+  writeAudit(entry: AuditEntry, db = this.database.knex): Promise<void> { return this.audit.write(entry, db); }
+  extensions(point: ExtensionPointRef<unknown>): readonly unknown[] { return this.extensionValues.get(point.name) ?? []; }
+  render(view: string, data: Record<string, unknown>, opts?: { layout?: string | false }): Promise<string> {
+    return this.views.render(view, data, opts);
+  }
+
+  /** The context of a plugin ("core" for the core itself). */
+  contextOf(plugin: string): PluginRuntime {
+    let ctx = this.contexts.get(plugin);
+    if (!ctx) {
+      ctx = new PluginRuntime(this, plugin, this.log.child({ plugin }));
+      this.contexts.set(plugin, ctx);
+    }
+    return ctx;
+  }
+
+  private identities(): IdentityProvider[] {
+    return [
+      ...this.plugins.filter((p) => p.identity && this.isEnabled(p.name)).map((p) => p.identity as IdentityProvider),
+      ...(this.opts.identity ?? []),
+    ];
+  }
+
+  private async layout(principal: Principal | null): Promise<Record<string, unknown>> {
+    const pages = this.plugins.filter((p) => this.isEnabled(p.name)).flatMap((p) => p.admin ?? []);
+    const allowed = await Promise.all(pages.map((page) => this.can(principal, page.permission)));
+    return {
+      version: CORE_VERSION,
+      user: principal ? { name: principal.name ?? principal.email ?? principal.id, email: principal.email } : null,
+      nav: [{ title: 'Home', path: '/' }, ...pages.filter((_, i) => allowed[i]).map((page) => ({ title: page.title, path: page.path }))],
+    };
+  }
+
+  private systemApi() {
+    return {
+      version: CORE_VERSION,
+      databaseDriver: this.database.driver,
+      pendingMigrations: () => pendingMigrations(this.database.knex, this.migrations),
+      ping: async () => {
+        const [db, queue] = await Promise.all([
+          this.database.knex.raw('select 1').then(() => true, () => false),
+          this.jobs.driver.ping().then(() => true, () => false),
+        ]);
+        return { db, queue };
+      },
+      jobs: this.jobs,
+      queueWarnings: () => this.jobs.driver.warnings(),
+      plugins: () => this.pluginStates(),
+      setEnabled: (name: string, enabled: boolean, req: { principal: Principal | null; ip: string }) => {
+        if (!this.byName.has(name)) return Promise.reject(notFoundPlugin(name));
+        return this.setEnabled(name, enabled, { actorId: req.principal?.id ?? null, ip: req.ip });
+      },
+      settings: this.settings,
+      audit: this.audit,
+      openApi: () => openApiDocument(this.http.mounted, CORE_VERSION),
+    };
+  }
+}
+
+const notFoundPlugin = (name: string) => notFound(`plugin "${name}" is not loaded`);
+
+/** The core's migrations, then each plugin's, in start order. */
+export function migrationsOf(plugins: Plugin[]): Migration[] {
+  return [...coreMigrations, ...plugins.flatMap((p) => (p.migrations ? loadMigrationDir(p.name, p.migrations) : []))];
+}
+
+/** Creates an app (loaded, validated, registered); call start() and listen() to serve. */
+export function createApp(opts: AppOptions = {}): Promise<App> {
+  return App.create(opts);
+}

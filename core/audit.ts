@@ -1,0 +1,48 @@
+// The audit trail: an append-only record of who changed what, when and from where — the SOP's
+// "record of every system change and maintenance activity". The table refuses updates and deletes.
+import type { Knex } from 'knex';
+import type { AuditEntry } from './plugin';
+
+export interface AuditRecord {
+  id: string; at: string; actorId: string | null; action: string;
+  targetType: string | null; targetId: string | null; ip: string | null; details: Record<string, unknown>;
+}
+export interface AuditFilter {
+  actorId?: string; action?: string; targetType?: string; targetId?: string;
+  since?: string; until?: string; limit: number; cursor?: string;
+}
+
+interface Row {
+  id: number; at: Date; actor_id: string | null; action: string; target_type: string | null;
+  target_id: string | null; ip: string | null; details: Record<string, unknown>;
+}
+
+export class AuditLog {
+  constructor(private readonly db: Knex) {}
+
+  async write(entry: AuditEntry, db: Knex = this.db): Promise<void> {
+    await db('core_audit').insert({
+      actor_id: entry.actorId ?? null, action: entry.action,
+      target_type: entry.target?.type ?? null, target_id: entry.target?.id ?? null,
+      ip: entry.ip ?? null, details: JSON.stringify(entry.details ?? {}),
+    });
+  }
+
+  /** Newest first; `cursor` is the id of the last record of the previous page. */
+  async list(f: AuditFilter): Promise<{ items: AuditRecord[]; nextCursor: string | null }> {
+    const q = this.db<Row>('core_audit').orderBy('id', 'desc').limit(f.limit + 1);
+    if (f.actorId) q.where('actor_id', f.actorId);
+    if (f.action) q.where('action', f.action);
+    if (f.targetType) q.where('target_type', f.targetType);
+    if (f.targetId) q.where('target_id', f.targetId);
+    if (f.since) q.where('at', '>=', f.since);
+    if (f.until) q.where('at', '<', f.until);
+    if (f.cursor) q.where('id', '<', f.cursor);
+    const rows: Row[] = await q;
+    const items = rows.slice(0, f.limit).map((r) => ({
+      id: String(r.id), at: new Date(r.at).toISOString(), actorId: r.actor_id, action: r.action,
+      targetType: r.target_type, targetId: r.target_id, ip: r.ip, details: r.details,
+    }));
+    return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].id : null };
+  }
+}

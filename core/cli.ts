@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// The `lectern` command: start, worker, migrate, plugins, and whatever commands plugins add
+// (e.g. `lectern user create`). SIGTERM and SIGINT drain requests and jobs before exiting.
+import { parseArgs } from 'node:util';
+import { App } from './app';
+import { BootError } from './errors';
+
+const HELP = `Usage: lectern <command>
+
+  start [--migrate] [--no-workers]   serve HTTP (and run job workers unless --no-workers)
+  worker                             run job workers only
+  migrate [--status]                 run pending migrations, or list them
+  plugins list                       show configured plugins and whether each is enabled
+  plugins enable|disable <name>      switch a plugin on or off on every running instance
+  help                               this text, plus the commands plugins add
+
+Configuration comes from the environment (PORT, DATABASE_URL, REDIS_URL, LECTERN_DATA_DIR,
+LECTERN_PLUGINS, LECTERN_THEME, LECTERN_SECRET, LOG_LEVEL) and lectern.config.json.`;
+
+const out = (line: string) => process.stdout.write(line + '\n');
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await run(argv);
+  } catch (err) {
+    process.stderr.write(`${err instanceof BootError ? err.message : (err as Error).stack ?? String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+async function run(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start': {
+      const { values } = parseArgs({ args: rest, options: { migrate: { type: 'boolean' }, 'no-workers': { type: 'boolean' } } });
+      const app = await App.create({ migrate: values.migrate === true, workers: values['no-workers'] !== true });
+      await serve(app, true);
+      return;
+    }
+    case 'worker':
+      await serve(await App.create({ workers: true }), false);
+      return;
+    case 'migrate': {
+      const { values } = parseArgs({ args: rest, options: { status: { type: 'boolean' } } });
+      await withApp(async (app) => {
+        if (values.status) {
+          for (const s of await app.migrationStatus()) out(`${s.applied ? 'applied' : 'pending'}  ${s.id}${s.migratedAt ? `  ${s.migratedAt}` : ''}`);
+          return;
+        }
+        const ran = await app.migrate();
+        out(ran.length ? `ran ${ran.length} migration(s):\n  ${ran.join('\n  ')}` : 'nothing to migrate');
+      });
+      return;
+    }
+    case 'plugins': {
+      const [action, name] = rest;
+      await withApp(async (app) => {
+        await app.start();
+        if (action === 'enable' || action === 'disable') {
+          if (!name) throw new BootError('LECTERN_USAGE', `lectern plugins ${action} <name>`);
+          await app.setEnabled(name, action === 'enable', { actorId: null, ip: 'cli' });
+          out(`${name} ${action}d`);
+        } else if (action === 'list' || action === undefined) {
+          for (const p of app.pluginStates()) out(`${p.enabled ? 'enabled ' : 'disabled'}  ${p.name}@${p.version}  ${p.description}`);
+        } else {
+          throw new BootError('LECTERN_USAGE', 'lectern plugins list|enable|disable <name>');
+        }
+      }, false);
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+      out(HELP);
+      await withApp(async (app) => {
+        for (const [name, { plugin, command: c }] of app.commands) out(`  ${name.padEnd(33)}  ${c.description} (${plugin})`);
+      }).catch(() => undefined);
+      return;
+    default:
+      await pluginCommand(argv);
+  }
+}
+
+/** Runs `fn` with an app whose database is open (and, with `start`, started without workers). */
+async function withApp(fn: (app: App) => Promise<void>, skipStart = true): Promise<void> {
+  const app = await App.create({ workers: false, config: { logLevel: 'warn' } });
+  try {
+    if (!skipStart) await app.start();
+    await fn(app);
+  } finally {
+    await app.stop();
+  }
+}
+
+async function pluginCommand(argv: string[]): Promise<void> {
+  await withApp(async (app) => {
+    const words = argv.filter((a) => !a.startsWith('-'));
+    const name = [2, 1].map((n) => words.slice(0, n).join(' ')).find((n) => app.commands.has(n));
+    if (!name) throw new BootError('LECTERN_USAGE', `unknown command "${argv.join(' ')}"; see \`lectern help\``);
+    const { plugin, command } = app.commands.get(name) as NonNullable<ReturnType<typeof app.commands.get>>;
+    const args = parseArgs({ args: argv.slice(name.split(' ').length), options: command.options ?? {}, allowPositionals: true });
+    await command.run({ values: args.values, positionals: args.positionals }, app.contextOf(plugin));
+  }, false);
+}
+
+async function serve(app: App, http: boolean): Promise<void> {
+  await app.start();
+  if (http) await app.listen();
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    app.log.info({ signal }, 'shutting down: draining requests and jobs');
+    app.stop().then(() => process.exit(0), (err: unknown) => {
+      app.log.error({ err }, 'shutdown failed');
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+if (require.main === module) void main(process.argv.slice(2));

@@ -1,0 +1,98 @@
+// Configuration: defaults < lectern.config.json < environment < explicit overrides, validated with
+// ajv at boot so a bad value stops the process with a message naming the key.
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { Type, type Static } from '@sinclair/typebox';
+import Ajv from 'ajv';
+import { BootError } from './errors';
+
+const ConfigSchema = Type.Object({
+  port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
+  host: Type.String({ default: '0.0.0.0' }),
+  databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
+  dataDir: Type.String({ minLength: 1, default: './data' }),
+  plugins: Type.Array(Type.String({ pattern: '^[@a-zA-Z0-9./_-]+$' }), { default: [] }),
+  theme: Type.String({ pattern: '^[a-z0-9-]+$', default: 'default' }),
+  secret: Type.Optional(Type.String({ minLength: 32 })),
+  logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  /** Trust X-Forwarded-* from a reverse proxy (client address, TLS). */
+  trustProxy: Type.Boolean({ default: false }),
+  bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  /** How often each instance looks for changes made by other instances (plugins, settings, roles). */
+  syncIntervalMs: Type.Integer({ minimum: 50, default: 1000 }),
+  jobs: Type.Object({
+    concurrency: Type.Integer({ minimum: 1, default: 4 }),
+    lockMs: Type.Integer({ minimum: 500, default: 30_000 }),
+    stalledIntervalMs: Type.Integer({ minimum: 500, default: 30_000 }),
+    pollMs: Type.Integer({ minimum: 10, default: 500 }),
+    prefix: Type.String({ pattern: '^[a-zA-Z0-9_-]+$', default: 'lectern' }),
+  }, { default: {} }),
+}, { additionalProperties: false });
+
+export type LecternConfig = Static<typeof ConfigSchema> & { secret: string };
+export type ConfigInput = Partial<Omit<Static<typeof ConfigSchema>, 'jobs'>> & { jobs?: Partial<Static<typeof ConfigSchema>['jobs']> };
+
+const ENV: Record<string, keyof ConfigInput> = {
+  PORT: 'port', HOST: 'host', DATABASE_URL: 'databaseUrl', REDIS_URL: 'redisUrl', LECTERN_DATA_DIR: 'dataDir',
+  LECTERN_PLUGINS: 'plugins', LECTERN_THEME: 'theme', LECTERN_SECRET: 'secret', LOG_LEVEL: 'logLevel', LECTERN_TRUST_PROXY: 'trustProxy',
+};
+
+const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true });
+const validate = ajv.compile(ConfigSchema);
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  overrides?: ConfigInput;
+  /** Skip generating and persisting a secret (tests pass one or accept a random one). */
+  ephemeralSecret?: boolean;
+}
+
+export function loadConfig(opts: LoadConfigOptions = {}): LecternConfig {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const file = path.resolve(cwd, env.LECTERN_CONFIG ?? 'lectern.config.json');
+  const raw: Record<string, unknown> = fs.existsSync(file) ? readJson(file) : {};
+  const origin: Record<string, string> = Object.fromEntries(Object.keys(raw).map((k) => [k, file]));
+  for (const [name, key] of Object.entries(ENV)) {
+    const value = env[name];
+    if (value === undefined || value === '') continue;
+    raw[key] = key === 'plugins' ? value.split(',').map((s) => s.trim()).filter(Boolean) : value;
+    origin[key] = `environment variable ${name}`;
+  }
+  for (const [key, value] of Object.entries(opts.overrides ?? {})) {
+    if (value !== undefined) raw[key] = key === 'jobs' ? { ...(raw.jobs as object), ...(value as object) } : value;
+  }
+  if (!validate(raw)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const key = e.instancePath.slice(1).replace(/\//g, '.') || String(e.params.additionalProperty ?? '');
+      const from = origin[key.split('.')[0]] ? ` (from ${origin[key.split('.')[0]]})` : '';
+      return `${key} ${e.message}${from}`;
+    });
+    throw new BootError('LECTERN_CONFIG_INVALID', `${problems.join('; ')}. Fix the value and start again.`);
+  }
+  const config = raw as Static<typeof ConfigSchema>;
+  config.dataDir = path.resolve(cwd, config.dataDir);
+  const secret = config.secret ?? (opts.ephemeralSecret ? crypto.randomBytes(32).toString('hex') : persistedSecret(config.dataDir));
+  return { ...config, secret };
+}
+
+function readJson(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new BootError('LECTERN_CONFIG_INVALID', `${file} is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+/** LECTERN_SECRET, when absent, is generated once and kept in the data dir. */
+function persistedSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'secret');
+  if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = crypto.randomBytes(32).toString('hex');
+  fs.writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

@@ -1,0 +1,93 @@
+// The core's own tables: plugin state, cross-instance revisions, settings, the audit trail,
+// permissions/roles/contexts, and the inline job queue. Migrated first, as plugin "core".
+import type { Knex } from 'knex';
+import type { Migration } from './migrations';
+import { createJobTables } from '../jobs/schema';
+
+export const BUILT_IN_ROLES = [
+  { key: 'admin', name: 'Administrator', description: 'Everything, everywhere.' },
+  { key: 'content-manager', name: 'Content manager', description: 'Creates, reviews and publishes content.' },
+  { key: 'instructor', name: 'Instructor', description: 'Teaches courses and follows learners.' },
+  { key: 'learner', name: 'Learner', description: 'Takes courses.' },
+  { key: 'support', name: 'Support', description: 'Helps users: tickets and guides.' },
+] as const;
+
+async function base(knex: Knex): Promise<void> {
+  await knex.schema.createTable('core_plugins', (t) => {
+    t.text('name').primary();
+    t.boolean('enabled').notNullable().defaultTo(true);
+    t.text('version').notNullable();
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
+  await knex.schema.createTable('core_revisions', (t) => {
+    t.text('key').primary();
+    t.bigInteger('rev').notNullable().defaultTo(0);
+  });
+  await knex.schema.createTable('core_settings', (t) => {
+    t.text('plugin').primary();
+    t.jsonb('value').notNullable();
+    t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
+  await knex.schema.createTable('core_audit', (t) => {
+    t.bigIncrements('id');
+    t.timestamp('at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.text('actor_id');
+    t.text('action').notNullable();
+    t.text('target_type');
+    t.text('target_id');
+    t.text('ip');
+    t.jsonb('details').notNullable().defaultTo('{}');
+    t.index(['action', 'at']);
+    t.index(['target_type', 'target_id']);
+    t.index(['actor_id', 'at']);
+  });
+  // Append-only by construction, not by convention.
+  await knex.raw(`create function core_audit_append_only() returns trigger language plpgsql as $$
+    begin raise exception 'core_audit is append-only'; end $$`);
+  await knex.raw(`create trigger core_audit_no_change before update or delete on core_audit
+    for each row execute function core_audit_append_only()`);
+
+  await knex.schema.createTable('core_permissions', (t) => {
+    t.text('name').primary();
+    t.text('plugin').notNullable();
+    t.text('context').notNullable();
+    t.jsonb('risks').notNullable().defaultTo('[]');
+    t.text('description').notNullable().defaultTo('');
+  });
+  await knex.schema.createTable('core_roles', (t) => {
+    t.text('key').primary();
+    t.text('name').notNullable();
+    t.text('description').notNullable().defaultTo('');
+    t.boolean('builtin').notNullable().defaultTo(false);
+  });
+  await knex.schema.createTable('core_role_permissions', (t) => {
+    t.text('role_key').notNullable().references('key').inTable('core_roles').onDelete('CASCADE');
+    t.text('permission').notNullable();
+    t.primary(['role_key', 'permission']);
+  });
+  await knex.schema.createTable('core_contexts', (t) => {
+    t.bigIncrements('id');
+    t.text('type').notNullable();
+    t.text('instance_id').notNullable();
+    t.bigInteger('parent_id').references('id').inTable('core_contexts');
+    t.text('path').notNullable();
+    t.unique(['type', 'instance_id']);
+  });
+  await knex.schema.createTable('core_role_assignments', (t) => {
+    t.bigIncrements('id');
+    t.text('user_id').notNullable();
+    t.text('role_key').notNullable().references('key').inTable('core_roles').onDelete('CASCADE');
+    t.bigInteger('context_id').notNullable().references('id').inTable('core_contexts').onDelete('CASCADE');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.unique(['user_id', 'role_key', 'context_id']);
+    t.index(['context_id']);
+  });
+  await knex('core_contexts').insert({ id: 1, type: 'system', instance_id: '', parent_id: null, path: '/1' });
+  await knex.raw(`select setval(pg_get_serial_sequence('core_contexts', 'id'), 1)`);
+  await knex('core_roles').insert(BUILT_IN_ROLES.map((r) => ({ ...r, builtin: true })));
+}
+
+export const coreMigrations: Migration[] = [
+  { plugin: 'core', name: '0001_base', up: base },
+  { plugin: 'core', name: '0002_jobs', up: createJobTables },
+];

@@ -1,0 +1,50 @@
+// One request's view of its plugin: the plugin context plus validated input, the caller, and
+// permission helpers. Audit records and jobs written through it carry the caller and address.
+import type Koa from 'koa';
+import { PluginRuntime, type Kernel } from '../context';
+import { SYSTEM, type ContextRef, type PermissionRef, type Principal } from '../plugin';
+import { forbidden } from './errors';
+import { reply, type Reply, type RouteRequest } from './route';
+
+export interface RequestInit {
+  params: unknown; query: unknown; body: unknown;
+  principal: Principal | null; requestId: string; koa: Koa.Context;
+  layout: (principal: Principal | null) => Promise<Record<string, unknown>>;
+}
+
+export class RequestRuntime extends PluginRuntime implements RouteRequest {
+  readonly params: unknown;
+  readonly query: unknown;
+  readonly body: unknown;
+  readonly principal: Principal | null;
+  readonly requestId: string;
+  readonly ip: string;
+  readonly koa: Koa.Context;
+  private readonly layout: RequestInit['layout'];
+
+  constructor(kernel: Kernel, plugin: string, init: RequestInit) {
+    const log = (init.koa.state.log as PluginRuntime['log']).child({ plugin });
+    super(kernel, plugin, log, { actorId: init.principal?.id ?? null, ip: init.koa.ip });
+    this.params = init.params;
+    this.query = init.query;
+    this.body = init.body;
+    this.principal = init.principal;
+    this.requestId = init.requestId;
+    this.ip = init.koa.ip;
+    this.koa = init.koa;
+    this.layout = init.layout;
+  }
+
+  allowed(permission: PermissionRef, context: ContextRef = SYSTEM): Promise<boolean> {
+    return this.kernel.can(this.principal, permission, context);
+  }
+
+  async authorize(permission: PermissionRef, context: ContextRef = SYSTEM): Promise<void> {
+    if (!(await this.allowed(permission, context))) throw forbidden();
+  }
+
+  async page(view: string, data: Record<string, unknown> = {}, status = 200): Promise<Reply> {
+    const html = await this.kernel.render(view, { ...(await this.layout(this.principal)), currentPath: this.koa.path, ...data });
+    return reply.html(html, status);
+  }
+}

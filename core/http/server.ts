@@ -1,0 +1,215 @@
+// The HTTP layer: Koa with request ids, access logs and problem+json errors, and the wrapper that
+// runs every route the same way — plugin enabled? caller known? input valid? permitted? — before
+// its handler sees anything.
+import crypto from 'node:crypto';
+import Koa from 'koa';
+import Router from '@koa/router';
+import coBody from 'co-body';
+import typeIs from 'type-is';
+import type { Logger } from 'pino';
+import { SYSTEM, type ContextRef, type IdentityProvider, type PermissionRef, type Principal } from '../plugin';
+import {
+  HttpError, badRequest, forbidden, notFound, payloadTooLarge, serviceUnavailable, unauthorized, unsupportedMediaType,
+  conflict, type FieldError,
+} from './errors';
+import { compileValidator, type Validator } from './validation';
+import { Reply, type RouteRef } from './route';
+import type { RequestInit, RequestRuntime } from './request';
+
+export interface ServerDeps {
+  log: Logger;
+  bodyLimitBytes: number;
+  trustProxy: boolean;
+  identities(): IdentityProvider[];
+  isEnabled(plugin: string): boolean;
+  can(principal: Principal | null, permission: PermissionRef, context: ContextRef): Promise<boolean>;
+  request(plugin: string, init: RequestInit): RequestRuntime;
+  layout(principal: Principal | null): Promise<Record<string, unknown>>;
+  renderError(problem: { status: number; title: string; detail: string; requestId: string }, layout: Record<string, unknown>): Promise<string>;
+}
+
+export interface MountedRoute { plugin: string; route: RouteRef }
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const DB_BAD_INPUT = new Set(['22P02', '22001', '22003', '22007', '22008', '22021', '22023', '2201B']);
+
+export class HttpServer {
+  readonly koa: Koa;
+  readonly mounted: MountedRoute[] = [];
+  private readonly router = new Router();
+
+  constructor(private readonly deps: ServerDeps, extra: Koa.Middleware[] = []) {
+    this.koa = new Koa({ proxy: deps.trustProxy });
+    this.koa.silent = true;
+    this.koa.use((ctx, next) => this.frame(ctx, next));
+    for (const mw of extra) this.koa.use(mw);
+  }
+
+  mount(plugin: string, route: RouteRef): void {
+    const v = {
+      params: route.params && compileValidator(route.params, 'params', { coerce: true }),
+      query: route.query && compileValidator(route.query, 'query', { coerce: true }),
+      json: route.body && compileValidator(route.body, 'body'),
+      form: route.body && compileValidator(route.body, 'body', { coerce: true }),
+    };
+    this.router.register(route.path, [route.method], (ctx: Koa.Context) => this.run(plugin, route, v, ctx));
+    this.mounted.push({ plugin, route });
+  }
+
+  /** Call once every route is mounted. */
+  finish(): void {
+    this.koa.use(this.router.routes());
+    this.koa.use(this.router.allowedMethods({
+      throw: true,
+      methodNotAllowed: () => new HttpError(405, 'method-not-allowed', 'Method not allowed', 'This resource does not accept that method.'),
+    }));
+  }
+
+  callback(): ReturnType<Koa['callback']> {
+    return this.koa.callback();
+  }
+
+  /** Request id, access log, security headers, and every error as problem+json (or a themed page). */
+  private async frame(ctx: Koa.Context, next: Koa.Next): Promise<void> {
+    const started = process.hrtime.bigint();
+    const incoming = ctx.get('x-request-id');
+    const requestId = REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
+    ctx.state.requestId = requestId;
+    ctx.state.log = this.deps.log.child({ reqId: requestId });
+    ctx.set('X-Request-Id', requestId);
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'same-origin');
+    ctx.set('X-Frame-Options', 'DENY');
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body == null) throw notFound();
+    } catch (err) {
+      await this.fail(ctx, this.toHttpError(err, ctx));
+    } finally {
+      const ms = Number(process.hrtime.bigint() - started) / 1e6;
+      (ctx.state.log as Logger).info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+    }
+  }
+
+  private toHttpError(err: unknown, ctx: Koa.Context): HttpError {
+    if (err instanceof HttpError) return err;
+    const e = err as { status?: number; expose?: boolean; code?: string; name?: string; message?: string };
+    if (e.code && DB_DOWN.has(e.code) || e.name === 'KnexTimeoutError') {
+      (ctx.state.log as Logger).error({ err }, 'database unavailable');
+      return serviceUnavailable('The database is unavailable; try again shortly.');
+    }
+    if (e.code === '23505') return conflict('That already exists.');
+    if (e.code && DB_BAD_INPUT.has(e.code)) return badRequest(`The database refused a value: ${e.message ?? ''}`.trim());
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+      return new HttpError(e.status, 'invalid-request', 'Invalid request', e.message ?? 'Invalid request');
+    }
+    (ctx.state.log as Logger).error({ err }, 'unhandled error');
+    return new HttpError(500, 'internal', 'Internal error', `Something went wrong on our side. Reference: ${String(ctx.state.requestId)}`);
+  }
+
+  private async fail(ctx: Koa.Context, err: HttpError): Promise<void> {
+    ctx.status = err.status;
+    for (const [k, v] of Object.entries(err.headers)) ctx.set(k, v);
+    if (this.wantsHtml(ctx)) {
+      try {
+        const principal = (ctx.state.principal as Principal | undefined) ?? null;
+        ctx.type = 'text/html; charset=utf-8';
+        ctx.body = await this.deps.renderError({ status: err.status, title: err.title, detail: err.detail, requestId: String(ctx.state.requestId) }, await this.deps.layout(principal));
+        return;
+      } catch (renderErr) {
+        (ctx.state.log as Logger).error({ err: renderErr }, 'could not render the error page');
+      }
+    }
+    ctx.type = 'application/problem+json';
+    ctx.body = err.toProblem();
+  }
+
+  private wantsHtml(ctx: Koa.Context): boolean {
+    if (ctx.state.html === true) return true;
+    if (ctx.path.startsWith('/api/') || ctx.path === '/healthz' || ctx.path === '/readyz') return false;
+    return ctx.method === 'GET' && ctx.accepts('json', 'html') === 'html';
+  }
+
+  private async run(
+    plugin: string, route: RouteRef,
+    v: { params?: Validator; query?: Validator; json?: Validator; form?: Validator },
+    ctx: Koa.Context,
+  ): Promise<void> {
+    if (!this.deps.isEnabled(plugin)) throw notFound();
+    ctx.state.html = route.html === true;
+    const principal = await this.principal(ctx);
+    if (!route.public && !principal) throw unauthorized();
+
+    const params: Record<string, unknown> = { ...ctx.params };
+    const query: Record<string, unknown> = { ...ctx.query };
+    const errors: FieldError[] = [...(v.params?.(params) ?? []), ...(v.query?.(query) ?? [])];
+    let body: unknown;
+    if (route.body) {
+      const parsed = await this.readBody(ctx);
+      body = parsed.value;
+      errors.push(...((parsed.form ? v.form : v.json) as Validator)(body));
+    } else if (route.rawBody && !typeIs(ctx.req, route.rawBody.types)) {
+      throw unsupportedMediaType(`Send the body as ${route.rawBody.types.join(' or ')}.`);
+    }
+    if (errors.length) throw badRequest(`${errors.length} invalid field${errors.length > 1 ? 's' : ''}: ${errors.map((e) => e.path).join(', ')}`, errors);
+
+    if (route.permission) {
+      const where = route.context ? route.context({ params, query }) : SYSTEM;
+      if (!(await this.deps.can(principal, route.permission, where))) throw forbidden();
+    }
+    const req = this.deps.request(plugin, {
+      params, query, body, principal, requestId: String(ctx.state.requestId), koa: ctx, layout: this.deps.layout,
+    });
+    this.write(ctx, await route.handler(req));
+  }
+
+  private async principal(ctx: Koa.Context): Promise<Principal | null> {
+    if (ctx.state.principal !== undefined) return ctx.state.principal as Principal | null;
+    let found: Principal | null = null;
+    for (const provider of this.deps.identities()) {
+      found = await provider.resolve({
+        method: ctx.method, path: ctx.path, headers: ctx.headers, ip: ctx.ip,
+        cookie: (name) => ctx.cookies.get(name),
+      });
+      if (found) break;
+    }
+    ctx.state.principal = found;
+    return found;
+  }
+
+  private async readBody(ctx: Koa.Context): Promise<{ value: unknown; form: boolean }> {
+    if (!typeIs.hasBody(ctx.req)) return { value: {}, form: false };
+    const form = typeIs(ctx.req, ['application/x-www-form-urlencoded']) !== false;
+    if (!form && !typeIs(ctx.req, ['application/json', 'application/*+json'])) {
+      throw unsupportedMediaType('Send the body as application/json.');
+    }
+    try {
+      const value: unknown = form
+        ? await coBody.form(ctx, { limit: this.deps.bodyLimitBytes })
+        : await coBody.json(ctx, { limit: this.deps.bodyLimitBytes, strict: true });
+      return { value, form };
+    } catch (err) {
+      const e = err as { status?: number; type?: string };
+      if (e.status === 413) throw payloadTooLarge(`The body is larger than ${this.deps.bodyLimitBytes} bytes.`);
+      if (e.status === 415) throw unsupportedMediaType('Unsupported body encoding or charset.');
+      throw badRequest(form ? 'The form body could not be read.' : 'The body is not valid JSON.');
+    }
+  }
+
+  private write(ctx: Koa.Context, result: unknown): void {
+    if (result instanceof Reply) {
+      ctx.status = result.status;
+      for (const [k, value] of Object.entries(result.headers)) ctx.set(k, value);
+      if (result.body !== undefined) ctx.body = result.body;
+      if (result.type) ctx.type = result.type;
+      return;
+    }
+    if (result === undefined) {
+      ctx.status = 204;
+      return;
+    }
+    ctx.status = 200;
+    ctx.body = result;
+  }
+}

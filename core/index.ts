@@ -1,0 +1,30 @@
+// Lectern's public API: the only module plugins, examples and tests import (as `lectern`).
+export { Type } from '@sinclair/typebox';
+export type { Static, TSchema } from '@sinclair/typebox';
+export type { Knex } from 'knex';
+export type { Logger } from 'pino';
+
+export {
+  definePlugin, definePermissions, defineEvent, defineJob, defineService, defineExtensionPoint, on, contribute, SYSTEM,
+} from './plugin';
+export type {
+  Plugin, PluginManifest, PluginContext, TransactionContext, JobContext, JobInfo, JobRef, EventRef, ServiceRef,
+  ExtensionPointRef, PermissionRef, ContextRef, ContextType, AuditEntry, EnqueueOptions, Principal, IdentityProvider,
+  IdentityRequest, PrivacyProvider, AdminPage, CommandDef, Registrar,
+} from './plugin';
+export { defineRoute, reply, Reply } from './http/route';
+export type { RouteRef, RouteRequest, Method } from './http/route';
+export {
+  HttpError, badRequest, unauthorized, forbidden, notFound, conflict, payloadTooLarge, unsupportedMediaType,
+  tooManyRequests, serviceUnavailable,
+} from './http/errors';
+export type { FieldError, Problem } from './http/errors';
+export { pageQuery, corePermissions } from './system-routes';
+export { CoreServices } from './services';
+export type { PermissionEngine, Role, Assignment, PermissionInfo } from './permissions/engine';
+export type { AuditRecord } from './audit';
+export { BootError } from './errors';
+export { App, createApp } from './app';
+export type { AppOptions } from './app';
+export { createTestApp } from './testing/test-app';
+export type { TestApp, TestAppOptions } from './testing/test-app';

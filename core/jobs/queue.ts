@@ -1,0 +1,47 @@
+// The job queue contract both drivers honor (BullMQ on Redis, and the in-process "inline" driver that
+// keeps its state in the database), so plugins and the core never know which one runs.
+import type { JobInfo, JobRef } from '../plugin';
+
+export type JobState = JobInfo['state'];
+export const JOB_STATES: readonly JobState[] = ['waiting', 'active', 'completed', 'failed', 'delayed'];
+
+/** A job definition together with the plugin that owns it (the plugin is its queue). */
+export interface RegisteredJob { readonly plugin: string; readonly ref: JobRef }
+
+export interface RunMeta {
+  jobId: string;
+  /** 1 on the first run. */
+  attempt: number;
+  progress(percent: number): Promise<void>;
+}
+/** Supplied by the core: validates the payload, builds the job context and calls the handler. */
+export type JobRunner = (job: RegisteredJob, payload: unknown, meta: RunMeta) => Promise<unknown>;
+
+export interface JobListFilter { state?: JobState; createdBy?: string; limit: number; cursor?: string }
+export interface JobPage { items: JobInfo[]; nextCursor: string | null }
+
+export interface QueueDriver {
+  readonly name: 'bullmq' | 'inline';
+  /** Stores a job; it runs when a worker takes it. The payload is already validated. */
+  add(job: RegisteredJob, payload: unknown, opts: { delayMs?: number; createdBy?: string | null }): Promise<JobInfo>;
+  get(id: string): Promise<JobInfo | null>;
+  list(filter: JobListFilter): Promise<JobPage>;
+  /** Moves a failed job back to waiting; null when there is no such failed job. */
+  retry(id: string): Promise<JobInfo | null>;
+  counts(): Promise<Record<JobState, number>>;
+  /** A disabled plugin's jobs stay stored but are not taken by any worker. */
+  setPaused(plugin: string, paused: boolean): Promise<void>;
+  /**
+   * Upserts the cron schedules of `jobs` (idempotent; a schedule fires once per tick across every
+   * process) and, when `workers` is true, starts taking jobs and calling `run`.
+   */
+  start(opts: { jobs: RegisteredJob[]; run: JobRunner; workers: boolean }): Promise<void>;
+  /** Resolves when no job is waiting, active or delayed (tests); rejects after timeoutMs. */
+  drain(timeoutMs?: number): Promise<void>;
+  /** Throws when the backing store cannot be reached. */
+  ping(): Promise<void>;
+  /** Operational problems worth shouting about, e.g. Redis without persistence. */
+  warnings(): Promise<string[]>;
+  /** Stops taking jobs, lets in-flight ones finish (or hands them back), closes connections. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+// The core's side of the job queue, whatever the driver: the registry of job definitions, payload
+// validation on the way in and on the way out, and the runner that gives a handler its context.
+import type { EnqueueOptions, JobContext, JobInfo, JobRef, PluginContext } from '../plugin';
+import { badRequest } from '../http/errors';
+import { compileValidator, type Validator } from '../http/validation';
+import type { JobListFilter, JobPage, JobState, QueueDriver, RegisteredJob, RunMeta } from './queue';
+
+export class JobService {
+  private readonly jobs = new Map<JobRef, RegisteredJob & { validate: Validator }>();
+
+  constructor(
+    readonly driver: QueueDriver,
+    private readonly contextOf: (plugin: string) => PluginContext,
+  ) {}
+
+  register(plugin: string, ref: JobRef): void {
+    this.jobs.set(ref, { plugin, ref, validate: compileValidator(ref.payload, 'payload') });
+  }
+
+  checkPayload(ref: JobRef, payload: unknown): void {
+    const job = this.jobs.get(ref);
+    if (!job) throw new Error(`job "${ref.name}" is not registered; list it in its plugin's jobs`);
+    const errors = job.validate(payload);
+    if (errors.length) throw badRequest(`invalid payload for job "${ref.name}"`, errors);
+  }
+
+  async enqueue(ref: JobRef, payload: unknown, opts: EnqueueOptions = {}): Promise<JobInfo> {
+    this.checkPayload(ref, payload);
+    return this.driver.add(this.jobs.get(ref) as RegisteredJob, payload, opts);
+  }
+
+  /** Starts schedules and, unless this process only serves HTTP, workers. */
+  start(workers: boolean): Promise<void> {
+    return this.driver.start({ jobs: [...this.jobs.values()], run: (job, payload, meta) => this.run(job, payload, meta), workers });
+  }
+
+  get(id: string): Promise<JobInfo | null> { return this.driver.get(id); }
+  list(filter: JobListFilter): Promise<JobPage> { return this.driver.list(filter); }
+  retry(id: string): Promise<JobInfo | null> { return this.driver.retry(id); }
+  counts(): Promise<Record<JobState, number>> { return this.driver.counts(); }
+  drain(timeoutMs?: number): Promise<void> { return this.driver.drain(timeoutMs); }
+
+  private async run(job: RegisteredJob, payload: unknown, meta: RunMeta): Promise<unknown> {
+    const entry = this.jobs.get(job.ref);
+    const errors = entry ? entry.validate(payload) : [];
+    if (errors.length) throw new Error(`invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
+    const base = this.contextOf(job.plugin);
+    const ctx: JobContext = Object.assign(Object.create(base) as PluginContext, {
+      jobId: meta.jobId,
+      attempt: meta.attempt,
+      progress: (percent: number) => meta.progress(Math.max(0, Math.min(100, Math.round(percent)))),
+      log: base.log.child({ job: job.ref.name, jobId: meta.jobId, attempt: meta.attempt }),
+    });
+    return job.ref.handler(payload, ctx);
+  }
+}

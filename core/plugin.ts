@@ -1,0 +1,227 @@
+// The plugin contract: the manifest a plugin exports and the typed references (permissions, events,
+// jobs, services, extension points) plugins exchange. Everything here is plain data plus identity;
+// the lifecycle gives it behaviour.
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Knex } from 'knex';
+import type { Logger } from 'pino';
+import type { RouteRef } from './http/route';
+
+export type ContextType = 'system' | 'category' | 'course';
+/** Where a permission applies: the whole system, a category (and all beneath it) or one course. */
+export interface ContextRef { type: ContextType; id?: string }
+export const SYSTEM: ContextRef = Object.freeze({ type: 'system' });
+
+// ---- permissions ----------------------------------------------------------------------------
+
+export interface PermissionDef {
+  name: string;
+  context: ContextType;
+  description?: string;
+  risks?: string[];
+  /** Built-in role keys that get this permission when it is first registered. */
+  defaults?: Partial<Record<string, 'allow'>>;
+}
+export interface PermissionRef extends Readonly<Required<Omit<PermissionDef, 'defaults'>>> {
+  readonly kind: 'permission';
+  readonly defaults: Readonly<Partial<Record<string, 'allow'>>>;
+}
+
+export function definePermissions<T extends Record<string, PermissionDef>>(defs: T): { readonly [K in keyof T]: PermissionRef } {
+  const out: Record<string, PermissionRef> = {};
+  for (const [key, def] of Object.entries(defs)) {
+    out[key] = Object.freeze({
+      kind: 'permission' as const, name: def.name, context: def.context,
+      description: def.description ?? '', risks: def.risks ?? [], defaults: def.defaults ?? {},
+    });
+  }
+  return Object.freeze(out) as { readonly [K in keyof T]: PermissionRef };
+}
+
+// ---- events ---------------------------------------------------------------------------------
+
+export interface EventRef<P> { readonly kind: 'event'; readonly name: string; readonly __payload?: P }
+export function defineEvent<P>(name: string): EventRef<P> {
+  return Object.freeze({ kind: 'event' as const, name });
+}
+export interface Subscription {
+  readonly event: EventRef<unknown>;
+  readonly handler: (payload: unknown, ctx: PluginContext) => void | Promise<void>;
+}
+/** Subscribe to an event; the handler runs after the emitting transaction commits. */
+export function on<P>(event: EventRef<P>, handler: (payload: P, ctx: PluginContext) => void | Promise<void>): Subscription {
+  return { event: event as EventRef<unknown>, handler: handler as Subscription['handler'] };
+}
+
+// ---- services and extension points ----------------------------------------------------------
+
+export interface ServiceRef<T> { readonly kind: 'service'; readonly name: string; readonly token: symbol; readonly __type?: T }
+export function defineService<T>(name: string): ServiceRef<T> {
+  return Object.freeze({ kind: 'service' as const, name, token: Symbol(name) });
+}
+
+export interface ExtensionPointRef<T> { readonly kind: 'extension-point'; readonly name: string; readonly __type?: T }
+export function defineExtensionPoint<T>(name: string): ExtensionPointRef<T> {
+  return Object.freeze({ kind: 'extension-point' as const, name });
+}
+export interface Contribution { readonly point: ExtensionPointRef<unknown>; readonly value: unknown }
+/** Contribute a value to another plugin's extension point. */
+export function contribute<T>(point: ExtensionPointRef<T>, value: T): Contribution {
+  return { point: point as ExtensionPointRef<unknown>, value };
+}
+
+// ---- jobs -----------------------------------------------------------------------------------
+
+export interface JobContext extends PluginContext {
+  readonly jobId: string;
+  /** 1 on the first run, 2 on the first retry, … */
+  readonly attempt: number;
+  progress(percent: number): Promise<void>;
+}
+export interface JobDef<S extends TSchema, R> {
+  /** `<plugin>.<job>`, unique across the system. */
+  name: string;
+  payload: S;
+  handler: (payload: Static<S>, job: JobContext) => Promise<R>;
+  /** Total runs before the job is failed for good (default 3). */
+  attempts?: number;
+  /** First retry delay; doubles each retry (default 1000 ms). */
+  backoffMs?: number;
+  /** A cron schedule; fires once per tick across every process. */
+  schedule?: { cron: string; payload: Static<S> };
+}
+export interface JobRef<S extends TSchema = TSchema, R = unknown> {
+  readonly kind: 'job';
+  readonly name: string;
+  readonly payload: S;
+  readonly attempts: number;
+  readonly backoffMs: number;
+  readonly schedule?: { cron: string; payload: Static<S> };
+  handler(payload: Static<S>, job: JobContext): Promise<R>;
+}
+export function defineJob<S extends TSchema, R>(def: JobDef<S, R>): JobRef<S, R> {
+  return Object.freeze({ kind: 'job' as const, attempts: 3, backoffMs: 1000, ...def });
+}
+
+// ---- the context every plugin callback receives ---------------------------------------------
+
+export interface AuditEntry {
+  action: string;
+  target?: { type: string; id: string };
+  details?: Record<string, unknown>;
+  /** Filled from the request when written through a route. */
+  actorId?: string | null;
+  ip?: string | null;
+}
+export interface EnqueueOptions { delayMs?: number; createdBy?: string | null }
+export interface JobInfo {
+  id: string; name: string;
+  state: 'waiting' | 'active' | 'completed' | 'failed' | 'delayed';
+  progress: number; result?: unknown; error?: string;
+  attempts: number; createdBy: string | null;
+  createdAt: string; finishedAt?: string;
+}
+
+/** Work done inside one database transaction; events and jobs go out only after it commits. */
+export interface TransactionContext {
+  readonly db: Knex.Transaction;
+  emit<P>(event: EventRef<P>, payload: P): void;
+  enqueue<S extends TSchema>(job: JobRef<S>, payload: Static<S>, opts?: EnqueueOptions): void;
+  audit(entry: AuditEntry): Promise<void>;
+}
+
+export interface PluginContext {
+  readonly plugin: string;
+  readonly db: Knex;
+  readonly log: Logger;
+  now(): Date;
+  resolve<T>(service: ServiceRef<T>): T;
+  settings<S extends TSchema>(schema: S): Promise<Static<S>>;
+  can(principal: Principal | null, permission: PermissionRef, context?: ContextRef): Promise<boolean>;
+  emit<P>(event: EventRef<P>, payload: P): Promise<void>;
+  enqueue<S extends TSchema>(job: JobRef<S>, payload: Static<S>, opts?: EnqueueOptions): Promise<JobInfo>;
+  audit(entry: AuditEntry): Promise<void>;
+  transaction<T>(fn: (tx: TransactionContext) => Promise<T>): Promise<T>;
+  extensions<T>(point: ExtensionPointRef<T>): readonly T[];
+  render(view: string, data?: Record<string, unknown>): Promise<string>;
+}
+
+// ---- identity, privacy, admin pages, commands, the manifest --------------------------------
+
+/** Who is calling. The core knows only the id; the auth plugin knows the rest. */
+export interface Principal { id: string; email?: string; name?: string; via?: 'session' | 'token' | 'test' }
+export interface IdentityRequest {
+  method: string;
+  path: string;
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  cookie(name: string): string | undefined;
+  ip: string;
+}
+/** Resolves the principal of a request (cookie, bearer token…). Throws an HttpError to refuse it (e.g. CSRF). */
+export interface IdentityProvider { resolve(req: IdentityRequest): Promise<Principal | null> }
+
+/** Every plugin that stores personal data says how to export and erase it. */
+export interface PrivacyProvider {
+  /** Tables this provider covers (checked by the conventions test). */
+  tables: string[];
+  export(userId: string, ctx: PluginContext): Promise<Record<string, unknown>>;
+  erase(userId: string, ctx: PluginContext): Promise<void>;
+}
+
+export interface AdminPage {
+  path: string;
+  title: string;
+  permission: PermissionRef;
+  view: string;
+  load?: (ctx: PluginContext, principal: Principal) => Promise<Record<string, unknown>>;
+}
+
+/** A `lectern <name…>` command contributed by a plugin, e.g. `user create`. */
+export interface CommandDef {
+  name: string;
+  description: string;
+  /** node:util parseArgs option specs. */
+  options?: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>;
+  run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }, ctx: PluginContext): Promise<void>;
+}
+
+export interface Registrar {
+  /** Bind a service into this plugin's container; the factory runs once, on first use. */
+  bind<T>(service: ServiceRef<T>, factory: (ctx: PluginContext) => T): void;
+}
+
+export interface PluginManifest<S extends TSchema = TSchema> {
+  /** kebab-case; prefixes the plugin's tables, jobs and events. */
+  name: string;
+  version: string;
+  /** semver range of the core this plugin works with. */
+  core: string;
+  description?: string;
+  dependsOn?: string[];
+  settings?: S;
+  permissions?: Readonly<Record<string, PermissionRef>>;
+  events?: EventRef<unknown>[];
+  extensionPoints?: ExtensionPointRef<unknown>[];
+  contributes?: Contribution[];
+  /** Directory of compiled migration files (`0001_name.js` exporting `up(knex)`). */
+  migrations?: string;
+  /** Directory of this plugin's Handlebars views. */
+  views?: string;
+  routes?: RouteRef[];
+  jobs?: JobRef[];
+  admin?: AdminPage[];
+  subscribe?: Subscription[];
+  exports?: ServiceRef<unknown>[];
+  commands?: CommandDef[];
+  privacy?: PrivacyProvider;
+  /** Resolves who is calling; provided by the auth plugin. */
+  identity?: IdentityProvider;
+  register?(c: Registrar): void;
+  start?(ctx: PluginContext): Promise<void>;
+  stop?(ctx: PluginContext): Promise<void>;
+}
+
+export interface Plugin<S extends TSchema = TSchema> extends Readonly<PluginManifest<S>> { readonly kind: 'plugin' }
+
+export function definePlugin<S extends TSchema>(manifest: PluginManifest<S>): Plugin<S> {
+  return Object.freeze({ kind: 'plugin' as const, ...manifest });
+}

@@ -1,0 +1,39 @@
+// The registry of privacy providers: each plugin that stores personal data says how to export and
+// erase it (Moodle's privacy API). The privacy plugin walks this registry to answer requests.
+import type { PluginContext, PrivacyProvider } from './plugin';
+
+export class PrivacyRegistry {
+  private readonly providers = new Map<string, PrivacyProvider>();
+
+  add(plugin: string, provider: PrivacyProvider): void {
+    this.providers.set(plugin, provider);
+  }
+
+  list(): { plugin: string; provider: PrivacyProvider }[] {
+    return [...this.providers].map(([plugin, provider]) => ({ plugin, provider }));
+  }
+
+  /** Tables some provider says it covers. */
+  coveredTables(): Set<string> {
+    return new Set([...this.providers.values()].flatMap((p) => p.tables));
+  }
+}
+
+/**
+ * The core's own personal data: role assignments and jobs a user started are exported and erased;
+ * audit records are exported but kept, since the audit trail is the legal record of changes.
+ */
+export const corePrivacy: PrivacyProvider = {
+  tables: ['core_role_assignments', 'core_audit', 'core_jobs'],
+  async export(userId: string, ctx: PluginContext) {
+    const [roleAssignments, auditRecords] = await Promise.all([
+      ctx.db('core_role_assignments').where({ user_id: userId }).select('role_key', 'context_id', 'created_at'),
+      ctx.db('core_audit').where({ actor_id: userId }).select('at', 'action', 'target_type', 'target_id', 'ip').orderBy('id'),
+    ]);
+    return { roleAssignments, auditRecords };
+  },
+  async erase(userId: string, ctx: PluginContext) {
+    await ctx.db('core_role_assignments').where({ user_id: userId }).delete();
+    await ctx.db('core_jobs').where({ created_by: userId }).update({ created_by: null });
+  },
+};

@@ -1,0 +1,17 @@
+// Typed references to the core's services, which every plugin may resolve: `ctx.resolve(CoreServices.permissions)`.
+import { defineService } from './plugin';
+import type { PermissionEngine } from './permissions/engine';
+import type { SettingsStore } from './settings';
+import type { AuditLog } from './audit';
+import type { JobService } from './jobs/service';
+import type { PrivacyRegistry } from './privacy';
+import type { ViewEngine } from './views/engine';
+
+export const CoreServices = {
+  permissions: defineService<PermissionEngine>('core.permissions'),
+  settings: defineService<SettingsStore>('core.settings'),
+  audit: defineService<AuditLog>('core.audit'),
+  jobs: defineService<JobService>('core.jobs'),
+  privacy: defineService<PrivacyRegistry>('core.privacy'),
+  views: defineService<ViewEngine>('core.views'),
+} as const;

@@ -1,0 +1,147 @@
+// The core's own HTTP surface: health and readiness, the OpenAPI document, the home page, system
+// status, plugin enable/disable, settings, jobs and the audit trail (API.md "Health, system, jobs").
+import { Type } from '@sinclair/typebox';
+import type { AuditLog } from './audit';
+import type { JobService } from './jobs/service';
+import { JOB_STATES } from './jobs/queue';
+import { definePermissions, type JobInfo } from './plugin';
+import { defineRoute, reply, Reply, type RouteRef, type RouteRequest } from './http/route';
+import { notFound } from './http/errors';
+import type { SettingsStore } from './settings';
+
+export const corePermissions = definePermissions({
+  viewSystem: { name: 'system:view', context: 'system', description: 'See system status: versions, database, queue and plugins.' },
+  managePlugins: { name: 'system:plugins', context: 'system', risks: ['config'], description: 'Enable and disable plugins.' },
+  configure: { name: 'system:configure', context: 'system', risks: ['config'], description: 'Change plugin settings.' },
+  viewAudit: { name: 'audit:view', context: 'system', risks: ['personal'], description: 'Read the audit trail.' },
+  manageJobs: { name: 'maintenance:jobs', context: 'system', description: 'See and retry every background job.' },
+});
+
+export interface PluginState { name: string; version: string; description: string; enabled: boolean }
+
+/** What the system routes need from the running app. */
+export interface SystemApi {
+  version: string;
+  databaseDriver: 'postgres' | 'pglite';
+  pendingMigrations(): Promise<string[]>;
+  ping(): Promise<{ db: boolean; queue: boolean }>;
+  jobs: JobService;
+  queueWarnings(): Promise<string[]>;
+  plugins(): PluginState[];
+  setEnabled(name: string, enabled: boolean, req: RouteRequest): Promise<PluginState>;
+  settings: SettingsStore;
+  audit: AuditLog;
+  openApi(): Record<string, unknown>;
+}
+
+/** `?limit=&cursor=` for every list (API.md conventions); spread into a query schema. */
+export const pageQuery = {
+  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+};
+
+const PluginName = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 40 }) });
+const SettingsParams = Type.Object({ plugin: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 40 }) });
+const JobId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
+
+export function systemRoutes(api: SystemApi): RouteRef[] {
+  const canSeeJob = async (req: RouteRequest, job: JobInfo | null) =>
+    job !== null && (job.createdBy === req.principal?.id || await req.allowed(corePermissions.manageJobs));
+
+  return [
+    defineRoute({ method: 'GET', path: '/healthz', public: true, summary: 'Liveness', handler: async () => ({ status: 'ok' }) }),
+    defineRoute({
+      method: 'GET', path: '/readyz', public: true, summary: 'Readiness: database and queue reachable',
+      handler: async () => {
+        const up = await api.ping();
+        const body = { db: up.db ? 'ok' : 'unavailable', queue: up.queue ? 'ok' : 'unavailable' };
+        return new Reply(up.db && up.queue ? 200 : 503, body);
+      },
+    }),
+    defineRoute({ method: 'GET', path: '/api/v1/openapi.json', public: true, summary: 'This API, as OpenAPI 3.1', handler: async () => api.openApi() }),
+    defineRoute({
+      method: 'GET', path: '/', public: true, html: true, summary: 'Home page',
+      handler: async (req) => req.page('core/home', {
+        title: 'Home',
+        plugins: api.plugins().filter((p) => p.enabled),
+        signInAvailable: api.plugins().some((p) => p.name === 'auth' && p.enabled),
+      }),
+    }),
+    defineRoute({
+      method: 'GET', path: '/api/v1/system/status', permission: corePermissions.viewSystem,
+      handler: async () => {
+        const [pendingMigrations, counts, warnings] = await Promise.all([api.pendingMigrations(), api.jobs.counts(), api.queueWarnings()]);
+        return {
+          version: api.version,
+          db: { driver: api.databaseDriver, pendingMigrations: pendingMigrations.length },
+          queue: { driver: api.jobs.driver.name, counts, warnings },
+          maintenance: { enabled: false, message: null, until: null },
+          plugins: api.plugins().map(({ name, version, enabled }) => ({ name, version, enabled })),
+        };
+      },
+    }),
+    defineRoute({ method: 'GET', path: '/api/v1/plugins', permission: corePermissions.managePlugins, handler: async () => ({ items: api.plugins(), nextCursor: null }) }),
+    defineRoute({
+      method: 'PATCH', path: '/api/v1/plugins/:name', permission: corePermissions.managePlugins,
+      params: PluginName, body: Type.Object({ enabled: Type.Boolean() }, { additionalProperties: false }),
+      handler: async (req) => api.setEnabled(req.params.name, req.body.enabled, req),
+    }),
+    defineRoute({
+      method: 'GET', path: '/api/v1/settings/:plugin', permission: corePermissions.configure, params: SettingsParams,
+      handler: async (req) => api.settings.get(req.params.plugin),
+    }),
+    defineRoute({
+      method: 'PATCH', path: '/api/v1/settings/:plugin', permission: corePermissions.configure, params: SettingsParams,
+      body: Type.Record(Type.String(), Type.Unknown()),
+      handler: async (req) => {
+        const before = await api.settings.get(req.params.plugin);
+        await req.transaction(async (tx) => {
+          await api.settings.update(req.params.plugin, req.body, tx.db);
+          await tx.audit({ action: 'settings.update', target: { type: 'plugin', id: req.params.plugin }, details: { before, changed: req.body } });
+        });
+        return api.settings.get(req.params.plugin);
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/api/v1/jobs', authenticated: true, summary: 'Background jobs (your own, or all with maintenance:jobs)',
+      query: Type.Object({ state: Type.Optional(Type.Union(JOB_STATES.map((s) => Type.Literal(s)))), ...pageQuery }),
+      handler: async (req) => {
+        const all = await req.allowed(corePermissions.manageJobs);
+        return api.jobs.list({ ...req.query, createdBy: all ? undefined : req.principal?.id });
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/api/v1/jobs/:id', authenticated: true, params: JobId,
+      handler: async (req) => {
+        const job = await api.jobs.get(req.params.id);
+        if (!(await canSeeJob(req, job))) throw notFound(`job ${req.params.id} does not exist`);
+        return job;
+      },
+    }),
+    defineRoute({
+      method: 'POST', path: '/api/v1/jobs/:id/retry', authenticated: true, params: JobId,
+      handler: async (req) => {
+        const job = await api.jobs.get(req.params.id);
+        if (!(await canSeeJob(req, job))) throw notFound(`job ${req.params.id} does not exist`);
+        const retried = await api.jobs.retry(req.params.id);
+        if (!retried) return reply.ok(job);
+        await req.audit({ action: 'jobs.retry', target: { type: 'job', id: retried.id } });
+        return retried;
+      },
+    }),
+    defineRoute({
+      method: 'GET', path: '/api/v1/audit', permission: corePermissions.viewAudit,
+      query: Type.Object({
+        actorId: Type.Optional(Type.String({ maxLength: 200 })),
+        action: Type.Optional(Type.String({ maxLength: 200 })),
+        targetType: Type.Optional(Type.String({ maxLength: 200 })),
+        targetId: Type.Optional(Type.String({ maxLength: 200 })),
+        since: Type.Optional(Type.String({ format: 'date-time' })),
+        until: Type.Optional(Type.String({ format: 'date-time' })),
+        limit: pageQuery.limit,
+        cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
+      }),
+      handler: async (req) => api.audit.list(req.query),
+    }),
+  ];
+}

@@ -1,0 +1,170 @@
+// createTestApp boots the real core with a chosen set of plugins: on PGlite (a migrated template
+// cloned per app, so each test starts clean and fast), or on PostgreSQL and Redis when DATABASE_URL
+// and REDIS_URL are set (a fresh schema and queue prefix per app, removed on close).
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import supertest from 'supertest';
+import pino from 'pino';
+import knexFactory, { type Knex } from 'knex';
+import { PGlite } from '@electric-sql/pglite';
+import ClientPGLite from 'knex-pglite';
+import IORedis from 'ioredis';
+import { App, migrationsOf, type AppOptions } from '../app';
+import { loadPlugins, orderPlugins } from '../lifecycle';
+import { runMigrations } from '../db/migrations';
+import type { ConfigInput } from '../config';
+import { SYSTEM, type ContextRef, type IdentityProvider, type Plugin } from '../plugin';
+
+export interface TestAppOptions {
+  plugins?: (string | Plugin)[];
+  /** Stored settings per plugin, applied before the app starts. */
+  settings?: Record<string, Record<string, unknown>>;
+  config?: ConfigInput;
+  /** Run job workers in this app (default true). */
+  workers?: boolean;
+  /** Share the database (and queue prefix) of another test app: a second instance of the same system. */
+  shareWith?: TestApp;
+  clock?: () => Date;
+}
+
+type Agent = {
+  get(url: string): supertest.Test; post(url: string): supertest.Test; put(url: string): supertest.Test;
+  patch(url: string): supertest.Test; delete(url: string): supertest.Test;
+};
+
+export interface TestApp extends Agent {
+  readonly app: App;
+  /** The PostgreSQL schema of this test system (undefined on PGlite). */
+  readonly schema: string | undefined;
+  readonly db: Knex;
+  /** Requests made as this user id (the test identity), e.g. `t.as('u1').get('/api/v1/me')`. */
+  as(userId: string): Agent;
+  /** Gives a user a role at a context (default: system). */
+  grant(userId: string, role: string, context?: ContextRef): Promise<void>;
+  jobs: { drain(timeoutMs?: number): Promise<void> };
+  close(): Promise<void>;
+}
+
+export const TEST_USER_HEADER = 'x-lectern-test-user';
+
+/** Tests say who they are with a header; only test apps consult it. */
+const testIdentity: IdentityProvider = {
+  async resolve(req) {
+    const id = req.headers[TEST_USER_HEADER];
+    return typeof id === 'string' && id ? { id, via: 'test' } : null;
+  },
+};
+
+const templates = new Map<string, Promise<PGlite>>();
+const nonClosingClient = class extends ClientPGLite {
+  async destroyRawConnection(): Promise<void> { /* the template outlives its knex */ }
+};
+
+/** A PGlite with every migration of this plugin set applied, made once per set and process. */
+function template(key: string, migrate: (knex: Knex) => Promise<unknown>): Promise<PGlite> {
+  let t = templates.get(key);
+  if (!t) {
+    t = (async () => {
+      const pglite = new PGlite();
+      const knex = knexFactory({ client: nonClosingClient, dialect: 'postgres', connection: () => ({ pglite }) as Knex.StaticConnectionConfig });
+      try {
+        await migrate(knex);
+      } finally {
+        await knex.destroy();
+      }
+      return pglite;
+    })();
+    templates.set(key, t);
+  }
+  return t;
+}
+
+export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp> {
+  const env = process.env;
+  const shared = opts.shareWith;
+  const id = crypto.randomBytes(5).toString('hex');
+  const schema = env.DATABASE_URL ? shared?.schema ?? `t_${id}` : undefined;
+  const config: ConfigInput = {
+    databaseUrl: env.DATABASE_URL || undefined,
+    redisUrl: env.REDIS_URL || undefined,
+    dataDir: path.join(os.tmpdir(), `lectern-test-${id}`),
+    plugins: [],
+    logLevel: (env.LOG_LEVEL as ConfigInput['logLevel']) ?? 'silent',
+    syncIntervalMs: 200,
+    ...opts.config,
+    jobs: { pollMs: 20, lockMs: 2000, stalledIntervalMs: 1000, prefix: shared ? shared.app.config.jobs.prefix : `lt${id}`, ...opts.config?.jobs },
+  };
+  const appOpts: AppOptions = {
+    config, env: {}, plugins: opts.plugins ?? [], migrate: true, workers: opts.workers, identity: [testIdentity],
+    logger: pino({ level: config.logLevel ?? 'silent' }), clock: opts.clock, ephemeralSecret: true,
+  };
+
+  if (shared && !schema) {
+    // PGlite has one connection: a second instance in this process shares it.
+    appOpts.database = { shared: shared.app.database };
+  } else if (schema) {
+    if (!shared) {
+      const admin = knexFactory({ client: 'pg', connection: env.DATABASE_URL });
+      await admin.raw(`create schema "${schema}"`).finally(() => admin.destroy());
+    }
+    appOpts.database = { schema };
+  } else {
+    const names = (opts.plugins ?? []).map((p) => (typeof p === 'string' ? p : `${p.name}@${p.version}`)).join(',');
+    const tpl = await template(names, (knex) => runMigrations(knex, migrationsOf(orderPlugins(loadPlugins(opts.plugins ?? [])))));
+    appOpts.database = { pglite: (await tpl.clone()) as PGlite };
+  }
+
+  const app = await App.create(appOpts);
+  try {
+    if (opts.settings) {
+      await app.migrate();
+      for (const [plugin, values] of Object.entries(opts.settings)) await app.settings.update(plugin, values);
+    }
+    await app.start();
+  } catch (err) {
+    await app.stop().catch(() => undefined);
+    throw err;
+  }
+
+  const http = () => supertest(app.http.callback());
+  const agent = (userId?: string): Agent => {
+    const wrap = (t: supertest.Test) => (userId ? t.set(TEST_USER_HEADER, userId) : t);
+    return {
+      get: (url) => wrap(http().get(url)), post: (url) => wrap(http().post(url)), put: (url) => wrap(http().put(url)),
+      patch: (url) => wrap(http().patch(url)), delete: (url) => wrap(http().delete(url)),
+    };
+  };
+
+  return {
+    ...agent(),
+    app,
+    schema,
+    db: app.database.knex,
+    as: (userId) => agent(userId),
+    grant: async (userId, role, context = SYSTEM) => { await app.permissions.assign(userId, role, context); },
+    jobs: { drain: (timeoutMs) => app.jobs.drain(timeoutMs) },
+    close: async () => {
+      await app.stop();
+      if (schema && !shared) {
+        const admin = knexFactory({ client: 'pg', connection: env.DATABASE_URL });
+        await admin.raw(`drop schema "${schema}" cascade`).finally(() => admin.destroy());
+      }
+      if (config.redisUrl && !shared) await deleteKeys(config.redisUrl, `${config.jobs?.prefix}:*`);
+    },
+  };
+}
+
+async function deleteKeys(redisUrl: string, pattern: string): Promise<void> {
+  const redis = new IORedis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}

@@ -1,0 +1,58 @@
+// Migrations: recorded per plugin, run in dependency order, and pending ones stop a server that
+// was not told to migrate.
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'chai';
+import knexFactory from 'knex';
+import { PGlite } from '@electric-sql/pglite';
+import { createApp, createTestApp, type AppOptions } from 'lectern';
+import { onPostgres } from './helpers';
+
+/** A fresh, empty database: a new schema on PostgreSQL, a new in-memory PGlite otherwise. */
+async function emptyDatabase(): Promise<{ database: AppOptions['database']; drop(): Promise<void> }> {
+  if (!onPostgres) return { database: { pglite: new PGlite() }, drop: async () => undefined };
+  const schema = `m_${crypto.randomBytes(4).toString('hex')}`;
+  const admin = knexFactory({ client: 'pg', connection: process.env.DATABASE_URL });
+  await admin.raw(`create schema "${schema}"`);
+  return { database: { schema }, drop: async () => { await admin.raw(`drop schema "${schema}" cascade`); await admin.destroy(); } };
+}
+
+describe('migrations', () => {
+  it('records each migration under its plugin, core first', async () => {
+    const t = await createTestApp({ plugins: ['hello-plugin'] });
+    try {
+      const rows = await t.db('core_migrations').orderBy('migrated_at').orderBy('id').select('id', 'plugin');
+      expect(rows).to.deep.equal([
+        { id: 'core/0001_base', plugin: 'core' },
+        { id: 'core/0002_jobs', plugin: 'core' },
+        { id: 'hello/0001_greetings', plugin: 'hello' },
+      ]);
+      expect((await t.app.migrationStatus()).every((s) => s.applied)).to.equal(true);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('refuses to start with pending migrations unless told to migrate', async () => {
+    const empty = await emptyDatabase();
+    const opts: AppOptions = {
+      plugins: ['hello-plugin'], env: {}, ephemeralSecret: true, database: empty.database,
+      config: { databaseUrl: process.env.DATABASE_URL || undefined, dataDir: path.join(os.tmpdir(), 'lectern-migrations'), logLevel: 'silent' },
+    };
+    const app = await createApp(opts);
+    try {
+      const err = await app.start().catch((e: Error) => e);
+      expect((err as Error).message).to.equal('LECTERN_MIGRATIONS_PENDING: 3 migration(s) have not run (core/0001_base, core/0002_jobs, hello/0001_greetings). Run `lectern migrate`, or start with --migrate.');
+      expect((await app.migrationStatus()).map((s) => [s.id, s.applied])).to.deep.equal([
+        ['core/0001_base', false], ['core/0002_jobs', false], ['hello/0001_greetings', false],
+      ]);
+      expect(await app.migrate()).to.deep.equal(['core/0001_base', 'core/0002_jobs', 'hello/0001_greetings']);
+      expect(await app.migrate()).to.deep.equal([]);
+      await app.start();
+    } finally {
+      await app.stop();
+      await empty.drop();
+    }
+  });
+});
