@@ -128,7 +128,7 @@ export class App implements Kernel {
       return ordered;
     });
     const database = opts.database?.shared ?? await connectDatabase({
-      databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: opts.database?.schema, pglite: opts.database?.pglite,
+      databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: opts.database?.schema, pglite: opts.database?.pglite, log,
     });
     let app: App;
     try {

@@ -104,8 +104,13 @@ async function pluginCommand(argv: string[]): Promise<void> {
 }
 
 async function serve(app: App, http: boolean): Promise<void> {
-  await app.start();
-  if (http) await app.listen();
+  try {
+    await app.start();
+    if (http) await app.listen();
+  } catch (err) {
+    await app.stop().catch(() => undefined);
+    throw err;
+  }
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) process.exit(1);

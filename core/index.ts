@@ -26,5 +26,6 @@ export type { AuditRecord } from './audit';
 export { BootError } from './errors';
 export { App, createApp } from './app';
 export type { AppOptions } from './app';
+export type { ConfigInput, LecternConfig } from './config';
 export { createTestApp } from './testing/test-app';
 export type { TestApp, TestAppOptions } from './testing/test-app';

@@ -7,6 +7,7 @@ import knexFactory, { type Knex } from 'knex';
 import pg from 'pg';
 import { PGlite } from '@electric-sql/pglite';
 import ClientPGLite from 'knex-pglite';
+import type { Logger } from 'pino';
 import { BootError } from '../errors';
 
 // pg returns int8 (count(*), bigserial) as strings; PGlite returns numbers. Make them agree.
@@ -27,7 +28,16 @@ export interface ConnectOptions {
   schema?: string;
   /** An already open PGlite instance (tests clone a migrated template). */
   pglite?: PGlite;
+  log?: Logger;
 }
+
+/** knex reports pool and connection trouble through this, not the console. */
+const knexLog = (log?: Logger) => log && ({
+  warn: (m: unknown) => log.warn({ knex: m }, 'database warning'),
+  error: (m: unknown) => log.error({ knex: m }, 'database error'),
+  deprecate: (m: unknown) => log.warn({ knex: m }, 'database deprecation'),
+  debug: (m: unknown) => log.debug({ knex: m }, 'database debug'),
+});
 
 export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
   if (opts.databaseUrl) {
@@ -37,6 +47,7 @@ export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
       searchPath: opts.schema ? [opts.schema] : undefined,
       pool: { min: 0, max: 10 },
       acquireConnectionTimeout: 5000,
+      log: knexLog(opts.log),
     });
     return { knex, driver: 'postgres', close: () => knex.destroy() };
   }
@@ -47,6 +58,7 @@ export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
     dialect: 'postgres',
     connection: () => ({ pglite }) as Knex.StaticConnectionConfig,
     acquireConnectionTimeout: 60_000,
+    log: knexLog(opts.log),
   });
   return {
     knex,

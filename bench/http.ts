@@ -1,0 +1,107 @@
+// `npm run bench`: Lectern's HTTP throughput against two bare-Koa baselines measured in the same run,
+// on PostgreSQL. Targets, one server process at a time, each load-tested from this process:
+//   A  bare Koa hello-world                    B  bare Koa + knex/pg `SELECT 1` (the DB-bound ceiling)
+//   Lectern `GET /healthz`                     Lectern `GET /api/v1/hello/greetings/1` as a learner with a
+//                                              bearer token (identity, validation, cached permission check,
+//                                              one-row read)
+// Goal: the permission-checked route reaches ≥ 60% of B. Prints a markdown table on stdout (progress and
+// server logs go to stderr) and exits by itself. Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
+// BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50), BENCH_PROFILE_DIR (CPU-profile every
+// server process into this folder), BENCH_LOG_LEVEL (Lectern log level, default warn).
+import crypto from 'node:crypto';
+import path from 'node:path';
+import knexFactory, { type Knex } from 'knex';
+import { benchDatabaseUrl, measureBaselines, measureServer, type Target } from './baselines';
+import { benchSettings, type Figures } from './measure';
+import { loadAverage, machine, pct, table } from './report';
+
+const TARGET_RATIO = 0.6;
+const lecternScript = path.join(__dirname, 'lectern-server.js');
+
+const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+async function main(): Promise<void> {
+  const settings = benchSettings();
+  const databaseUrl = benchDatabaseUrl();
+  const logLevel = process.env.BENCH_LOG_LEVEL || 'warn';
+  const loadBefore = loadAverage();
+  const started = new Date();
+
+  const admin: Knex = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
+  const schema = `bench_${crypto.randomBytes(5).toString('hex')}`;
+  const token = crypto.randomBytes(24).toString('base64url');
+  let schemaCreated = false;
+  const dropSchema = async () => {
+    if (!schemaCreated) return;
+    schemaCreated = false;
+    await admin.raw('drop schema if exists ?? cascade', [schema]);
+  };
+  const onSignal = () => {
+    progress('interrupted: dropping the schema');
+    dropSchema().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  try {
+    const { rows } = await admin.raw<{ rows: { server_version: string }[] }>('show server_version');
+    const pgVersion = rows[0].server_version;
+
+    progress(`baselines (${settings.warmupSeconds} s warm-up + ${settings.seconds} s each, ${settings.connections} connections)`);
+    const baselines = await measureBaselines({ ...settings, databaseUrl });
+
+    await admin.raw('create schema ??', [schema]);
+    schemaCreated = true;
+    const lectern = (target: Target | ((info: Record<string, unknown>) => Target)): Promise<Figures> =>
+      measureServer(lecternScript, target, {
+        fork: {
+          env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_TOKEN: token, BENCH_LOG_LEVEL: logLevel },
+        },
+        measure: settings,
+      });
+
+    progress('Lectern GET /healthz');
+    const healthz = await lectern({ path: '/healthz', check: (body) => body === '{"status":"ok"}' });
+
+    progress('Lectern GET /api/v1/hello/greetings/1 (bearer token, hello:read)');
+    const greeting = await lectern((info) => {
+      if (info.greetingId !== '1') throw new Error(`expected the seeded greeting to be id 1, got ${String(info.greetingId)}`);
+      return {
+        path: '/api/v1/hello/greetings/1',
+        headers: { authorization: `Bearer ${token}` },
+        check: (body) => (JSON.parse(body) as { id?: unknown }).id === '1',
+      };
+    });
+
+    const ratio = greeting.rps / baselines.koaSelect1.rps;
+    const out = [
+      '# Lectern HTTP benchmark',
+      '',
+      `- Run: ${started.toISOString()}, ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per target, ${settings.connections} connections, autocannon → 127.0.0.1, one server process at a time`,
+      `- Machine: ${machine()}`,
+      `- Load average (1/5/15 min): ${loadBefore} before, ${loadAverage()} after`,
+      `- Database: PostgreSQL ${pgVersion} (${new URL(databaseUrl).host}), Lectern in a fresh schema dropped after the run; pg pool max 10 everywhere`,
+      `- Lectern log level: ${logLevel}; plugins: hello (example); identity: bearer-token provider passed to App.create`,
+      '',
+      table(baselines, [
+        { name: 'Lectern `GET /healthz`', figures: healthz },
+        { name: 'Lectern `GET /api/v1/hello/greetings/1` (token, hello:read, 1 row)', figures: greeting },
+      ]),
+      '',
+      `Permission-checked route: ${pct(greeting.rps, baselines.koaSelect1.rps)} of baseline B (target ≥ ${TARGET_RATIO * 100}%): ` +
+        `${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}.`,
+      `Lectern /healthz: ${pct(healthz.rps, baselines.koaSelect1.rps)} of B, ${pct(healthz.rps, baselines.koa.rps)} of A.`,
+    ];
+    process.stdout.write(`${out.join('\n')}\n`);
+  } finally {
+    await dropSchema().catch((err: unknown) => progress(`could not drop schema ${schema}: ${String(err)}`));
+    await admin.destroy();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[bench] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,80 @@
+// The `lectern` command as an administrator uses it: migrate status, refusing to serve with pending
+// migrations, migrate, plugins disable/list, then a server that drains and exits on SIGTERM.
+import { execFile, spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect } from 'chai';
+import knexFactory from 'knex';
+import { onPostgres } from './helpers';
+
+const cli = path.resolve(__dirname, '..', '..', 'core', 'cli.js');
+const run = promisify(execFile);
+
+describe('the lectern command', function () {
+  this.timeout(120_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-cli-'));
+  const schema = `cli_${crypto.randomBytes(4).toString('hex')}`;
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LECTERN_DATA_DIR: dataDir, LECTERN_PLUGINS: 'hello-plugin', LOG_LEVEL: 'info' };
+  const admin = onPostgres ? knexFactory({ client: 'pg', connection: process.env.DATABASE_URL }) : undefined;
+
+  before(async () => {
+    if (!admin) return;
+    await admin.raw(`create schema "${schema}"`);
+    const url = new URL(String(process.env.DATABASE_URL));
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    env.DATABASE_URL = url.toString();
+  });
+  after(async () => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (admin) {
+      await admin.raw(`drop schema "${schema}" cascade`);
+      await admin.destroy();
+    }
+  });
+
+  const lectern = async (...args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [cli, ...args], { env });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  it('migrates, refuses to serve with pending migrations, switches plugins and serves until SIGTERM', async () => {
+    const status = await lectern('migrate', '--status');
+    expect(status.stdout.trim().split('\n')).to.deep.equal(['pending  core/0001_base', 'pending  core/0002_jobs', 'pending  hello/0001_greetings']);
+
+    const refused = await lectern('start');
+    expect(refused.code).to.equal(1);
+    expect(refused.stderr).to.contain('LECTERN_MIGRATIONS_PENDING: 3 migration(s) have not run');
+
+    expect((await lectern('migrate')).stdout).to.equal('ran 3 migration(s):\n  core/0001_base\n  core/0002_jobs\n  hello/0001_greetings\n');
+    expect((await lectern('plugins', 'disable', 'hello')).stdout).to.equal('hello disabled\n');
+    expect((await lectern('plugins', 'list')).stdout).to.match(/^disabled {2}hello@1\.0\.0 {2}Says hello/);
+    expect((await lectern('frobnicate')).stderr).to.contain('unknown command "frobnicate"');
+
+    const server = spawn(process.execPath, [cli, 'start'], { env: { ...env, PORT: '0' } });
+    let log = '';
+    server.stdout.on('data', (chunk: Buffer) => { log += chunk.toString(); });
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no "listening" line in:\n${log}`)), 60_000);
+      server.stdout.on('data', () => {
+        const m = /listening on http:\/\/localhost:(\d+)/.exec(log);
+        if (m) { clearTimeout(timer); resolve(Number(m[1])); }
+      });
+    });
+    expect(log).to.contain(onPostgres ? 'started: database postgres' : 'started: database pglite');
+    const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+    expect(health.status).to.equal(200);
+    expect((await fetch(`http://127.0.0.1:${port}/hello`)).status).to.equal(404);
+    const exit = new Promise<number | null>((resolve) => server.on('exit', resolve));
+    server.kill('SIGTERM');
+    expect(await exit).to.equal(0);
+    expect(log).to.contain('shutting down: draining requests and jobs').and.to.contain('"phase":"stop"');
+  });
+});
