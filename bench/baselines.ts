@@ -36,7 +36,7 @@ export async function measureServer(script: string, target: Target | ((info: Rec
     const t = typeof target === 'function' ? target(server.info) : target;
     const url = server.url + t.path;
     await expectOk(url, t.headers, t.check);
-    const figures = await measure(url, { ...opts.measure, headers: t.headers });
+    const figures = await measure(url, { ...opts.measure, headers: t.headers, pid: server.pid });
     // autocannon hangs up with requests still queued for a pool connection: let them finish before the
     // server closes its pool, or they fail with "aborted" (harmless, but noisy).
     await new Promise((resolve) => setTimeout(resolve, 500));

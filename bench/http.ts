@@ -6,13 +6,14 @@
 //                                              one-row read)
 // Goal: the permission-checked route reaches ≥ 60% of B. Prints a markdown table on stdout (progress and
 // server logs go to stderr) and exits by itself. Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
-// BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50), BENCH_PROFILE_DIR (CPU-profile every
-// server process into this folder), BENCH_LOG_LEVEL (Lectern log level, default warn).
+// BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50), BENCH_ROUNDS (1: repeat all four
+// targets, report medians — steadier on a shared machine), BENCH_PROFILE_DIR (CPU-profile every server
+// process into this folder), BENCH_LOG_LEVEL (Lectern log level, default warn).
 import crypto from 'node:crypto';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
-import { benchDatabaseUrl, measureBaselines, measureServer, type Target } from './baselines';
-import { benchSettings, type Figures } from './measure';
+import { benchDatabaseUrl, measureBaselines, measureServer, type Baselines, type Target } from './baselines';
+import { benchSettings, median, medianOf, type Figures } from './measure';
 import { loadAverage, machine, pct, table } from './report';
 
 const TARGET_RATIO = 0.6;
@@ -20,8 +21,18 @@ const lecternScript = path.join(__dirname, 'lectern-server.js');
 
 const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
+function rounds(): number {
+  const raw = process.env.BENCH_ROUNDS || '1';
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_ROUNDS must be an integer ≥ 1, got "${raw}"`);
+  return n;
+}
+
+interface Round { baselines: Baselines; healthz: Figures; greeting: Figures }
+
 async function main(): Promise<void> {
   const settings = benchSettings();
+  const roundCount = rounds();
   const databaseUrl = benchDatabaseUrl();
   const logLevel = process.env.BENCH_LOG_LEVEL || 'warn';
   const loadBefore = loadAverage();
@@ -43,43 +54,54 @@ async function main(): Promise<void> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
 
+  const lectern = (target: Target | ((info: Record<string, unknown>) => Target)): Promise<Figures> =>
+    measureServer(lecternScript, target, {
+      fork: { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_TOKEN: token, BENCH_LOG_LEVEL: logLevel } },
+      measure: settings,
+    });
+
   try {
     const { rows } = await admin.raw<{ rows: { server_version: string }[] }>('show server_version');
     const pgVersion = rows[0].server_version;
-
-    progress(`baselines (${settings.warmupSeconds} s warm-up + ${settings.seconds} s each, ${settings.connections} connections)`);
-    const baselines = await measureBaselines({ ...settings, databaseUrl });
-
     await admin.raw('create schema ??', [schema]);
     schemaCreated = true;
-    const lectern = (target: Target | ((info: Record<string, unknown>) => Target)): Promise<Figures> =>
-      measureServer(lecternScript, target, {
-        fork: {
-          env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_TOKEN: token, BENCH_LOG_LEVEL: logLevel },
-        },
-        measure: settings,
+
+    const done: Round[] = [];
+    for (let r = 1; r <= roundCount; r++) {
+      const label = roundCount > 1 ? `round ${r}/${roundCount}: ` : '';
+      progress(`${label}baselines A and B (${settings.warmupSeconds} s warm-up + ${settings.seconds} s each, ${settings.connections} connections), load ${loadAverage()}`);
+      const baselines = await measureBaselines({ ...settings, databaseUrl });
+      progress(`${label}Lectern GET /healthz`);
+      const healthz = await lectern({ path: '/healthz', check: (body) => body === '{"status":"ok"}' });
+      progress(`${label}Lectern GET /api/v1/hello/greetings/1 (bearer token, hello:read)`);
+      const greeting = await lectern((info) => {
+        if (info.greetingId !== '1') throw new Error(`expected the seeded greeting to be id 1, got ${String(info.greetingId)}`);
+        return {
+          path: '/api/v1/hello/greetings/1',
+          headers: { authorization: `Bearer ${token}` },
+          check: (body) => (JSON.parse(body) as { id?: unknown }).id === '1',
+        };
       });
+      done.push({ baselines, healthz, greeting });
+      progress(`${label}route ÷ B = ${pct(greeting.rps, baselines.koaSelect1.rps)}`);
+    }
 
-    progress('Lectern GET /healthz');
-    const healthz = await lectern({ path: '/healthz', check: (body) => body === '{"status":"ok"}' });
+    const baselines: Baselines = {
+      koa: median(done.map((d) => d.baselines.koa)), koaSelect1: median(done.map((d) => d.baselines.koaSelect1)),
+    };
+    const healthz = median(done.map((d) => d.healthz));
+    const greeting = median(done.map((d) => d.greeting));
+    // The verdict uses each round's own ratio (figures measured minutes apart share the machine's load).
+    const ratios = done.map((d) => d.greeting.rps / d.baselines.koaSelect1.rps);
+    const ratio = medianOf(ratios);
 
-    progress('Lectern GET /api/v1/hello/greetings/1 (bearer token, hello:read)');
-    const greeting = await lectern((info) => {
-      if (info.greetingId !== '1') throw new Error(`expected the seeded greeting to be id 1, got ${String(info.greetingId)}`);
-      return {
-        path: '/api/v1/hello/greetings/1',
-        headers: { authorization: `Bearer ${token}` },
-        check: (body) => (JSON.parse(body) as { id?: unknown }).id === '1',
-      };
-    });
-
-    const ratio = greeting.rps / baselines.koaSelect1.rps;
     const out = [
       '# Lectern HTTP benchmark',
       '',
-      `- Run: ${started.toISOString()}, ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per target, ${settings.connections} connections, autocannon → 127.0.0.1, one server process at a time`,
+      `- Run: ${started.toISOString()}, ${roundCount} round(s) of ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per target` +
+        `${roundCount > 1 ? ' (figures are medians over rounds)' : ''}, ${settings.connections} connections, autocannon → 127.0.0.1, one server process at a time`,
       `- Machine: ${machine()}`,
-      `- Load average (1/5/15 min): ${loadBefore} before, ${loadAverage()} after`,
+      `- Load average (1/5/15 min): ${loadBefore} before, ${loadAverage()} after (the benchmark itself keeps ~2–3 busy)`,
       `- Database: PostgreSQL ${pgVersion} (${new URL(databaseUrl).host}), Lectern in a fresh schema dropped after the run; pg pool max 10 everywhere`,
       `- Lectern log level: ${logLevel}; plugins: hello (example); identity: bearer-token provider passed to App.create`,
       '',
@@ -88,8 +110,8 @@ async function main(): Promise<void> {
         { name: 'Lectern `GET /api/v1/hello/greetings/1` (token, hello:read, 1 row)', figures: greeting },
       ]),
       '',
-      `Permission-checked route: ${pct(greeting.rps, baselines.koaSelect1.rps)} of baseline B (target ≥ ${TARGET_RATIO * 100}%): ` +
-        `${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}.`,
+      `Permission-checked route: ${(ratio * 100).toFixed(1)}% of baseline B (target ≥ ${TARGET_RATIO * 100}%): ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}.` +
+        (roundCount > 1 ? ` Per round: ${ratios.map((x) => `${(x * 100).toFixed(1)}%`).join(', ')}.` : ''),
       `Lectern /healthz: ${pct(healthz.rps, baselines.koaSelect1.rps)} of B, ${pct(healthz.rps, baselines.koa.rps)} of A.`,
     ];
     process.stdout.write(`${out.join('\n')}\n`);

@@ -1,6 +1,8 @@
 // Load generation shared by every benchmark: one autocannon run against a loopback URL, after a
 // discarded warm-up, bounded in time, with settings taken from BENCH_SECONDS / BENCH_WARMUP_SECONDS /
 // BENCH_CONNECTIONS. A run with any error or non-2xx answer is refused: its throughput means nothing.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface BenchSettings {
@@ -21,10 +23,17 @@ export interface Figures {
   meanLatency: number;
   /** Requests answered during the measured window. */
   total: number;
+  /**
+   * CPU time (user + system) the server process spent per request, µs, when its pid was given and
+   * /proc is readable. Less sensitive to other load on the machine than req/s; excludes PostgreSQL's CPU.
+   */
+  serverCpuUs?: number;
 }
 
 export interface MeasureOptions extends Partial<BenchSettings> {
   headers?: Record<string, string>;
+  /** The server's pid, to report its CPU time per request (Linux). */
+  pid?: number;
 }
 
 function positiveInt(name: string, fallback: number, min: number): number {
@@ -48,6 +57,38 @@ function assertLoopback(url: string): void {
   if (host !== '127.0.0.1' && host !== '[::1]' && host !== 'localhost') throw new Error(`benchmarks only target loopback, not ${host}`);
 }
 
+let ticksPerSecond: number | undefined;
+
+/** utime + stime of a process in seconds, from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ", field 3 (state) is index 0, so utime (14) and stime (15) are 11 and 12.
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
+export function medianOf(values: number[]): number {
+  if (!values.length) throw new Error('median of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  const m = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[m] : (sorted[m - 1] + sorted[m]) / 2;
+}
+
+/** Median of each figure over several runs of one target. */
+export function median(runs: Figures[]): Figures {
+  const mid = medianOf;
+  const cpu = runs.map((r) => r.serverCpuUs).filter((v): v is number => v !== undefined);
+  return {
+    rps: mid(runs.map((r) => r.rps)), p99: mid(runs.map((r) => r.p99)), meanLatency: mid(runs.map((r) => r.meanLatency)),
+    total: mid(runs.map((r) => r.total)), serverCpuUs: cpu.length === runs.length ? mid(cpu) : undefined,
+  };
+}
+
 async function run(url: string, seconds: number, connections: number, headers: Record<string, string>): Promise<autocannon.Result> {
   return autocannon({ url, connections, duration: seconds, headers, pipelining: 1, timeout: 10 });
 }
@@ -58,12 +99,15 @@ export async function measure(url: string, opts: MeasureOptions = {}): Promise<F
   const s = { ...benchSettings(), ...opts };
   const headers = opts.headers ?? {};
   if (s.warmupSeconds > 0) await run(url, s.warmupSeconds, s.connections, headers);
+  const cpuBefore = opts.pid === undefined ? undefined : cpuSeconds(opts.pid);
   const r = await run(url, s.seconds, s.connections, headers);
+  const cpuAfter = opts.pid === undefined ? undefined : cpuSeconds(opts.pid);
   if (r.errors > 0 || r.timeouts > 0 || r.non2xx > 0 || r['2xx'] === 0) {
     const codes = JSON.stringify(r.statusCodeStats ?? {});
     throw new Error(`${url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx (status codes ${codes}); figures discarded`);
   }
-  return { rps: r.requests.average, p99: r.latency.p99, meanLatency: r.latency.average, total: r['2xx'] };
+  const serverCpuUs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1e6) / r['2xx'] : undefined;
+  return { rps: r.requests.average, p99: r.latency.p99, meanLatency: r.latency.average, total: r['2xx'], serverCpuUs };
 }
 
 /** One request before measuring, so a wrong answer (401, 404…) is caught instead of benchmarked. */

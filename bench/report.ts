@@ -18,10 +18,11 @@ export function table(baselines: Baselines, rows: Row[]): string {
     ...rows,
   ];
   const lines = [
-    '| Target | req/s | p99 (ms) | mean (ms) | vs A | vs B |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| Target | req/s | p99 (ms) | mean (ms) | vs A | vs B | server CPU µs/req |',
+    '|---|---:|---:|---:|---:|---:|---:|',
     ...all.map(({ name, figures: f }) =>
-      `| ${name} | ${fmt(f.rps)} | ${fmt(f.p99)} | ${fmt(f.meanLatency, 2)} | ${pct(f.rps, baselines.koa.rps)} | ${pct(f.rps, baselines.koaSelect1.rps)} |`),
+      `| ${name} | ${fmt(f.rps)} | ${fmt(f.p99)} | ${fmt(f.meanLatency, 2)} | ${pct(f.rps, baselines.koa.rps)} | ` +
+      `${pct(f.rps, baselines.koaSelect1.rps)} | ${f.serverCpuUs === undefined ? 'n/a' : fmt(f.serverCpuUs)} |`),
   ];
   return lines.join('\n');
 }
