@@ -94,10 +94,10 @@ export function systemRoutes(api: SystemApi): RouteRef[] {
       method: 'PATCH', path: '/api/v1/settings/:plugin', permission: corePermissions.configure, params: SettingsParams,
       body: Type.Record(Type.String(), Type.Unknown()),
       handler: async (req) => {
-        const before = await api.settings.get(req.params.plugin);
         await req.transaction(async (tx) => {
           await api.settings.update(req.params.plugin, req.body, tx.db);
-          await tx.audit({ action: 'settings.update', target: { type: 'plugin', id: req.params.plugin }, details: { before, changed: req.body } });
+          // Keys only: settings may hold credentials, which have no place in the audit trail.
+          await tx.audit({ action: 'settings.update', target: { type: 'plugin', id: req.params.plugin }, details: { changed: Object.keys(req.body) } });
         });
         return api.settings.get(req.params.plugin);
       },

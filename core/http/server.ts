@@ -32,6 +32,7 @@ export interface MountedRoute { plugin: string; route: RouteRef }
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
+const DB_LOST = /^Connection terminated|^Connection ended unexpectedly|^connect ECONNREFUSED/;
 const DB_BAD_INPUT = new Set(['22P02', '22001', '22003', '22007', '22008', '22021', '22023', '2201B']);
 
 export class HttpServer {
@@ -95,7 +96,7 @@ export class HttpServer {
   private toHttpError(err: unknown, ctx: Koa.Context): HttpError {
     if (err instanceof HttpError) return err;
     const e = err as { status?: number; expose?: boolean; code?: string; name?: string; message?: string };
-    if (e.code && DB_DOWN.has(e.code) || e.name === 'KnexTimeoutError') {
+    if ((e.code && DB_DOWN.has(e.code)) || e.name === 'KnexTimeoutError' || DB_LOST.test(e.message ?? '')) {
       (ctx.state.log as Logger).error({ err }, 'database unavailable');
       return serviceUnavailable('The database is unavailable; try again shortly.');
     }

@@ -84,6 +84,14 @@ export default definePlugin({
   views: path.join(__dirname, 'views'),
   routes: [getGreeting, postGreeting, page],
   jobs: [countWords],
+  commands: [{
+    name: 'hello stats',
+    description: 'Print how many greetings there are',
+    async run(_args, ctx) {
+      const row = await ctx.db('hello_greetings').count({ n: '*' }).first();
+      process.stdout.write(`${Number(row?.n ?? 0)} greeting(s)\n`);
+    },
+  }],
   privacy: {
     tables: ['hello_greetings'],
     async export(userId, ctx) {

@@ -56,6 +56,7 @@ describe('the lectern command', function () {
     expect((await lectern('migrate')).stdout).to.equal('ran 3 migration(s):\n  core/0001_base\n  core/0002_jobs\n  hello/0001_greetings\n');
     expect((await lectern('plugins', 'disable', 'hello')).stdout).to.equal('hello disabled\n');
     expect((await lectern('plugins', 'list')).stdout).to.match(/^disabled {2}hello@1\.0\.0 {2}Says hello/);
+    expect((await lectern('hello', 'stats')).stdout).to.equal('0 greeting(s)\n');
     expect((await lectern('frobnicate')).stderr).to.contain('unknown command "frobnicate"');
 
     const server = spawn(process.execPath, [cli, 'start'], { env: { ...env, PORT: '0' } });
