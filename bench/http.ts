@@ -6,7 +6,7 @@
 //                                              one-row read)
 // Goal: the permission-checked route reaches ≥ 60% of B. Prints a markdown table on stdout (progress and
 // server logs go to stderr) and exits by itself. Env: DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
-// BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (2), BENCH_CONNECTIONS (50), BENCH_ROUNDS (1: repeat all four
+// BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_ROUNDS (1: repeat all four
 // targets, report medians — steadier on a shared machine), BENCH_PROFILE_DIR (CPU-profile every server
 // process into this folder), BENCH_LOG_LEVEL (Lectern log level, default warn).
 import crypto from 'node:crypto';
@@ -14,7 +14,7 @@ import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
 import { benchDatabaseUrl, measureBaselines, measureServer, type Baselines, type Target } from './baselines';
 import { benchSettings, median, medianOf, type Figures } from './measure';
-import { loadAverage, machine, pct, table } from './report';
+import { line, loadAverage, machine, pct, table } from './report';
 
 const TARGET_RATIO = 0.6;
 const lecternScript = path.join(__dirname, 'lectern-server.js');
@@ -45,7 +45,9 @@ async function main(): Promise<void> {
   const dropSchema = async () => {
     if (!schemaCreated) return;
     schemaCreated = false;
+    // The app's schema, and the job queue's schema if the core's job driver keeps one in PostgreSQL.
     await admin.raw('drop schema if exists ?? cascade', [schema]);
+    await admin.raw('drop schema if exists ?? cascade', [`${schema}_jobs`]);
   };
   const onSignal = () => {
     progress('interrupted: dropping the schema');
@@ -71,8 +73,11 @@ async function main(): Promise<void> {
       const label = roundCount > 1 ? `round ${r}/${roundCount}: ` : '';
       progress(`${label}baselines A and B (${settings.warmupSeconds} s warm-up + ${settings.seconds} s each, ${settings.connections} connections), load ${loadAverage()}`);
       const baselines = await measureBaselines({ ...settings, databaseUrl });
+      progress(line('  A', baselines.koa));
+      progress(line('  B', baselines.koaSelect1));
       progress(`${label}Lectern GET /healthz`);
       const healthz = await lectern({ path: '/healthz', check: (body) => body === '{"status":"ok"}' });
+      progress(line('  /healthz', healthz));
       progress(`${label}Lectern GET /api/v1/hello/greetings/1 (bearer token, hello:read)`);
       const greeting = await lectern((info) => {
         if (info.greetingId !== '1') throw new Error(`expected the seeded greeting to be id 1, got ${String(info.greetingId)}`);
@@ -82,6 +87,7 @@ async function main(): Promise<void> {
           check: (body) => (JSON.parse(body) as { id?: unknown }).id === '1',
         };
       });
+      progress(line('  route', greeting));
       done.push({ baselines, healthz, greeting });
       progress(`${label}route ÷ B = ${pct(greeting.rps, baselines.koaSelect1.rps)}`);
     }
@@ -103,7 +109,7 @@ async function main(): Promise<void> {
       `- Machine: ${machine()}`,
       `- Load average (1/5/15 min): ${loadBefore} before, ${loadAverage()} after (the benchmark itself keeps ~2–3 busy)`,
       `- Database: PostgreSQL ${pgVersion} (${new URL(databaseUrl).host}), Lectern in a fresh schema dropped after the run; pg pool max 10 everywhere`,
-      `- Lectern log level: ${logLevel}; plugins: hello (example); identity: bearer-token provider passed to App.create`,
+      `- Lectern: log level ${logLevel}, plugins: hello (example), identity: bearer-token provider passed to App.create, job workers off (HTTP only)`,
       '',
       table(baselines, [
         { name: 'Lectern `GET /healthz`', figures: healthz },

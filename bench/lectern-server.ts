@@ -4,13 +4,14 @@
 // authenticate with `Authorization: Bearer $BENCH_TOKEN`, resolved by a token identity provider
 // passed through App.create({ identity }). Logs at BENCH_LOG_LEVEL (default warn) go to stderr.
 import './lectern-alias';
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { App, SYSTEM, type AppOptions, type IdentityProvider } from '../core';
 import hello from '../examples/hello-plugin';
 import { serveUntilStopped } from './process';
 
-export const BENCH_USER = 'bench-user';
+const BENCH_USER = 'bench-user';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -35,14 +36,28 @@ serveUntilStopped(async () => {
   const schema = required('BENCH_SCHEMA');
   const token = required('BENCH_TOKEN');
   const logLevel = (process.env.BENCH_LOG_LEVEL || 'warn') as NonNullable<AppOptions['config']>['logLevel'];
+  // An empty working folder: no lectern.config.json or environment from wherever the bench was started
+  // (a configured Redis, other plugins) changes what is measured.
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-bench-'));
+  // Jobs get their own namespace: `schema` is the PostgreSQL schema of a queue store on PostgreSQL (the
+  // parent drops "<schema>_jobs" too), `prefix` the Redis/queue prefix. Passed as a variable so cores whose
+  // jobs config has no `schema` yet still compile (it is then ignored).
+  const jobs = { prefix: schema, schema: `${schema}_jobs` };
   const app = await App.create({
-    config: { databaseUrl, logLevel, dataDir: path.join(os.tmpdir(), `lectern-bench-${schema}`), plugins: [] },
+    config: { databaseUrl, logLevel, dataDir: path.join(cwd, 'data'), plugins: [], jobs },
     env: {},
+    cwd,
     plugins: [hello],
     migrate: true,
+    // The HTTP server alone: idle job workers (polling their queue store) would add background CPU that
+    // has nothing to do with requests. Production runs them as `lectern worker` processes anyway.
+    workers: false,
     identity: [tokenIdentity(new Map([[token, BENCH_USER]]))],
     database: { schema },
     ephemeralSecret: true,
+  }).catch((err: unknown) => {
+    fs.rmSync(cwd, { recursive: true, force: true });
+    throw err;
   });
   try {
     await app.start();
@@ -52,9 +67,14 @@ serveUntilStopped(async () => {
     const [row] = existing ? [existing] : await db('hello_greetings').insert({ message: 'Hello from the benchmark' }).returning('id');
     await app.permissions.assign(BENCH_USER, 'learner', SYSTEM);
     const address = await app.listen(0, '127.0.0.1');
-    return { port: address.port, info: { greetingId: String((row as { id: number }).id) }, close: () => app.stop() };
+    const close = async () => {
+      await app.stop();
+      fs.rmSync(cwd, { recursive: true, force: true });
+    };
+    return { port: address.port, info: { greetingId: String((row as { id: number }).id) }, close };
   } catch (err) {
     await app.stop().catch(() => undefined);
+    fs.rmSync(cwd, { recursive: true, force: true });
     throw err;
   }
 });

@@ -8,7 +8,7 @@ import autocannon from 'autocannon';
 export interface BenchSettings {
   /** Measured seconds per target (BENCH_SECONDS, default 10). */
   seconds: number;
-  /** Discarded warm-up seconds per target (BENCH_WARMUP_SECONDS, default 2). */
+  /** Discarded warm-up seconds per target (BENCH_WARMUP_SECONDS, default 5: the Lectern route's JIT needs ~3 s). */
   warmupSeconds: number;
   /** Concurrent keep-alive connections (BENCH_CONNECTIONS, default 50). */
   connections: number;
@@ -28,6 +28,12 @@ export interface Figures {
    * /proc is readable. Less sensitive to other load on the machine than req/s; excludes PostgreSQL's CPU.
    */
   serverCpuUs?: number;
+  /**
+   * Cores kept busy during the measured window by everything except the server and the load generator
+   * (Linux): PostgreSQL's share of the work, plus whatever else runs on the machine. Read it across
+   * rounds of the same target: a jump means other load.
+   */
+  otherCores?: number;
 }
 
 export interface MeasureOptions extends Partial<BenchSettings> {
@@ -47,7 +53,7 @@ function positiveInt(name: string, fallback: number, min: number): number {
 export function benchSettings(): BenchSettings {
   return {
     seconds: positiveInt('BENCH_SECONDS', 10, 1),
-    warmupSeconds: positiveInt('BENCH_WARMUP_SECONDS', 2, 0),
+    warmupSeconds: positiveInt('BENCH_WARMUP_SECONDS', 5, 0),
     connections: positiveInt('BENCH_CONNECTIONS', 50, 1),
   };
 }
@@ -72,6 +78,31 @@ function cpuSeconds(pid: number): number | undefined {
   }
 }
 
+/** Busy core-seconds of the whole machine since boot, from /proc/stat (Linux); undefined elsewhere. */
+function machineBusySeconds(): number | undefined {
+  try {
+    const [, ...ticks] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    // user nice system idle iowait irq softirq steal (guest time is already counted in user).
+    const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    return (total - ticks[3] - ticks[4]) / ticksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+
+interface CpuSnapshot { wall: number; machine?: number; server?: number; self: number }
+
+function snapshot(pid: number | undefined): CpuSnapshot {
+  const own = process.cpuUsage();
+  return {
+    wall: performance.now() / 1000,
+    machine: machineBusySeconds(),
+    server: pid === undefined ? undefined : cpuSeconds(pid),
+    self: (own.user + own.system) / 1e6,
+  };
+}
+
 export function medianOf(values: number[]): number {
   if (!values.length) throw new Error('median of no values');
   const sorted = [...values].sort((a, b) => a - b);
@@ -82,10 +113,14 @@ export function medianOf(values: number[]): number {
 /** Median of each figure over several runs of one target. */
 export function median(runs: Figures[]): Figures {
   const mid = medianOf;
-  const cpu = runs.map((r) => r.serverCpuUs).filter((v): v is number => v !== undefined);
+  const optional = (values: (number | undefined)[]) => {
+    const known = values.filter((v): v is number => v !== undefined);
+    return known.length === values.length ? mid(known) : undefined;
+  };
   return {
     rps: mid(runs.map((r) => r.rps)), p99: mid(runs.map((r) => r.p99)), meanLatency: mid(runs.map((r) => r.meanLatency)),
-    total: mid(runs.map((r) => r.total)), serverCpuUs: cpu.length === runs.length ? mid(cpu) : undefined,
+    total: mid(runs.map((r) => r.total)), serverCpuUs: optional(runs.map((r) => r.serverCpuUs)),
+    otherCores: optional(runs.map((r) => r.otherCores)),
   };
 }
 
@@ -99,15 +134,19 @@ export async function measure(url: string, opts: MeasureOptions = {}): Promise<F
   const s = { ...benchSettings(), ...opts };
   const headers = opts.headers ?? {};
   if (s.warmupSeconds > 0) await run(url, s.warmupSeconds, s.connections, headers);
-  const cpuBefore = opts.pid === undefined ? undefined : cpuSeconds(opts.pid);
+  const before = snapshot(opts.pid);
   const r = await run(url, s.seconds, s.connections, headers);
-  const cpuAfter = opts.pid === undefined ? undefined : cpuSeconds(opts.pid);
+  const after = snapshot(opts.pid);
   if (r.errors > 0 || r.timeouts > 0 || r.non2xx > 0 || r['2xx'] === 0) {
     const codes = JSON.stringify(r.statusCodeStats ?? {});
     throw new Error(`${url}: ${r.errors} errors, ${r.timeouts} timeouts, ${r.non2xx} non-2xx (status codes ${codes}); figures discarded`);
   }
-  const serverCpuUs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1e6) / r['2xx'] : undefined;
-  return { rps: r.requests.average, p99: r.latency.p99, meanLatency: r.latency.average, total: r['2xx'], serverCpuUs };
+  const server = before.server !== undefined && after.server !== undefined ? after.server - before.server : undefined;
+  const machine = before.machine !== undefined && after.machine !== undefined ? after.machine - before.machine : undefined;
+  const serverCpuUs = server === undefined ? undefined : (server * 1e6) / r['2xx'];
+  const otherCores = server === undefined || machine === undefined ? undefined
+    : Math.max(0, machine - server - (after.self - before.self)) / (after.wall - before.wall);
+  return { rps: r.requests.average, p99: r.latency.p99, meanLatency: r.latency.average, total: r['2xx'], serverCpuUs, otherCores };
 }
 
 /** One request before measuring, so a wrong answer (401, 404…) is caught instead of benchmarked. */

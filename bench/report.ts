@@ -18,13 +18,21 @@ export function table(baselines: Baselines, rows: Row[]): string {
     ...rows,
   ];
   const lines = [
-    '| Target | req/s | p99 (ms) | mean (ms) | vs A | vs B | server CPU µs/req |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| Target | req/s | p99 (ms) | mean (ms) | vs A | vs B | server CPU µs/req | other CPU (cores) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
     ...all.map(({ name, figures: f }) =>
       `| ${name} | ${fmt(f.rps)} | ${fmt(f.p99)} | ${fmt(f.meanLatency, 2)} | ${pct(f.rps, baselines.koa.rps)} | ` +
-      `${pct(f.rps, baselines.koaSelect1.rps)} | ${f.serverCpuUs === undefined ? 'n/a' : fmt(f.serverCpuUs)} |`),
+      `${pct(f.rps, baselines.koaSelect1.rps)} | ${f.serverCpuUs === undefined ? 'n/a' : fmt(f.serverCpuUs)} | ` +
+      `${f.otherCores === undefined ? 'n/a' : fmt(f.otherCores, 2)} |`),
   ];
   return lines.join('\n');
+}
+
+/** One line per measurement, for progress output and per-round detail. */
+export function line(name: string, f: Figures): string {
+  const cpu = f.serverCpuUs === undefined ? '' : `, server ${fmt(f.serverCpuUs)} µs/req`;
+  const other = f.otherCores === undefined ? '' : `, other ${fmt(f.otherCores, 2)} cores`;
+  return `${name}: ${fmt(f.rps)} req/s, p99 ${fmt(f.p99)} ms${cpu}${other}`;
 }
 
 export function loadAverage(): string {

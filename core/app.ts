@@ -143,11 +143,17 @@ export class App implements Kernel {
     return app;
   }
 
+  /** BullMQ when there is Redis; otherwise the in-process driver keeps jobs in the app's database. */
   private createDriver(): QueueDriver {
     const { jobs, redisUrl } = this.config;
     return redisUrl
       ? new BullmqDriver({ redisUrl, prefix: jobs.prefix, log: this.log, lockMs: jobs.lockMs, stalledIntervalMs: jobs.stalledIntervalMs, concurrency: jobs.concurrency })
       : new InlineDriver({ db: this.database.knex, log: this.log, pollMs: jobs.pollMs, lockMs: jobs.lockMs, concurrency: jobs.concurrency });
+  }
+
+  /** Where jobs are kept: "redis", or the app's own database ("postgres" or "pglite"). */
+  queueStore(): string {
+    return this.config.redisUrl ? 'redis' : this.database.driver;
   }
 
   private register(): void {
@@ -216,8 +222,8 @@ export class App implements Kernel {
       await this.jobs.start(this.opts.workers !== false);
       for (const warning of await this.jobs.driver.warnings()) this.log.warn(warning);
     });
-    this.log.info({ db: this.database.driver, queue: this.jobs.driver.name, plugins: this.plugins.map((p) => p.name) },
-      `started: database ${this.database.driver}, queue ${this.jobs.driver.name}`);
+    this.log.info({ db: this.database.driver, queue: this.jobs.driver.name, queueStore: this.queueStore(), plugins: this.plugins.map((p) => p.name) },
+      `started: database ${this.database.driver}, queue ${this.jobs.driver.name} on ${this.queueStore()}`);
   }
 
   async listen(port = this.config.port, host = this.config.host): Promise<AddressInfo> {
@@ -370,6 +376,7 @@ export class App implements Kernel {
         return { db, queue };
       },
       jobs: this.jobs,
+      queueStore: () => this.queueStore(),
       queueWarnings: () => this.jobs.driver.warnings(),
       plugins: () => this.pluginStates(),
       setEnabled: (name: string, enabled: boolean, req: { principal: Principal | null; ip: string }) => {

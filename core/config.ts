@@ -27,6 +27,7 @@ const ConfigSchema = Type.Object({
     lockMs: Type.Integer({ minimum: 500, default: 30_000 }),
     stalledIntervalMs: Type.Integer({ minimum: 500, default: 30_000 }),
     pollMs: Type.Integer({ minimum: 10, default: 500 }),
+    /** Redis key prefix of the BullMQ queues. */
     prefix: Type.String({ pattern: '^[a-zA-Z0-9_-]+$', default: 'lectern' }),
   }, { default: {} }),
 }, { additionalProperties: false });

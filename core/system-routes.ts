@@ -26,6 +26,7 @@ export interface SystemApi {
   pendingMigrations(): Promise<string[]>;
   ping(): Promise<{ db: boolean; queue: boolean }>;
   jobs: JobService;
+  queueStore(): string;
   queueWarnings(): Promise<string[]>;
   plugins(): PluginState[];
   setEnabled(name: string, enabled: boolean, req: RouteRequest): Promise<PluginState>;
@@ -74,7 +75,7 @@ export function systemRoutes(api: SystemApi): RouteRef[] {
         return {
           version: api.version,
           db: { driver: api.databaseDriver, pendingMigrations: pendingMigrations.length },
-          queue: { driver: api.jobs.driver.name, counts, warnings },
+          queue: { driver: api.jobs.driver.name, store: api.queueStore(), counts, warnings },
           maintenance: { enabled: false, message: null, until: null },
           plugins: api.plugins().map(({ name, version, enabled }) => ({ name, version, enabled })),
         };

@@ -278,7 +278,7 @@ export class BullmqDriver implements QueueDriver {
 
   /** Delayed jobs that are a schedule's next tick, not yet a job anyone asked for (the inline driver has none). */
   private async upcomingTicks(q: BullQueue): Promise<number> {
-    const ids = (await q.getRanges(['delayed'])).filter((id) => id.startsWith('repeat:'));
+    const ids = (await q.getRanges(['delayed'], 0, -1)).filter((id) => id.startsWith('repeat:'));
     const jobs = await Promise.all(ids.map((id) => q.getJob(id)));
     return jobs.filter((j) => j && isUpcomingTick(j, 'delayed')).length;
   }

@@ -93,7 +93,11 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     logLevel: (env.LOG_LEVEL as ConfigInput['logLevel']) ?? 'silent',
     syncIntervalMs: 200,
     ...opts.config,
-    jobs: { pollMs: 20, lockMs: 2000, stalledIntervalMs: 1000, prefix: shared ? shared.app.config.jobs.prefix : `lt${id}`, ...opts.config?.jobs },
+    jobs: {
+      pollMs: 20, lockMs: 2000, stalledIntervalMs: 1000,
+      prefix: shared ? shared.app.config.jobs.prefix : `lt${id}`,
+      ...opts.config?.jobs,
+    },
   };
   const appOpts: AppOptions = {
     config, env: {}, plugins: opts.plugins ?? [], migrate: true, workers: opts.workers, identity: [testIdentity],

@@ -67,7 +67,10 @@ describe('plugins at runtime', () => {
       maintenance: { enabled: false, message: null, until: null },
       plugins: [{ name: 'hello', version: '1.0.0', enabled: true }],
     });
-    expect(body.queue.driver).to.equal(onRedis ? 'bullmq' : 'inline');
+    expect(body.queue).to.deep.include({
+      driver: onRedis ? 'bullmq' : 'inline',
+      store: onRedis ? 'redis' : onPostgres ? 'postgres' : 'pglite',
+    });
     // This machine's Redis keeps nothing on disk: the status must say that queued jobs are at risk.
     expect(body.queue.warnings.join(' ')).to.match(onRedis ? /appendonly|AOF/i : /^$/);
     expect(body.queue.counts).to.have.keys('waiting', 'active', 'completed', 'failed', 'delayed');
