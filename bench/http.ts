@@ -45,9 +45,7 @@ async function main(): Promise<void> {
   const dropSchema = async () => {
     if (!schemaCreated) return;
     schemaCreated = false;
-    // The app's schema, and the job queue's schema if the core's job driver keeps one in PostgreSQL.
     await admin.raw('drop schema if exists ?? cascade', [schema]);
-    await admin.raw('drop schema if exists ?? cascade', [`${schema}_jobs`]);
   };
   const onSignal = () => {
     progress('interrupted: dropping the schema');

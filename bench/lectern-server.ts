@@ -3,7 +3,6 @@
 // greeting row seeded and one user holding the built-in `learner` role at system context. Callers
 // authenticate with `Authorization: Bearer $BENCH_TOKEN`, resolved by a token identity provider
 // passed through App.create({ identity }). Logs at BENCH_LOG_LEVEL (default warn) go to stderr.
-import './lectern-alias';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -39,17 +38,13 @@ serveUntilStopped(async () => {
   // An empty working folder: no lectern.config.json or environment from wherever the bench was started
   // (a configured Redis, other plugins) changes what is measured.
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-bench-'));
-  // Jobs get their own namespace: `schema` is the PostgreSQL schema of a queue store on PostgreSQL (the
-  // parent drops "<schema>_jobs" too), `prefix` the Redis/queue prefix. Passed as a variable so cores whose
-  // jobs config has no `schema` yet still compile (it is then ignored).
-  const jobs = { prefix: schema, schema: `${schema}_jobs` };
   const app = await App.create({
-    config: { databaseUrl, logLevel, dataDir: path.join(cwd, 'data'), plugins: [], jobs },
+    config: { databaseUrl, logLevel, dataDir: path.join(cwd, 'data'), plugins: [] },
     env: {},
     cwd,
     plugins: [hello],
     migrate: true,
-    // The HTTP server alone: idle job workers (polling their queue store) would add background CPU that
+    // The HTTP server alone: idle job workers (polling the jobs table) would add background CPU that
     // has nothing to do with requests. Production runs them as `lectern worker` processes anyway.
     workers: false,
     identity: [tokenIdentity(new Map([[token, BENCH_USER]]))],

@@ -82,6 +82,7 @@ export class App implements Kernel {
   private readonly extensionValues = new Map<string, unknown[]>();
   private readonly migrations: Migration[];
   private enabled = new Map<string, boolean>();
+  private identityList: IdentityProvider[] | undefined;
   private server: http.Server | undefined;
   private started = false;
 
@@ -103,7 +104,7 @@ export class App implements Kernel {
       identities: () => this.identities(),
       isEnabled: (p) => this.isEnabled(p),
       can: (principal, perm, ctx) => this.can(principal, perm, ctx),
-      request: (plugin, init) => new RequestRuntime(this, plugin, init),
+      request: (plugin, init) => new RequestRuntime(this, plugin, this.log, init),
       layout: (principal) => this.layout(principal),
       renderError: (problem, layout) => this.views.render('core/error', { ...layout, ...problem, title: problem.title }),
     }, [serveAssets(this.views)]);
@@ -249,6 +250,7 @@ export class App implements Kernel {
         await closed;
         this.server = undefined;
       }
+      await this.http.settled();
       await this.jobs.driver.close();
       this.revisions.stop();
       if (this.started) {
@@ -294,6 +296,7 @@ export class App implements Kernel {
       if (this.enabled.get(name) !== enabled) await this.jobs.driver.setPaused(name, !enabled);
     }
     this.enabled = next;
+    this.identityList = undefined;
   }
 
   pluginStates(): PluginState[] {
@@ -346,11 +349,13 @@ export class App implements Kernel {
     return ctx;
   }
 
+  /** The enabled plugins' identity providers, then the app's own; rebuilt when plugin states change. */
   private identities(): IdentityProvider[] {
-    return [
+    this.identityList ??= [
       ...this.plugins.filter((p) => p.identity && this.isEnabled(p.name)).map((p) => p.identity as IdentityProvider),
       ...(this.opts.identity ?? []),
     ];
+    return this.identityList;
   }
 
   private async layout(principal: Principal | null): Promise<Record<string, unknown>> {

@@ -28,10 +28,12 @@ export class PluginRuntime implements PluginContext {
   constructor(
     protected readonly kernel: Kernel,
     readonly plugin: string,
-    readonly log: Logger,
+    protected readonly logger: Logger,
     /** Filled into audit entries written through this context (the request's actor and address). */
     private readonly auditDefaults: Pick<AuditEntry, 'actorId' | 'ip'> = {},
   ) {}
+
+  get log(): Logger { return this.logger; }
 
   get db(): Knex { return this.kernel.db; }
   now(): Date { return this.kernel.now(); }

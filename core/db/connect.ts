@@ -9,6 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import ClientPGLite from 'knex-pglite';
 import type { Logger } from 'pino';
 import { BootError } from '../errors';
+import { PreparingPgClient } from './prepared';
 
 // pg returns int8 (count(*), bigserial) as strings; PGlite returns numbers. Make them agree.
 pg.types.setTypeParser(20, Number);
@@ -42,7 +43,7 @@ const knexLog = (log?: Logger) => log && ({
 export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
   if (opts.databaseUrl) {
     const knex = knexFactory({
-      client: 'pg',
+      client: PreparingPgClient,
       connection: opts.databaseUrl,
       searchPath: opts.schema ? [opts.schema] : undefined,
       pool: { min: 0, max: 10 },

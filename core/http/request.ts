@@ -1,6 +1,7 @@
 // One request's view of its plugin: the plugin context plus validated input, the caller, and
 // permission helpers. Audit records and jobs written through it carry the caller and address.
 import type Koa from 'koa';
+import type { Logger } from 'pino';
 import { PluginRuntime, type Kernel } from '../context';
 import { SYSTEM, type ContextRef, type PermissionRef, type Principal } from '../plugin';
 import { forbidden } from './errors';
@@ -22,9 +23,10 @@ export class RequestRuntime extends PluginRuntime implements RouteRequest {
   readonly koa: Koa.Context;
   private readonly layout: RequestInit['layout'];
 
-  constructor(kernel: Kernel, plugin: string, init: RequestInit) {
-    const log = (init.koa.state.log as PluginRuntime['log']).child({ plugin });
-    super(kernel, plugin, log, { actorId: init.principal?.id ?? null, ip: init.koa.ip });
+  private requestLog: Logger | undefined;
+
+  constructor(kernel: Kernel, plugin: string, baseLog: Logger, init: RequestInit) {
+    super(kernel, plugin, baseLog, { actorId: init.principal?.id ?? null, ip: init.koa.ip });
     this.params = init.params;
     this.query = init.query;
     this.body = init.body;
@@ -33,6 +35,12 @@ export class RequestRuntime extends PluginRuntime implements RouteRequest {
     this.ip = init.koa.ip;
     this.koa = init.koa;
     this.layout = init.layout;
+  }
+
+  /** Made on first use: most requests never log. */
+  override get log(): Logger {
+    this.requestLog ??= this.logger.child({ plugin: this.plugin, reqId: this.requestId });
+    return this.requestLog;
   }
 
   allowed(permission: PermissionRef, context: ContextRef = SYSTEM): Promise<boolean> {

@@ -30,6 +30,7 @@ export interface ServerDeps {
 
 export interface MountedRoute { plugin: string; route: RouteRef }
 
+const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY' };
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
 const DB_LOST = /^Connection terminated|^Connection ended unexpectedly|^connect ECONNREFUSED/;
@@ -39,6 +40,8 @@ export class HttpServer {
   readonly koa: Koa;
   readonly mounted: MountedRoute[] = [];
   private readonly router = new Router();
+  private inFlight = 0;
+  private onIdle: (() => void) | undefined;
 
   constructor(private readonly deps: ServerDeps, extra: Koa.Middleware[] = []) {
     this.koa = new Koa({ proxy: deps.trustProxy });
@@ -71,25 +74,35 @@ export class HttpServer {
     return this.koa.callback();
   }
 
+  /** Resolves once no request is being handled (clients that hung up may leave handlers running). */
+  async settled(timeoutMs = 10_000): Promise<void> {
+    if (this.inFlight === 0) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs);
+      this.onIdle = () => { clearTimeout(timer); resolve(); };
+    });
+  }
+
   /** Request id, access log, security headers, and every error as problem+json (or a themed page). */
   private async frame(ctx: Koa.Context, next: Koa.Next): Promise<void> {
     const started = process.hrtime.bigint();
+    this.inFlight += 1;
     const incoming = ctx.get('x-request-id');
     const requestId = REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     ctx.state.requestId = requestId;
-    ctx.state.log = this.deps.log.child({ reqId: requestId });
-    ctx.set('X-Request-Id', requestId);
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Referrer-Policy', 'same-origin');
-    ctx.set('X-Frame-Options', 'DENY');
+    ctx.set({ 'X-Request-Id': requestId, ...SECURITY_HEADERS });
     try {
       await next();
       if (ctx.status === 404 && ctx.body == null) throw notFound();
     } catch (err) {
       await this.fail(ctx, this.toHttpError(err, ctx));
     } finally {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      (ctx.state.log as Logger).info({ method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      this.inFlight -= 1;
+      if (this.inFlight === 0) this.onIdle?.();
+      if (this.deps.log.isLevelEnabled('info')) {
+        const ms = Number(process.hrtime.bigint() - started) / 1e6;
+        this.deps.log.info({ reqId: requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(ms * 10) / 10 }, 'request');
+      }
     }
   }
 
@@ -97,7 +110,7 @@ export class HttpServer {
     if (err instanceof HttpError) return err;
     const e = err as { status?: number; expose?: boolean; code?: string; name?: string; message?: string };
     if ((e.code && DB_DOWN.has(e.code)) || e.name === 'KnexTimeoutError' || DB_LOST.test(e.message ?? '')) {
-      (ctx.state.log as Logger).error({ err }, 'database unavailable');
+      this.deps.log.error({ err, reqId: ctx.state.requestId }, 'database unavailable');
       return serviceUnavailable('The database is unavailable; try again shortly.');
     }
     if (e.code === '23505') return conflict('That already exists.');
@@ -105,7 +118,7 @@ export class HttpServer {
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
       return new HttpError(e.status, 'invalid-request', 'Invalid request', e.message ?? 'Invalid request');
     }
-    (ctx.state.log as Logger).error({ err }, 'unhandled error');
+    this.deps.log.error({ err, reqId: ctx.state.requestId }, 'unhandled error');
     return new HttpError(500, 'internal', 'Internal error', `Something went wrong on our side. Reference: ${String(ctx.state.requestId)}`);
   }
 
@@ -119,7 +132,7 @@ export class HttpServer {
         ctx.body = await this.deps.renderError({ status: err.status, title: err.title, detail: err.detail, requestId: String(ctx.state.requestId) }, await this.deps.layout(principal));
         return;
       } catch (renderErr) {
-        (ctx.state.log as Logger).error({ err: renderErr }, 'could not render the error page');
+        this.deps.log.error({ err: renderErr, reqId: ctx.state.requestId }, 'could not render the error page');
       }
     }
     ctx.type = 'application/problem+json';

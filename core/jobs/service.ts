@@ -45,12 +45,12 @@ export class JobService {
     const errors = entry ? entry.validate(payload) : [];
     if (errors.length) throw new Error(`invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
     const base = this.contextOf(job.plugin);
-    const ctx: JobContext = Object.assign(Object.create(base) as PluginContext, {
-      jobId: meta.jobId,
-      attempt: meta.attempt,
-      progress: (percent: number) => meta.progress(Math.max(0, Math.min(100, Math.round(percent)))),
-      log: base.log.child({ job: job.ref.name, jobId: meta.jobId, attempt: meta.attempt }),
-    });
+    const ctx = Object.create(base, {
+      jobId: { value: meta.jobId },
+      attempt: { value: meta.attempt },
+      progress: { value: (percent: number) => meta.progress(Math.max(0, Math.min(100, Math.round(percent)))) },
+      log: { value: base.log.child({ job: job.ref.name, jobId: meta.jobId, attempt: meta.attempt }) },
+    }) as JobContext;
     return job.ref.handler(payload, ctx);
   }
 }

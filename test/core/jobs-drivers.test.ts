@@ -198,8 +198,10 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
       const started = Date.now();
       await sleep(2600);
       await a.drain(3000);
+      // Tick boundaries and timers race by a few ms, so the count may be off by one either way;
+      // the gaps below are what proves that no tick ran twice.
       const ticks = Math.floor(Date.now() / 1000) - Math.floor(started / 1000);
-      expect(runs.length, `runs at ${runs.map((t) => t % 10_000).join(', ')}`).to.be.within(Math.max(2, ticks - 1), ticks);
+      expect(runs.length, `runs at ${runs.map((t) => t % 10_000).join(', ')}`).to.be.within(Math.max(2, ticks - 1), ticks + 1);
       const gaps = runs.slice(1).map((t, i) => t - runs[i]);
       expect(Math.min(...gaps), 'no tick handled twice').to.be.above(500);
 
