@@ -7,7 +7,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { JobInfo, JobRef } from '../plugin';
 import { clampPercent, errorMessage, withTimeout } from './inline';
-import type { JobListFilter, JobPage, JobRunner, JobState, QueueDriver, RegisteredJob } from './queue';
+import { drainByCounts, type JobListFilter, type JobPage, type JobRunner, type JobState, type QueueDriver, type RegisteredJob } from './queue';
 
 export interface BullmqDriverOptions {
   redisUrl: string;
@@ -135,14 +135,8 @@ export class BullmqDriver implements QueueDriver {
     else await q.resume();
   }
 
-  async drain(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const c = await this.counts();
-      if (c.waiting + c.active + c.delayed === 0) return;
-      if (Date.now() > deadline) throw new Error(`Job queue not drained after ${timeoutMs} ms: ${JSON.stringify(c)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+  drain(timeoutMs = 10_000): Promise<void> {
+    return drainByCounts(() => this.counts(), timeoutMs);
   }
 
   /** Bounded: while Redis is down, commands wait for the reconnect instead of failing. */

@@ -8,7 +8,7 @@ import { CronExpressionParser } from 'cron-parser';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { JobInfo } from '../plugin';
-import type { JobListFilter, JobPage, JobRunner, JobState, QueueDriver, RegisteredJob } from './queue';
+import { drainByCounts, type JobListFilter, type JobPage, type JobRunner, type JobState, type QueueDriver, type RegisteredJob } from './queue';
 
 export interface InlineDriverOptions {
   db: Knex;
@@ -140,14 +140,8 @@ export class InlineDriver implements QueueDriver {
     else if (this.paused.delete(plugin)) this.wake();
   }
 
-  async drain(timeoutMs = 10_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const c = await this.counts();
-      if (c.waiting + c.active + c.delayed === 0) return;
-      if (Date.now() > deadline) throw new Error(`Job queue not drained after ${timeoutMs} ms: ${JSON.stringify(c)}`);
-      await sleep(25);
-    }
+  drain(timeoutMs = 10_000): Promise<void> {
+    return drainByCounts(() => this.counts(), timeoutMs);
   }
 
   async ping(): Promise<void> {
@@ -399,10 +393,6 @@ export function clampPercent(percent: number): number {
 
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Resolves true when `p` settles within `ms`, false otherwise; leaves no timer behind. */

@@ -45,3 +45,14 @@ export interface QueueDriver {
   /** Stops taking jobs, lets in-flight ones finish (or hands them back), closes connections. */
   close(): Promise<void>;
 }
+
+/** Polls `counts` until nothing is waiting, active or delayed: the drain() both drivers share. */
+export async function drainByCounts(counts: () => Promise<Record<JobState, number>>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = await counts();
+    if (c.waiting + c.active + c.delayed === 0) return;
+    if (Date.now() > deadline) throw new Error(`Job queue not drained after ${timeoutMs} ms: ${JSON.stringify(c)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
