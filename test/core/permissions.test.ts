@@ -79,5 +79,18 @@ describe('permissions', () => {
     expect(byKey.instructor.permissions).to.include('demo:edit').and.not.include('demo:grade');
     const err = await t.app.permissions.deleteRole('learner').catch((e: Error) => e);
     expect((err as Error).message).to.equal('built-in role "learner" cannot be deleted');
+    expect(t.app.permissions.listPermissions().find((p) => p.name === 'demo:edit'))
+      .to.deep.equal({ name: 'demo:edit', plugin: 'demo', context: 'course', risks: [], description: 'Edit a course.' });
+  });
+
+  it('lists what a user may do where, and forgets a removed context and its assignments', async () => {
+    const p = t.app.permissions;
+    await t.grant('tina', 'instructor', { type: 'category', id: 'physics' });
+    expect(await p.permissionsAt('tina', { type: 'course', id: 'c1' })).to.include('demo:edit');
+    expect(await p.permissionsAt('tina')).to.deep.equal([]);
+    expect((await p.listAssignments({ userId: 'tina' })).map((a) => [a.role, a.context])).to.deep.equal([['instructor', { type: 'category', id: 'physics' }]]);
+    await p.removeContext({ type: 'category', id: 'physics' });
+    expect(await p.listAssignments({ userId: 'tina' })).to.deep.equal([]);
+    expect(await status('tina', 'c1')).to.equal(403);
   });
 });
