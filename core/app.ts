@@ -34,9 +34,10 @@ import { notFound } from './http/errors';
 import { corePermissions, systemRoutes, type PluginState } from './system-routes';
 import { PrivacyRegistry, corePrivacy } from './privacy';
 import { CoreServices } from './services';
+import { Mailer, sendMail } from './mail';
 import type {
-  AuditEntry, CommandDef, ContextRef, EnqueueOptions, EventRef, ExtensionPointRef, IdentityProvider, JobInfo, JobRef,
-  PermissionRef, Plugin, Principal, ServiceRef,
+  AuditEntry, CommandDef, ContextRef, EnqueueOptions, EventRef, ExtensionPointRef, IdentityProvider, IdentityRequest, JobInfo, JobRef,
+  PermissionRef, Plugin, PluginContext, Principal, ServiceRef,
 } from './plugin';
 
 export interface AppOptions {
@@ -59,6 +60,10 @@ export interface AppOptions {
   ephemeralSecret?: boolean;
 }
 
+/** An identity provider with its plugin's context already supplied. */
+type BoundIdentity = { resolve(req: IdentityRequest): Promise<Principal | null> };
+const bind = (provider: IdentityProvider, ctx: PluginContext): BoundIdentity => ({ resolve: (req) => provider.resolve(req, ctx) });
+
 export interface PhaseTiming { phase: string; ms: number }
 
 export class App implements Kernel {
@@ -73,6 +78,7 @@ export class App implements Kernel {
   readonly views: ViewEngine;
   readonly http: HttpServer;
   readonly privacy = new PrivacyRegistry();
+  readonly mailer: Mailer;
   readonly commands = new Map<string, { plugin: string; command: CommandDef }>();
   private readonly byName: Map<string, Plugin>;
   private readonly containers = new Containers();
@@ -82,7 +88,7 @@ export class App implements Kernel {
   private readonly extensionValues = new Map<string, unknown[]>();
   private readonly migrations: Migration[];
   private enabled = new Map<string, boolean>();
-  private identityList: IdentityProvider[] | undefined;
+  private identityList: BoundIdentity[] | undefined;
   private server: http.Server | undefined;
   private started = false;
 
@@ -108,6 +114,7 @@ export class App implements Kernel {
       layout: (principal) => this.layout(principal),
       renderError: (problem, layout) => this.views.render('core/error', { ...layout, ...problem, title: problem.title }),
     }, [serveAssets(this.views)]);
+    this.mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
     this.migrations = migrationsOf(plugins);
   }
 
@@ -167,6 +174,8 @@ export class App implements Kernel {
     this.containers.provide(CoreServices.jobs, this.jobs);
     this.containers.provide(CoreServices.privacy, this.privacy);
     this.containers.provide(CoreServices.views, this.views);
+    this.containers.provide(CoreServices.mail, this.mailer);
+    this.jobs.register('core', sendMail as unknown as JobRef);
     for (const route of systemRoutes(this.systemApi())) this.http.mount('core', route);
     for (const p of this.plugins) {
       this.containers.create(p, this.contextOf(p.name), this.byName);
@@ -252,6 +261,7 @@ export class App implements Kernel {
       }
       await this.http.settled();
       await this.jobs.driver.close();
+      this.mailer.close();
       this.revisions.stop();
       if (this.started) {
         for (const p of [...this.plugins].reverse()) {
@@ -318,6 +328,7 @@ export class App implements Kernel {
   // ---- the kernel that contexts use ------------------------------------------------------------
 
   get db() { return this.database.knex; }
+  get publicUrl() { return this.config.publicUrl; }
   now(): Date { return this.opts.clock?.() ?? new Date(); }
   resolve<T>(plugin: string, service: ServiceRef<T>): T { return this.containers.resolve(plugin, service); }
 
@@ -350,10 +361,10 @@ export class App implements Kernel {
   }
 
   /** The enabled plugins' identity providers, then the app's own; rebuilt when plugin states change. */
-  private identities(): IdentityProvider[] {
+  private identities(): BoundIdentity[] {
     this.identityList ??= [
-      ...this.plugins.filter((p) => p.identity && this.isEnabled(p.name)).map((p) => p.identity as IdentityProvider),
-      ...(this.opts.identity ?? []),
+      ...this.plugins.filter((p) => p.identity && this.isEnabled(p.name)).map((p) => bind(p.identity as IdentityProvider, this.contextOf(p.name))),
+      ...(this.opts.identity ?? []).map((provider) => bind(provider, this.contextOf('core'))),
     ];
     return this.identityList;
   }

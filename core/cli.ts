@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { App } from './app';
 import { BootError } from './errors';
+import { HttpError } from './http/errors';
 
 const HELP = `Usage: lectern <command>
 
@@ -23,9 +24,16 @@ export async function main(argv: string[]): Promise<void> {
   try {
     await run(argv);
   } catch (err) {
-    process.stderr.write(`${err instanceof BootError ? err.message : (err as Error).stack ?? String(err)}\n`);
+    process.stderr.write(`${describe(err)}\n`);
     process.exitCode = 1;
   }
+}
+
+/** Problems the user can fix print as one line; anything else with its stack. */
+function describe(err: unknown): string {
+  if (err instanceof BootError) return err.message;
+  if (err instanceof HttpError) return [err.detail, ...(err.errors ?? []).map((e) => `  ${e.path} ${e.message}`)].join('\n');
+  return (err as Error).stack ?? String(err);
 }
 
 async function run(argv: string[]): Promise<void> {

@@ -19,6 +19,11 @@ const ConfigSchema = Type.Object({
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
   /** Trust X-Forwarded-* from a reverse proxy (client address, TLS). */
   trustProxy: Type.Boolean({ default: false }),
+  /** The address users reach this site at, for links in emails (default http://localhost:<port>). */
+  publicUrl: Type.Optional(Type.String({ pattern: '^https?://[^/]+$' })),
+  /** SMTP server for outgoing email; without it email is written to <dataDir>/outbox as .eml files. */
+  smtpUrl: Type.Optional(Type.String({ pattern: '^smtps?://' })),
+  mailFrom: Type.String({ minLength: 3, default: 'Lectern <no-reply@localhost>' }),
   bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
   /** How often each instance looks for changes made by other instances (plugins, settings, roles). */
   syncIntervalMs: Type.Integer({ minimum: 50, default: 1000 }),
@@ -32,12 +37,13 @@ const ConfigSchema = Type.Object({
   }, { default: {} }),
 }, { additionalProperties: false });
 
-export type LecternConfig = Static<typeof ConfigSchema> & { secret: string };
+export type LecternConfig = Static<typeof ConfigSchema> & { secret: string; publicUrl: string };
 export type ConfigInput = Partial<Omit<Static<typeof ConfigSchema>, 'jobs'>> & { jobs?: Partial<Static<typeof ConfigSchema>['jobs']> };
 
 const ENV: Record<string, keyof ConfigInput> = {
   PORT: 'port', HOST: 'host', DATABASE_URL: 'databaseUrl', REDIS_URL: 'redisUrl', LECTERN_DATA_DIR: 'dataDir',
   LECTERN_PLUGINS: 'plugins', LECTERN_THEME: 'theme', LECTERN_SECRET: 'secret', LOG_LEVEL: 'logLevel', LECTERN_TRUST_PROXY: 'trustProxy',
+  LECTERN_PUBLIC_URL: 'publicUrl', SMTP_URL: 'smtpUrl', LECTERN_MAIL_FROM: 'mailFrom',
 };
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true });
@@ -77,7 +83,7 @@ export function loadConfig(opts: LoadConfigOptions = {}): LecternConfig {
   const config = raw as Static<typeof ConfigSchema>;
   config.dataDir = path.resolve(cwd, config.dataDir);
   const secret = config.secret ?? (opts.ephemeralSecret ? crypto.randomBytes(32).toString('hex') : persistedSecret(config.dataDir));
-  return { ...config, secret };
+  return { ...config, secret, publicUrl: config.publicUrl ?? `http://localhost:${config.port}` };
 }
 
 function readJson(file: string): Record<string, unknown> {

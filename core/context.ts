@@ -12,6 +12,7 @@ import { withTransaction } from './sync';
 /** What a context needs from the running app. */
 export interface Kernel {
   readonly db: Knex;
+  readonly publicUrl: string;
   now(): Date;
   resolve<T>(plugin: string, service: ServiceRef<T>): T;
   settingsFor(plugin: string, schema: TSchema): Promise<Record<string, unknown>>;
@@ -56,6 +57,8 @@ export class PluginRuntime implements PluginContext {
   }
   /** Renders a view on its own, without the page layout (fragments, emails). */
   render(view: string, data: Record<string, unknown> = {}): Promise<string> { return this.kernel.render(view, data, { layout: false }); }
+
+  url(path: string): string { return new URL(path, this.kernel.publicUrl).toString(); }
 
   /** Runs `fn` in one transaction; its events and jobs go out only after the commit. */
   async transaction<T>(fn: (tx: TransactionContext) => Promise<T>): Promise<T> {

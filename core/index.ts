@@ -21,6 +21,8 @@ export {
 export type { FieldError, Problem } from './http/errors';
 export { pageQuery, corePermissions } from './system-routes';
 export { CoreServices } from './services';
+export { sendMail } from './mail';
+export type { Mailer, MailMessage } from './mail';
 export type { PermissionEngine, Role, Assignment, PermissionInfo } from './permissions/engine';
 export type { AuditRecord } from './audit';
 export { BootError } from './errors';

@@ -143,12 +143,21 @@ export interface PluginContext {
   transaction<T>(fn: (tx: TransactionContext) => Promise<T>): Promise<T>;
   extensions<T>(point: ExtensionPointRef<T>): readonly T[];
   render(view: string, data?: Record<string, unknown>): Promise<string>;
+  /** The absolute URL of a path on this site (config `publicUrl`), for links in emails. */
+  url(path: string): string;
 }
 
 // ---- identity, privacy, admin pages, commands, the manifest --------------------------------
 
 /** Who is calling. The core knows only the id; the auth plugin knows the rest. */
-export interface Principal { id: string; email?: string; name?: string; via?: 'session' | 'token' | 'test' }
+export interface Principal {
+  id: string; email?: string; name?: string; via?: 'session' | 'token' | 'test';
+  /**
+   * Set for credentials a browser sends by itself (a session cookie): unsafe requests must present
+   * this token as the X-CSRF-Token header or a `_csrf` form field, or they are refused with 403.
+   */
+  csrfToken?: string;
+}
 export interface IdentityRequest {
   method: string;
   path: string;
@@ -157,7 +166,7 @@ export interface IdentityRequest {
   ip: string;
 }
 /** Resolves the principal of a request (cookie, bearer token…). Throws an HttpError to refuse it (e.g. CSRF). */
-export interface IdentityProvider { resolve(req: IdentityRequest): Promise<Principal | null> }
+export interface IdentityProvider { resolve(req: IdentityRequest, ctx: PluginContext): Promise<Principal | null> }
 
 /** Every plugin that stores personal data says how to export and erase it. */
 export interface PrivacyProvider {

@@ -6,6 +6,7 @@ import type { AuditLog } from './audit';
 import type { JobService } from './jobs/service';
 import type { PrivacyRegistry } from './privacy';
 import type { ViewEngine } from './views/engine';
+import type { Mailer } from './mail';
 
 export const CoreServices = {
   permissions: defineService<PermissionEngine>('core.permissions'),
@@ -14,4 +15,5 @@ export const CoreServices = {
   jobs: defineService<JobService>('core.jobs'),
   privacy: defineService<PrivacyRegistry>('core.privacy'),
   views: defineService<ViewEngine>('core.views'),
+  mail: defineService<Mailer>('core.mail'),
 } as const;

@@ -7,7 +7,7 @@ import Router from '@koa/router';
 import coBody from 'co-body';
 import typeIs from 'type-is';
 import type { Logger } from 'pino';
-import { SYSTEM, type ContextRef, type IdentityProvider, type PermissionRef, type Principal } from '../plugin';
+import { SYSTEM, type ContextRef, type IdentityRequest, type PermissionRef, type Principal } from '../plugin';
 import {
   HttpError, badRequest, forbidden, notFound, payloadTooLarge, serviceUnavailable, unauthorized, unsupportedMediaType,
   conflict, type FieldError,
@@ -20,7 +20,8 @@ export interface ServerDeps {
   log: Logger;
   bodyLimitBytes: number;
   trustProxy: boolean;
-  identities(): IdentityProvider[];
+  /** The identity providers in order, each already bound to its plugin's context. */
+  identities(): { resolve(req: IdentityRequest): Promise<Principal | null> }[];
   isEnabled(plugin: string): boolean;
   can(principal: Principal | null, permission: PermissionRef, context: ContextRef): Promise<boolean>;
   request(plugin: string, init: RequestInit): RequestRuntime;
@@ -34,7 +35,15 @@ const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
 const DB_LOST = /^Connection terminated|^Connection ended unexpectedly|^connect ECONNREFUSED/;
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const DB_BAD_INPUT = new Set(['22P02', '22001', '22003', '22007', '22008', '22021', '22023', '2201B']);
+
+function sameToken(presented: unknown, expected: string): boolean {
+  if (typeof presented !== 'string') return false;
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && crypto.timingSafeEqual(a, b);
+}
 
 export class HttpServer {
   readonly koa: Koa;
@@ -152,19 +161,32 @@ export class HttpServer {
   ): Promise<void> {
     if (!this.deps.isEnabled(plugin)) throw notFound();
     ctx.state.html = route.html === true;
-    const principal = await this.principal(ctx);
+    let principal = await this.principal(ctx);
     if (!route.public && !principal) throw unauthorized();
 
     const params: Record<string, unknown> = { ...ctx.params };
     const query: Record<string, unknown> = { ...ctx.query };
     const errors: FieldError[] = [...(v.params?.(params) ?? []), ...(v.query?.(query) ?? [])];
+    const checkCsrf = principal?.csrfToken !== undefined && !SAFE_METHODS.has(ctx.method);
+    const formPosted = typeIs.hasBody(ctx.req) && typeIs(ctx.req, ['application/x-www-form-urlencoded']) !== false;
     let body: unknown;
-    if (route.body) {
+    let csrfField: unknown;
+    if (route.body || (checkCsrf && formPosted && !route.rawBody)) {
       const parsed = await this.readBody(ctx);
       body = parsed.value;
-      errors.push(...((parsed.form ? v.form : v.json) as Validator)(body));
+      if (parsed.form && body && typeof body === 'object') {
+        csrfField = (body as Record<string, unknown>)._csrf;
+        delete (body as Record<string, unknown>)._csrf;
+      }
+      if (route.body) errors.push(...((parsed.form ? v.form : v.json) as Validator)(body));
     } else if (route.rawBody && !typeIs(ctx.req, route.rawBody.types)) {
       throw unsupportedMediaType(`Send the body as ${route.rawBody.types.join(' or ')}.`);
+    }
+    if (checkCsrf && !sameToken(ctx.get('x-csrf-token') || csrfField, (principal as Principal).csrfToken as string)) {
+      // A public route treats the caller as anonymous; anything else is refused.
+      if (!route.public) throw forbidden('This request needs the CSRF token of your session (X-CSRF-Token header or _csrf field).');
+      principal = null;
+      ctx.state.principal = null;
     }
     if (errors.length) throw badRequest(`${errors.length} invalid field${errors.length > 1 ? 's' : ''}: ${errors.map((e) => e.path).join(', ')}`, errors);
 

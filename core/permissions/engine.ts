@@ -12,6 +12,9 @@ export interface Role { key: string; name: string; description: string; builtin:
 export interface Assignment { id: string; userId: string; role: string; context: ContextRef }
 export interface PermissionInfo { name: string; plugin: string; context: ContextType; risks: string[]; description: string }
 
+type CachedAssignment = Assignment & { contextId: number };
+type AssignmentFilter = { userId?: string; id?: string; role?: string; context?: ContextRef };
+
 const REVISION = 'permissions';
 const ADMIN = 'admin';
 const KEY_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
@@ -20,7 +23,7 @@ export class PermissionEngine {
   private readonly registry = new Map<string, { ref: PermissionRef; plugin: string }>();
   private rolePermissions: Promise<Map<string, Set<string>>> | undefined;
   private readonly paths = new LruMap<string, Promise<number[]>>(20_000);
-  private readonly userAssignments = new LruMap<string, Promise<{ role: string; contextId: number }[]>>(20_000);
+  private readonly userAssignments = new LruMap<string, Promise<CachedAssignment[]>>(20_000);
 
   constructor(private readonly db: Knex, private readonly revisions: Revisions) {
     revisions.on(REVISION, () => this.clearCaches());
@@ -96,10 +99,13 @@ export class PermissionEngine {
       .then((row?: { path: string }) => (row ? parsePath(row.path) : [1])));
   }
 
-  private assignmentsOf(userId: string): Promise<{ role: string; contextId: number }[]> {
-    return this.userAssignments.getOrSet(userId, () => this.db('core_role_assignments').where({ user_id: userId })
-      .select('role_key', 'context_id')
-      .then((rows: { role_key: string; context_id: number }[]) => rows.map((r) => ({ role: r.role_key, contextId: Number(r.context_id) }))));
+  private assignmentsOf(userId: string): Promise<CachedAssignment[]> {
+    return this.userAssignments.getOrSet(userId, () => this.queryAssignments({ userId }, this.db));
+  }
+
+  /** A user's role assignments, answered from the same cache as permission checks. */
+  async assignmentsOfUser(userId: string): Promise<Assignment[]> {
+    return (await this.assignmentsOf(userId)).map(({ id, userId: u, role, context }) => ({ id, userId: u, role, context }));
   }
 
   // ---- contexts -----------------------------------------------------------------------------
@@ -202,17 +208,22 @@ export class PermissionEngine {
     return found;
   }
 
-  async listAssignments(filter: { userId?: string; id?: string; role?: string; context?: ContextRef }, db: Knex = this.db): Promise<Assignment[]> {
+  async listAssignments(filter: AssignmentFilter, db: Knex = this.db): Promise<Assignment[]> {
+    return (await this.queryAssignments(filter, db)).map(({ id, userId, role, context }) => ({ id, userId, role, context }));
+  }
+
+  private async queryAssignments(filter: AssignmentFilter, db: Knex): Promise<CachedAssignment[]> {
     const q = db('core_role_assignments as a').join('core_contexts as c', 'c.id', 'a.context_id')
-      .select('a.id', 'a.user_id', 'a.role_key', 'c.type', 'c.instance_id').orderBy('a.id');
+      .select('a.id', 'a.user_id', 'a.role_key', 'a.context_id', 'c.type', 'c.instance_id').orderBy('a.id');
     if (filter.userId) q.where('a.user_id', filter.userId);
     if (filter.id) q.where('a.id', filter.id);
     if (filter.role) q.where('a.role_key', filter.role);
     if (filter.context) q.where({ 'c.type': filter.context.type, 'c.instance_id': filter.context.id ?? '' });
-    const rows: { id: number; user_id: string; role_key: string; type: ContextType; instance_id: string }[] = await q;
+    const rows: { id: number; user_id: string; role_key: string; context_id: number; type: ContextType; instance_id: string }[] = await q;
     return rows.map((r) => ({
       id: String(r.id), userId: r.user_id, role: r.role_key,
       context: r.type === 'system' ? SYSTEM : { type: r.type, id: r.instance_id },
+      contextId: Number(r.context_id),
     }));
   }
 

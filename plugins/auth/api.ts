@@ -1,0 +1,29 @@
+// What other plugins may use from auth (after listing 'auth' in dependsOn): the directory of users
+// and cohorts, and the events auth emits when accounts and cohorts change.
+import { defineEvent, defineService } from 'lectern';
+import type { UserStatus } from './users';
+
+export interface DirectoryUser { id: string; email: string; name: string; status: UserStatus }
+export interface Cohort { id: string; name: string; memberCount: number; createdAt: string; updatedAt: string }
+
+export interface Directory {
+  user(id: string): Promise<DirectoryUser | null>;
+  /** Users by email, keyed by the lowercased email; unknown emails are absent. */
+  usersByEmail(emails: string[]): Promise<Map<string, DirectoryUser>>;
+  usersById(ids: string[]): Promise<Map<string, DirectoryUser>>;
+  cohort(id: string): Promise<Cohort | null>;
+  /** Member ids of a cohort, in pages (`after` is the last id of the previous page). */
+  cohortMembers(cohortId: string, opts?: { after?: string; limit?: number }): Promise<string[]>;
+}
+
+export const AuthDirectory = defineService<Directory>('auth.directory');
+
+export const userCreated = defineEvent<{ userId: string; email: string }>('auth.userCreated');
+export const userDeactivated = defineEvent<{ userId: string }>('auth.userDeactivated');
+export const userReactivated = defineEvent<{ userId: string }>('auth.userReactivated');
+/** Members joined a cohort (one event per change, however many users it added). */
+export const cohortMembersAdded = defineEvent<{ cohortId: string; userIds: string[] }>('auth.cohortMembersAdded');
+export const cohortMembersRemoved = defineEvent<{ cohortId: string; userIds: string[] }>('auth.cohortMembersRemoved');
+export const cohortDeleted = defineEvent<{ cohortId: string }>('auth.cohortDeleted');
+
+export const authEvents = [userCreated, userDeactivated, userReactivated, cohortMembersAdded, cohortMembersRemoved, cohortDeleted];

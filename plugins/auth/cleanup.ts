@@ -1,0 +1,18 @@
+// A nightly sweep of what has expired: sessions, API tokens, used or stale links, old throttles, and
+// the staged rows of finished imports.
+import { defineJob, Type } from 'lectern';
+
+export const cleanup = defineJob({
+  name: 'auth.cleanup',
+  payload: Type.Object({}, { additionalProperties: false }),
+  schedule: { cron: '17 3 * * *', payload: {} },
+  async handler(_payload, job) {
+    const now = job.now();
+    const sessions = await job.db('auth_sessions').where('expires_at', '<=', now).delete();
+    const tokens = await job.db('auth_tokens').where('expires_at', '<=', now).delete();
+    const links = await job.db('auth_links').where('expires_at', '<=', now).orWhereNotNull('used_at').delete();
+    const throttles = await job.db('auth_throttles').where('window_started_at', '<', new Date(now.getTime() - 86_400_000))
+      .andWhere((q) => q.whereNull('blocked_until').orWhere('blocked_until', '<=', now)).delete();
+    return { sessions, tokens, links, throttles };
+  },
+});

@@ -1,0 +1,42 @@
+// The Directory service other plugins resolve: read-only lookups of users and cohorts.
+import type { PluginContext } from 'lectern';
+import type { Directory, DirectoryUser } from './api';
+import { findCohort, isCohortId } from './cohorts';
+import { isUserId, type UserRow } from './users';
+
+const toEntry = (r: Pick<UserRow, 'id' | 'email' | 'name' | 'status'>): DirectoryUser => ({ id: String(r.id), email: r.email, name: r.name, status: r.status });
+const COLUMNS = ['id', 'email', 'name', 'status'];
+
+export function createDirectory(ctx: PluginContext): Directory {
+  return {
+    async user(id) {
+      if (!isUserId(id)) return null;
+      const row = await ctx.db('auth_users').where({ id }).first(COLUMNS);
+      return row ? toEntry(row) : null;
+    },
+    async usersByEmail(emails) {
+      const lower = [...new Set(emails.map((e) => e.trim().toLowerCase()))];
+      const out = new Map<string, DirectoryUser>();
+      for (let i = 0; i < lower.length; i += 1000) {
+        const rows = await ctx.db('auth_users').whereRaw('lower(email) = any(?)', [lower.slice(i, i + 1000)]).select(COLUMNS);
+        for (const r of rows) out.set(String(r.email).toLowerCase(), toEntry(r));
+      }
+      return out;
+    },
+    async usersById(ids) {
+      const valid = [...new Set(ids.filter(isUserId))];
+      const out = new Map<string, DirectoryUser>();
+      for (let i = 0; i < valid.length; i += 1000) {
+        for (const r of await ctx.db('auth_users').whereIn('id', valid.slice(i, i + 1000)).select(COLUMNS)) out.set(String(r.id), toEntry(r));
+      }
+      return out;
+    },
+    cohort: (id) => findCohort(ctx.db, id),
+    async cohortMembers(cohortId, opts = {}) {
+      if (!isCohortId(cohortId)) return [];
+      const q = ctx.db('auth_cohort_members').where({ cohort_id: cohortId }).orderBy('user_id').limit(opts.limit ?? 1000).pluck('user_id');
+      if (opts.after) q.where('user_id', '>', opts.after);
+      return (await q).map(String);
+    },
+  };
+}

@@ -1,0 +1,49 @@
+// The auth plugin: accounts, sessions, API tokens, password reset and invitations, login throttling,
+// roles and assignments (through the core's permission engine), cohorts, bulk CSV import, the first
+// administrator, and the pages to manage all of it.
+import path from 'node:path';
+import { definePlugin } from 'lectern';
+import { authPermissions } from './permissions';
+import { authSettings } from './settings';
+import { authIdentity } from './identity';
+import { AuthDirectory, authEvents } from './api';
+import { createDirectory } from './directory';
+import { authPrivacy } from './privacy';
+import { ensureFirstAdmin } from './first-admin';
+import { cleanup } from './cleanup';
+import { authRoutes } from './routes/auth';
+import { meRoutes } from './routes/me';
+import { userRoutes } from './routes/users';
+import { roleRoutes } from './routes/roles';
+import { cohortRoutes } from './routes/cohorts';
+import { importRoutes, importJobs, importCommands } from './routes/import';
+import { userCommands } from './commands';
+import { pageRoutes, adminPages } from './pages';
+
+export * from './api';
+export { authPermissions } from './permissions';
+
+export default definePlugin({
+  name: 'auth',
+  version: '1.0.0',
+  core: '^1.0.0',
+  description: 'Accounts, sessions, API tokens, roles, cohorts and bulk user import.',
+  settings: authSettings,
+  permissions: authPermissions,
+  events: authEvents,
+  migrations: path.join(__dirname, 'migrations'),
+  views: path.join(__dirname, 'views'),
+  identity: authIdentity,
+  routes: [...authRoutes, ...meRoutes, ...userRoutes, ...roleRoutes, ...cohortRoutes, ...importRoutes, ...pageRoutes],
+  admin: adminPages,
+  jobs: [cleanup, ...importJobs],
+  commands: [...userCommands, ...importCommands],
+  privacy: authPrivacy,
+  exports: [AuthDirectory],
+  register(c) {
+    c.bind(AuthDirectory, createDirectory);
+  },
+  async start(ctx) {
+    await ensureFirstAdmin(ctx);
+  },
+});

@@ -1,0 +1,101 @@
+// The caller's own account: who am I and what may I do, my profile and password, my sessions and
+// my API tokens.
+import { badRequest, CoreServices, defineRoute, notFound, reply, unauthorized, Type, type RouteRequest } from 'lectern';
+import { authSettings } from '../settings';
+import { checkPolicy, hashPassword, verifyPassword } from '../passwords';
+import { findUser, toUser, type UserRow } from '../users';
+import { listSessions, SESSION_COOKIE } from '../sessions';
+import { digest } from '../secrets';
+import { toTokenInfo } from '../tokens';
+
+const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+
+async function me(req: RouteRequest): Promise<UserRow> {
+  const row = await findUser(req.db, req.principal?.id as string);
+  if (!row) throw unauthorized('This account does not exist.');
+  return row;
+}
+
+export const meRoutes = [
+  defineRoute({
+    method: 'GET', path: '/api/v1/me', authenticated: true, summary: 'The caller, their roles and system-level permissions',
+    async handler(req) {
+      const id = req.principal?.id as string;
+      const engine = req.resolve(CoreServices.permissions);
+      const [row, assignments, permissions] = await Promise.all([me(req), engine.assignmentsOfUser(id), engine.permissionsAt(id)]);
+      return {
+        id: String(row.id), email: row.email, name: row.name, status: row.status,
+        roles: assignments.map((a) => ({ role: a.role, context: a.context })), permissions,
+      };
+    },
+  }),
+
+  defineRoute({
+    method: 'PATCH', path: '/api/v1/me', authenticated: true, summary: 'Change my name or password',
+    body: Type.Object({
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+      password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
+      currentPassword: Type.Optional(Type.String({ maxLength: 1024 })),
+    }, { additionalProperties: false }),
+    async handler(req) {
+      const row = await me(req);
+      const id = String(row.id);
+      const { name, password, currentPassword } = req.body;
+      if (password !== undefined) {
+        if (!(await verifyPassword(currentPassword ?? '', row.password_hash))) {
+          throw badRequest('The current password is wrong.', [{ path: 'body.currentPassword', message: 'does not match' }]);
+        }
+        checkPolicy(password, await req.settings(authSettings), 'body.password', row.email);
+      }
+      const updated = await req.transaction(async (tx) => {
+        const changes: Record<string, unknown> = { updated_at: req.now() };
+        if (name !== undefined) changes.name = name.trim();
+        if (password !== undefined) {
+          changes.password_hash = await hashPassword(password);
+          // Every other session and token ends with the old password.
+          const current = req.koa.cookies.get(SESSION_COOKIE);
+          await tx.db('auth_sessions').where({ user_id: id }).whereNot({ token_hash: current ? digest(current) : '' }).delete();
+        }
+        const [after] = await tx.db('auth_users').where({ id }).update(changes).returning('*');
+        await tx.audit({ action: 'auth.user.update', target: { type: 'user', id }, details: { fields: Object.keys(req.body).filter((k) => k !== 'currentPassword') } });
+        return after;
+      });
+      return toUser(updated);
+    },
+  }),
+
+  defineRoute({
+    method: 'GET', path: '/api/v1/me/sessions', authenticated: true, summary: 'My active sessions',
+    async handler(req) {
+      return { items: await listSessions(req, req.principal?.id as string), nextCursor: null };
+    },
+  }),
+
+  defineRoute({
+    method: 'DELETE', path: '/api/v1/me/sessions/:id', authenticated: true, params: Id, summary: 'End one of my sessions',
+    async handler(req) {
+      const n = await req.db('auth_sessions').where({ id: req.params.id, user_id: req.principal?.id as string }).delete();
+      if (!n) throw notFound(`session ${req.params.id} does not exist`);
+      await req.audit({ action: 'auth.session.revoke', target: { type: 'session', id: req.params.id } });
+      return reply.noContent();
+    },
+  }),
+
+  defineRoute({
+    method: 'GET', path: '/api/v1/me/tokens', authenticated: true, summary: 'My API tokens (never the secrets)',
+    async handler(req) {
+      const rows = await req.db('auth_tokens').where({ user_id: req.principal?.id as string }).andWhere('expires_at', '>', req.now()).orderBy('id').limit(200);
+      return { items: rows.map(toTokenInfo), nextCursor: null };
+    },
+  }),
+
+  defineRoute({
+    method: 'DELETE', path: '/api/v1/me/tokens/:id', authenticated: true, params: Id, summary: 'Revoke one of my API tokens',
+    async handler(req) {
+      const n = await req.db('auth_tokens').where({ id: req.params.id, user_id: req.principal?.id as string }).delete();
+      if (!n) throw notFound(`token ${req.params.id} does not exist`);
+      await req.audit({ action: 'auth.token.revoke', target: { type: 'token', id: req.params.id } });
+      return reply.noContent();
+    },
+  }),
+];

@@ -1,0 +1,28 @@
+// Helpers for the auth tests: real accounts with real credentials (no test identity header).
+import { expect } from 'chai';
+import { SYSTEM, type ContextRef, type TestApp } from 'lectern';
+import { hashPassword } from '../../../plugins/auth/passwords';
+
+export const PASSWORD = 'correct horse battery';
+
+export interface Account { id: string; email: string; token: string; auth: { Authorization: string } }
+
+/** Creates an active user with PASSWORD (and roles at the system or a given context) and an API token. */
+export async function account(t: TestApp, email: string, roles: string[] = [], context: ContextRef = SYSTEM): Promise<Account> {
+  const [row] = await t.db('auth_users').insert({ email, name: email.split('@')[0], password_hash: await hashPassword(PASSWORD) }).returning('id');
+  const id = String(row.id);
+  for (const role of roles) await t.app.permissions.assign(id, role, context);
+  const res = await t.post('/api/v1/auth/tokens').send({ email, password: PASSWORD });
+  expect(res.status, JSON.stringify(res.body)).to.equal(201);
+  return { id, email, token: res.body.token, auth: { Authorization: `Bearer ${res.body.token}` } };
+}
+
+/** Logs in with the session cookie; returns the cookie header and CSRF token. */
+export async function login(t: TestApp, email: string, password = PASSWORD): Promise<{ cookie: string; csrf: string }> {
+  const res = await t.post('/api/v1/auth/login').send({ email, password });
+  expect(res.status, JSON.stringify(res.body)).to.equal(200);
+  const set = ([] as string[]).concat(res.headers['set-cookie'] ?? []);
+  const cookie = set.map((c) => c.split(';')[0]).find((c) => c.startsWith('lectern_session=')) as string;
+  expect(cookie, 'session cookie').to.be.a('string');
+  return { cookie, csrf: res.body.csrfToken };
+}
