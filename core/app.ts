@@ -374,7 +374,9 @@ export class App implements Kernel {
     const allowed = await Promise.all(pages.map((page) => this.can(principal, page.permission)));
     return {
       version: CORE_VERSION,
-      user: principal ? { name: principal.name ?? principal.email ?? principal.id, email: principal.email } : null,
+      user: principal ? { id: principal.id, name: principal.name ?? principal.email ?? principal.id, email: principal.email } : null,
+      /** For forms in the layout and views (a `_csrf` field) when the caller came with a session cookie. */
+      csrfToken: principal?.csrfToken,
       nav: [{ title: 'Home', path: '/' }, ...pages.filter((_, i) => allowed[i]).map((page) => ({ title: page.title, path: page.path }))],
     };
   }
