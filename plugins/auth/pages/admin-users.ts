@@ -64,7 +64,8 @@ export const userCreateRoutes = [
         const settings = await req.settings(authSettings);
         const chosen = given(password);
         if (chosen) checkPolicy(chosen, settings, 'body.password', email);
-        const roles = role && given(role) ? [role] : [];
+        const chosenRole = given(role);
+        const roles = chosenRole ? [chosenRole] : [];
         if (roles.length && !(await req.allowed(authPermissions.manageRoles))) throw forbidden('Assigning roles needs roles:manage.');
         const engine = req.resolve(CoreServices.permissions);
         const id = await req.transaction(async (tx) => {

@@ -52,10 +52,10 @@ export const loginRoutes = [
     // Public, so that signing out of a session that has already ended still lands on the login page.
     method: 'POST', path: '/logout', public: true, html: true, summary: 'Sign out (the layout button)',
     async handler(req) {
-      if (req.principal?.via === 'session') {
-        await endSession(req);
-        await req.audit({ action: 'auth.logout', target: { type: 'user', id: req.principal.id } });
-      }
+      // Without a session (or with a stale CSRF token, which makes the caller anonymous here) nothing ends.
+      if (req.principal?.via !== 'session') return reply.redirect('/login');
+      await endSession(req);
+      await req.audit({ action: 'auth.logout', target: { type: 'user', id: req.principal.id } });
       return reply.redirect('/login?done=signed-out');
     },
   }),

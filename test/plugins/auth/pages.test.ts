@@ -16,7 +16,7 @@ describe('auth pages', () => {
   beforeEach(async () => { t = await createTestApp({ plugins: [auth] }); });
   afterEach(async () => { await t.close(); });
 
-  it('signs in with the form and goes to a local next page only; a wrong password shows the form again with 401', async () => {
+  it('signs in with the form and goes to a local next page only, signs out with the layout button; a wrong password shows the form again with 401', async () => {
     await account(t, 'ann@example.com');
     const wrong = await t.post('/login').type('form').send({ email: 'ann@example.com', password: 'not it', next: '/account' });
     expect(wrong.status).to.equal(401);
@@ -29,7 +29,11 @@ describe('auth pages', () => {
     const cookie = sessionCookie(ok) as string;
     const page = await t.get('/account').set('Cookie', cookie);
     expect(page.status).to.equal(200);
-    expect(page.text).to.include('ann@example.com').and.include('action="/logout"').and.include('name="_csrf"');
+    expect(page.text).to.include('ann@example.com').and.include('action="/logout"');
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
+    const out = await t.post('/logout').set('Cookie', cookie).type('form').send({ _csrf: csrf });
+    expect(out.headers.location).to.equal('/login?done=signed-out');
+    expect((await t.get('/account').set('Cookie', cookie)).status).to.equal(401);
 
     const offsite = await t.post('/login').type('form').send({ email: 'ann@example.com', password: PASSWORD, next: '//evil.example/x' });
     expect(offsite.status).to.equal(303);
