@@ -1,0 +1,60 @@
+// Role assignments from an account's admin page: give the account a role at the system, a category
+// or a course, and take one away (never the last active administrator's).
+import { badRequest, CoreServices, defineRoute, notFound, reply, SYSTEM, Type, type ContextRef } from 'lectern';
+import { authPermissions } from '../permissions';
+import { assertNotLastAdmin, getUser } from '../users';
+import { given, requireFields, submitForm } from './forms';
+import { USER_VIEW, UserId, userPage } from './admin-user';
+
+const ContextType = Type.Union([Type.Literal('system'), Type.Literal('category'), Type.Literal('course')]);
+
+export const userRoleRoutes = [
+  defineRoute({
+    method: 'POST', path: '/admin/users/:id/roles', permission: authPermissions.manageRoles, html: true, params: UserId,
+    body: Type.Object({ role: Type.String({ maxLength: 64 }), contextType: ContextType, contextId: Type.String({ maxLength: 64 }) }),
+    summary: 'Give an account a role at a context (form)',
+    async handler(req) {
+      const { id } = req.params;
+      const { role, contextType } = req.body;
+      const contextId = given(req.body.contextId)?.trim();
+      const page = {
+        view: USER_VIEW, form: 'role', values: { role, contextType, contextId }, fieldNames: { context: 'contextId' },
+        load: () => userPage(req, req.principal, id),
+      };
+      return submitForm(req, page, async () => {
+        requireFields(req.body, ['role']);
+        if (contextType !== 'system' && !contextId) {
+          throw badRequest(`A ${contextType} role needs the ${contextType}'s id.`, [{ path: 'body.contextId', message: 'is required' }]);
+        }
+        const where: ContextRef = contextType === 'system' ? SYSTEM : { type: contextType, id: contextId };
+        const engine = req.resolve(CoreServices.permissions);
+        await req.transaction(async (tx) => {
+          await getUser(tx.db, id);
+          const a = await engine.assign(id, role, where, tx.db);
+          await tx.audit({ action: 'auth.role.assign', target: { type: 'user', id }, details: { role, context: where, assignmentId: a.id } });
+        });
+        return reply.redirect(`/admin/users/${id}?done=role-added`);
+      });
+    },
+  }),
+
+  defineRoute({
+    method: 'POST', path: '/admin/users/:id/roles/:assignmentId/remove', permission: authPermissions.manageRoles, html: true,
+    params: Type.Object({ id: UserId.properties.id, assignmentId: Type.String({ pattern: '^[0-9]{1,18}$' }) }),
+    summary: 'Remove one of an account\'s role assignments (form)',
+    async handler(req) {
+      const { id, assignmentId } = req.params;
+      return submitForm(req, { view: USER_VIEW, form: 'roles', values: {}, load: () => userPage(req, req.principal, id) }, async () => {
+        const engine = req.resolve(CoreServices.permissions);
+        await req.transaction(async (tx) => {
+          const [found] = await engine.listAssignments({ id: assignmentId }, tx.db);
+          if (!found || found.userId !== id) throw notFound(`role assignment ${assignmentId} of user ${id} does not exist`);
+          if (found.role === 'admin' && found.context.type === 'system') await assertNotLastAdmin(tx.db, id, 'remove the admin role');
+          await engine.unassign(assignmentId, tx.db);
+          await tx.audit({ action: 'auth.role.unassign', target: { type: 'user', id }, details: { role: found.role, context: found.context, assignmentId } });
+        });
+        return reply.redirect(`/admin/users/${id}?done=role-removed`);
+      });
+    },
+  }),
+];
