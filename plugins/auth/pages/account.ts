@@ -1,12 +1,10 @@
 // The signed-in person's own account page: their profile (name) and password. Sessions and API
 // tokens, on the same page, have their actions in account-credentials.ts.
 import { badRequest, defineRoute, reply, Type, unauthorized, type RouteRequest } from 'lectern';
-import { authSettings } from '../settings';
 import { findUser, toUser, type UserRow } from '../users';
-import { listSessions, SESSION_COOKIE } from '../sessions';
+import { listSessions } from '../sessions';
 import { toTokenInfo } from '../tokens';
-import { checkPolicy, hashPassword, verifyPassword } from '../passwords';
-import { digest } from '../secrets';
+import { updateOwnAccount } from '../user-actions';
 import { Done, doneNotice, requireFields, submitForm, type PageData } from './forms';
 
 export const ACCOUNT_VIEW = 'auth/account';
@@ -55,11 +53,7 @@ export const accountRoutes = [
     async handler(req) {
       return submitForm(req, formOf(req, 'profile', req.body), async () => {
         requireFields(req.body, ['name']);
-        const id = String((await currentAccount(req)).id);
-        await req.transaction(async (tx) => {
-          await tx.db('auth_users').where({ id }).update({ name: req.body.name.trim(), updated_at: req.now() });
-          await tx.audit({ action: 'auth.user.update', target: { type: 'user', id }, details: { fields: ['name'] } });
-        });
+        await updateOwnAccount(req, await currentAccount(req), { name: req.body.name });
         return reply.redirect('/account?done=profile');
       });
     },
@@ -74,20 +68,8 @@ export const accountRoutes = [
       const { currentPassword, password, confirm } = req.body;
       return submitForm(req, formOf(req, 'password', {}), async () => {
         requireFields(req.body, ['currentPassword', 'password', 'confirm']);
-        const row = await currentAccount(req);
-        const id = String(row.id);
-        if (!(await verifyPassword(currentPassword, row.password_hash))) {
-          throw badRequest('The current password is wrong.', [{ path: 'body.currentPassword', message: 'does not match' }]);
-        }
         if (password !== confirm) throw badRequest('The two new passwords differ.', [{ path: 'body.confirm', message: 'does not match the new password' }]);
-        checkPolicy(password, await req.settings(authSettings), 'body.password', row.email);
-        await req.transaction(async (tx) => {
-          // Every other session ends with the old password; this one stays signed in.
-          const current = req.koa.cookies.get(SESSION_COOKIE);
-          await tx.db('auth_sessions').where({ user_id: id }).whereNot({ token_hash: current ? digest(current) : '' }).delete();
-          await tx.db('auth_users').where({ id }).update({ password_hash: await hashPassword(password), updated_at: req.now() });
-          await tx.audit({ action: 'auth.user.update', target: { type: 'user', id }, details: { fields: ['password'] } });
-        });
+        await updateOwnAccount(req, await currentAccount(req), { password, currentPassword });
         return reply.redirect('/account?done=password');
       });
     },

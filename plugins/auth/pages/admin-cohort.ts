@@ -1,13 +1,12 @@
 // One cohort, for administrators: rename or delete it, page through its members, add a member by email
 // and remove one. Membership changes emit the same events as the JSON API, so enrollment keeps up.
-import { badRequest, defineRoute, notFound, reply, Type, type PluginContext } from 'lectern';
+import { badRequest, defineRoute, reply, Type, type PluginContext } from 'lectern';
 import { authPermissions } from '../permissions';
-import { addMembers, getCohort } from '../cohorts';
+import { getCohort } from '../cohorts';
 import { findByEmail, toUser } from '../users';
-import { cohortDeleted, cohortMembersAdded, cohortMembersRemoved } from '../api';
+import { addCohortMember, deleteCohort, removeCohortMember, renameCohort } from '../cohort-actions';
 import { Done, doneNotice, requireFields, submitForm, type PageData } from './forms';
 import { Cursor, PAGE_SIZE, paged } from './paging';
-import { cohortNameTaken } from './admin-cohorts';
 
 const VIEW = 'auth/admin/cohort';
 const Digits = Type.String({ pattern: '^[0-9]{1,18}$' });
@@ -53,13 +52,7 @@ export const cohortRoutes = [
       const name = req.body.name.trim();
       return submitForm(req, { ...formOf(req, id, 'rename', { name }), conflictField: 'name' }, async () => {
         requireFields(req.body, ['name']);
-        await req.transaction(async (tx) => {
-          const before = await getCohort(tx.db, id);
-          const clash = await tx.db('auth_cohorts').whereRaw('lower(name) = lower(?)', [name]).whereNot({ id }).first('id');
-          if (clash) throw cohortNameTaken(name);
-          await tx.db('auth_cohorts').where({ id }).update({ name, updated_at: req.now() });
-          await tx.audit({ action: 'auth.cohort.rename', target: { type: 'cohort', id }, details: { from: before.name, to: name } });
-        });
+        await renameCohort(req, id, name);
         return reply.redirect(`/admin/cohorts/${id}?done=renamed`);
       });
     },
@@ -70,12 +63,7 @@ export const cohortRoutes = [
     summary: 'Delete a cohort; its members keep their accounts (form)',
     async handler(req) {
       const { id } = req.params;
-      await req.transaction(async (tx) => {
-        const cohort = await getCohort(tx.db, id);
-        await tx.db('auth_cohorts').where({ id }).delete();
-        await tx.audit({ action: 'auth.cohort.delete', target: { type: 'cohort', id }, details: { name: cohort.name, members: cohort.memberCount } });
-        tx.emit(cohortDeleted, { cohortId: id });
-      });
+      await deleteCohort(req, id);
       return reply.redirect('/admin/cohorts?done=deleted');
     },
   }),
@@ -91,14 +79,7 @@ export const cohortRoutes = [
         const user = await findByEmail(req.db, email);
         if (!user) throw badRequest(`No account has the email ${email}.`, [{ path: 'body.email', message: 'belongs to no account' }]);
         const userId = String(user.id);
-        const added = await req.transaction(async (tx) => {
-          await getCohort(tx.db, id);
-          const ids = await addMembers(tx.db, id, [userId]);
-          if (!ids.length) return false;
-          await tx.audit({ action: 'auth.cohort.addMember', target: { type: 'cohort', id }, details: { userId } });
-          tx.emit(cohortMembersAdded, { cohortId: id, userIds: ids });
-          return true;
-        });
+        const added = await addCohortMember(req, id, userId);
         return reply.redirect(`/admin/cohorts/${id}?done=${added ? 'member-added' : 'already-member'}`);
       });
     },
@@ -109,13 +90,7 @@ export const cohortRoutes = [
     params: Type.Object({ id: Digits, userId: Digits }), summary: 'Remove a member (form)',
     async handler(req) {
       const { id, userId } = req.params;
-      await req.transaction(async (tx) => {
-        await getCohort(tx.db, id);
-        const n = await tx.db('auth_cohort_members').where({ cohort_id: id, user_id: userId }).delete();
-        if (!n) throw notFound(`user ${userId} is not a member of cohort ${id}`);
-        await tx.audit({ action: 'auth.cohort.removeMember', target: { type: 'cohort', id }, details: { userId } });
-        tx.emit(cohortMembersRemoved, { cohortId: id, userIds: [userId] });
-      });
+      await removeCohortMember(req, id, userId);
       return reply.redirect(`/admin/cohorts/${id}?done=member-removed`);
     },
   }),

@@ -1,8 +1,9 @@
 // The admin list of cohorts (departments, teams) with their member counts, in cursor pages, and the
 // form that creates one.
-import { conflict, defineRoute, reply, Type, type PluginContext, type Principal, type Static } from 'lectern';
+import { defineRoute, reply, Type, type PluginContext, type Principal, type Static } from 'lectern';
 import { authPermissions } from '../permissions';
 import { cohortQuery, toCohort } from '../cohorts';
+import { createCohort } from '../cohort-actions';
 import { Done, doneNotice, requireFields, submitForm, type PageData } from './forms';
 import { Cursor, PAGE_SIZE, paged } from './paging';
 import { queryPage } from './query-page';
@@ -11,7 +12,6 @@ const VIEW = 'auth/admin/cohorts';
 const TITLE = 'Cohorts';
 const CohortsQuery = Type.Object({ cursor: Cursor, done: Done });
 
-export const cohortNameTaken = (name: string) => conflict(`a cohort named "${name}" already exists`);
 
 async function cohortsPage(ctx: PluginContext, _principal: Principal | null, query: Static<typeof CohortsQuery>): Promise<PageData> {
   const q = cohortQuery(ctx.db).orderBy('c.id').limit(PAGE_SIZE + 1);
@@ -37,12 +37,7 @@ export const cohortCreateRoutes = [
       };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['name']);
-        const id = await req.transaction(async (tx) => {
-          const [row] = await tx.db('auth_cohorts').insert({ name }).onConflict(tx.db.raw('(lower(name))')).ignore().returning('*');
-          if (!row) throw cohortNameTaken(name);
-          await tx.audit({ action: 'auth.cohort.create', target: { type: 'cohort', id: String(row.id) }, details: { name: row.name } });
-          return String(row.id);
-        });
+        const { id } = await createCohort(req, name);
         return reply.redirect(`/admin/cohorts/${id}?done=created`);
       });
     },

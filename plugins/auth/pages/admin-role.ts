@@ -3,6 +3,7 @@
 // admin role always holds every permission.
 import { CoreServices, defineRoute, reply, Type, type PluginContext } from 'lectern';
 import { authPermissions } from '../permissions';
+import { deleteRole, updateRole } from '../role-actions';
 import { Done, doneNotice, requireFields, submitForm, type PageData } from './forms';
 
 const VIEW = 'auth/admin/role';
@@ -54,14 +55,7 @@ export const roleRoutes = [
         requireFields(req.body, ['name']);
         // The admin role's permissions are not the form's to change.
         const permissions = key === ADMIN ? undefined : Object.keys(req.body.grant ?? {});
-        const engine = req.resolve(CoreServices.permissions);
-        await req.transaction(async (tx) => {
-          const before = await engine.getRole(key, tx.db);
-          const after = await engine.updateRole(key, { name, description, permissions }, tx.db);
-          const added = after.permissions.filter((p) => !before.permissions.includes(p));
-          const removed = before.permissions.filter((p) => !after.permissions.includes(p));
-          await tx.audit({ action: 'auth.role.update', target: { type: 'role', id: key }, details: { name, added, removed } });
-        });
+        await updateRole(req, key, { name, description, permissions });
         return reply.redirect(`/admin/roles/${key}?done=saved`);
       });
     },
@@ -73,10 +67,7 @@ export const roleRoutes = [
     async handler(req) {
       const { key } = req.params;
       return submitForm(req, { view: VIEW, form: 'delete', values: {}, load: () => rolePage(req, key) }, async () => {
-        await req.transaction(async (tx) => {
-          await req.resolve(CoreServices.permissions).deleteRole(key, tx.db);
-          await tx.audit({ action: 'auth.role.delete', target: { type: 'role', id: key } });
-        });
+        await deleteRole(req, key);
         return reply.redirect('/admin/roles?done=deleted');
       });
     },

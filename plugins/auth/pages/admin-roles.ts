@@ -2,6 +2,7 @@
 // the role's own page (admin-role.ts).
 import { CoreServices, defineRoute, reply, Type, type PluginContext, type Principal, type Static } from 'lectern';
 import { authPermissions } from '../permissions';
+import { createRole } from '../role-actions';
 import { Done, doneNotice, requireFields, submitForm, type PageData } from './forms';
 import { queryPage } from './query-page';
 
@@ -32,10 +33,7 @@ export const roleCreateRoutes = [
       };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['key', 'name']);
-        await req.transaction(async (tx) => {
-          const created = await req.resolve(CoreServices.permissions).createRole({ key, name, description, permissions: [] }, tx.db);
-          await tx.audit({ action: 'auth.role.create', target: { type: 'role', id: created.key }, details: { permissions: created.permissions } });
-        });
+        await createRole(req, { key, name, description, permissions: [] });
         return reply.redirect(`/admin/roles/${key}?done=created`);
       });
     },

@@ -1,8 +1,8 @@
 // Role assignments from an account's admin page: give the account a role at the system, a category
 // or a course, and take one away (never the last active administrator's).
-import { badRequest, CoreServices, defineRoute, notFound, reply, SYSTEM, Type, type ContextRef } from 'lectern';
+import { defineRoute, reply, Type } from 'lectern';
 import { authPermissions } from '../permissions';
-import { assertNotLastAdmin, getUser } from '../users';
+import { assignRole, unassignRole } from '../role-actions';
 import { given, requireFields, submitForm } from './forms';
 import { USER_VIEW, UserId, userPage } from './admin-user';
 
@@ -23,16 +23,7 @@ export const userRoleRoutes = [
       };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['role']);
-        if (contextType !== 'system' && !contextId) {
-          throw badRequest(`A ${contextType} role needs the ${contextType}'s id.`, [{ path: 'body.contextId', message: 'is required' }]);
-        }
-        const where: ContextRef = contextType === 'system' ? SYSTEM : { type: contextType, id: contextId };
-        const engine = req.resolve(CoreServices.permissions);
-        await req.transaction(async (tx) => {
-          await getUser(tx.db, id);
-          const a = await engine.assign(id, role, where, tx.db);
-          await tx.audit({ action: 'auth.role.assign', target: { type: 'user', id }, details: { role, context: where, assignmentId: a.id } });
-        });
+        await assignRole(req, { userId: id, role, context: { type: contextType, id: contextId } }, 'body.contextId');
         return reply.redirect(`/admin/users/${id}?done=role-added`);
       });
     },
@@ -45,14 +36,7 @@ export const userRoleRoutes = [
     async handler(req) {
       const { id, assignmentId } = req.params;
       return submitForm(req, { view: USER_VIEW, form: 'roles', values: {}, load: () => userPage(req, req.principal, id) }, async () => {
-        const engine = req.resolve(CoreServices.permissions);
-        await req.transaction(async (tx) => {
-          const [found] = await engine.listAssignments({ id: assignmentId }, tx.db);
-          if (!found || found.userId !== id) throw notFound(`role assignment ${assignmentId} of user ${id} does not exist`);
-          if (found.role === 'admin' && found.context.type === 'system') await assertNotLastAdmin(tx.db, id, 'remove the admin role');
-          await engine.unassign(assignmentId, tx.db);
-          await tx.audit({ action: 'auth.role.unassign', target: { type: 'user', id }, details: { role: found.role, context: found.context, assignmentId } });
-        });
+        await unassignRole(req, assignmentId, id);
         return reply.redirect(`/admin/users/${id}?done=role-removed`);
       });
     },

@@ -1,11 +1,11 @@
 // One account, for administrators: its details and the form to edit name and email, deactivation and
 // reactivation, its role assignments (changed in admin-user-roles.ts) and its cohorts.
 import {
-  badRequest, CoreServices, defineRoute, reply, Type, type EventRef, type PluginContext, type Principal,
+  CoreServices, defineRoute, reply, Type, type PluginContext, type Principal,
 } from 'lectern';
 import { authPermissions } from '../permissions';
-import { checkEmail, findByEmail, getUser, setStatus, toUser, type UserStatus } from '../users';
-import { userDeactivated, userReactivated } from '../api';
+import { getUser, toUser, type UserStatus } from '../users';
+import { changeStatus, updateUser } from '../user-actions';
 import { Done, doneNotice, requireFields, submitForm, type PageData } from './forms';
 
 export const USER_VIEW = 'auth/admin/user';
@@ -41,17 +41,14 @@ export async function userPage(ctx: PluginContext, principal: Principal | null, 
   };
 }
 
-function statusRoute(action: 'deactivate' | 'reactivate', status: UserStatus, event: EventRef<{ userId: string }>) {
+function statusRoute(action: 'deactivate' | 'reactivate', status: UserStatus) {
   return defineRoute({
     method: 'POST', path: `/admin/users/:id/${action}`, permission: authPermissions.manageUsers, html: true, params: UserId,
     summary: `${action[0].toUpperCase()}${action.slice(1)} an account (form)`,
     async handler(req) {
       const { id } = req.params;
       return submitForm(req, { view: USER_VIEW, form: 'status', values: {}, load: () => userPage(req, req.principal, id) }, async () => {
-        await req.transaction(async (tx) => {
-          await setStatus(tx, id, status);
-          tx.emit(event, { userId: id });
-        });
+        await changeStatus(req, id, status);
         return reply.redirect(`/admin/users/${id}?done=${status}`);
       });
     },
@@ -77,25 +74,15 @@ export const userRoutes = [
       const email = req.body.email.trim();
       const page = { view: USER_VIEW, form: 'edit', values: { name, email }, load: () => userPage(req, req.principal, id) };
       return submitForm(req, page, async () => {
-        const before = await getUser(req.db, id);
         requireFields(req.body, ['name', 'email']);
-        checkEmail(email);
-        const other = await findByEmail(req.db, email);
-        if (other && String(other.id) !== id) throw badRequest(`a user with email ${email} already exists`, [{ path: 'body.email', message: 'is taken' }]);
-        const fields = [...(name !== before.name ? ['name'] : []), ...(email !== before.email ? ['email'] : [])];
-        if (!fields.length) return reply.redirect(`/admin/users/${id}?done=unchanged`);
-        await req.transaction(async (tx) => {
-          await tx.db('auth_users').where({ id }).update({ name, email, updated_at: req.now() });
-          await tx.audit({
-            action: 'auth.user.update', target: { type: 'user', id },
-            details: { fields, ...(fields.includes('email') ? { email: { from: before.email, to: email } } : {}) },
-          });
-        });
+        const before = await getUser(req.db, id);
+        if (name === before.name && email === before.email) return reply.redirect(`/admin/users/${id}?done=unchanged`);
+        await updateUser(req, id, { name, email });
         return reply.redirect(`/admin/users/${id}?done=updated`);
       });
     },
   }),
 
-  statusRoute('deactivate', 'deactivated', userDeactivated),
-  statusRoute('reactivate', 'active', userReactivated),
+  statusRoute('deactivate', 'deactivated'),
+  statusRoute('reactivate', 'active'),
 ];

@@ -1,14 +1,11 @@
 // The admin list of accounts: search, filters by status, role and cohort, cursor pages, and the form
 // that creates an account (without a password, the new user is emailed an invitation).
 import {
-  CoreServices, defineRoute, forbidden, reply, SYSTEM, Type, type PluginContext, type Principal, type Static,
+  CoreServices, defineRoute, reply, Type, type PluginContext, type Principal, type Static,
 } from 'lectern';
 import { authPermissions } from '../permissions';
-import { authSettings } from '../settings';
-import { checkEmail, insertUser, listUsers, toUser } from '../users';
-import { checkPolicy, hashPassword } from '../passwords';
-import { sendLink } from '../links';
-import { userCreated } from '../api';
+import { listUsers, toUser } from '../users';
+import { createUser } from '../user-actions';
 import { given, requireFields, submitForm, type PageData } from './forms';
 import { Cursor, PAGE_SIZE, paged } from './paging';
 import { queryPage } from './query-page';
@@ -60,24 +57,10 @@ export const userCreateRoutes = [
       };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['email', 'name']);
-        checkEmail(email);
-        const settings = await req.settings(authSettings);
         const chosen = given(password);
-        if (chosen) checkPolicy(chosen, settings, 'body.password', email);
         const chosenRole = given(role);
-        const roles = chosenRole ? [chosenRole] : [];
-        if (roles.length && !(await req.allowed(authPermissions.manageRoles))) throw forbidden('Assigning roles needs roles:manage.');
-        const engine = req.resolve(CoreServices.permissions);
-        const id = await req.transaction(async (tx) => {
-          const row = await insertUser(tx.db, { email, name, passwordHash: chosen ? await hashPassword(chosen) : null });
-          const userId = String(row.id);
-          for (const r of roles) await engine.assign(userId, r, SYSTEM, tx.db);
-          if (!chosen) await sendLink(tx, { id: userId, email: row.email, name: row.name }, 'invitation', settings, req.now(), (p) => req.url(p));
-          await tx.audit({ action: 'auth.user.create', target: { type: 'user', id: userId }, details: { email: row.email, roles, invited: !chosen } });
-          tx.emit(userCreated, { userId, email: row.email });
-          return userId;
-        });
-        return reply.redirect(`/admin/users/${id}?done=${chosen ? 'created' : 'invited'}`);
+        const row = await createUser(req, { email, name, password: chosen, roles: chosenRole ? [chosenRole] : [] });
+        return reply.redirect(`/admin/users/${row.id}?done=${chosen ? 'created' : 'invited'}`);
       });
     },
   }),

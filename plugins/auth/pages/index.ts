@@ -16,11 +16,8 @@ import { importPage } from './admin-import';
 
 export const pageRoutes: RouteRef[] = [
   ...loginRoutes, ...passwordResetRoutes, ...accountRoutes, ...accountCredentialRoutes,
-  // Before /admin/users/:id, which would otherwise take "import" for an id.
-  importPage.route,
-  usersListPage.route, ...userCreateRoutes, ...userRoutes, ...userRoleRoutes,
-  rolesListPage.route, ...roleCreateRoutes, ...roleRoutes,
-  cohortsListPage.route, ...cohortCreateRoutes, ...cohortRoutes,
+  ...userCreateRoutes, ...userRoutes, ...userRoleRoutes, ...roleCreateRoutes, ...roleRoutes, ...cohortCreateRoutes, ...cohortRoutes,
 ];
 
-export const adminPages: AdminPage[] = [usersListPage.nav, importPage.nav, rolesListPage.nav, cohortsListPage.nav];
+/** Served by the core before the routes above, so /admin/users/import wins over /admin/users/:id. */
+export const adminPages: AdminPage[] = [usersListPage, importPage, rolesListPage, cohortsListPage];

@@ -2,9 +2,8 @@
 // person was going to) and the layout's sign-out button. Credentials are checked, throttled and
 // audited by the same function as the JSON login.
 import { defineRoute, reply, Type } from 'lectern';
-import { authSettings } from '../settings';
-import { authenticate } from '../routes/auth';
-import { endSession, startSession } from '../sessions';
+import { signIn } from '../signin';
+import { endSession } from '../sessions';
 import { Done, doneNotice, requireFields, submitForm } from './forms';
 
 const NOTICES = {
@@ -36,13 +35,7 @@ export const loginRoutes = [
       const page = { view: 'auth/login', form: 'login', values: { email }, load: async () => ({ title: 'Sign in', next }) };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['email', 'password']);
-        const settings = await req.settings(authSettings);
-        const id = String((await authenticate(req, email, password, settings)).id);
-        await req.transaction(async (tx) => {
-          await tx.db('auth_users').where({ id }).update({ last_login_at: req.now() });
-          await startSession(req, tx.db, id, settings);
-          await tx.audit({ action: 'auth.login', actorId: id, target: { type: 'user', id } });
-        });
+        await signIn(req, email, password);
         return reply.redirect(safeNext(next));
       });
     },

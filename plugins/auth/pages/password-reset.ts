@@ -1,10 +1,7 @@
 // Password reset in a browser: ask for a link (the answer never tells whether the address has an
 // account), then, from the emailed link, choose a new password. Invitations use the same link.
 import { badRequest, defineRoute, reply, Type } from 'lectern';
-import { authSettings } from '../settings';
-import { findByEmail, revokeCredentials } from '../users';
-import { consumeLink, sendLink } from '../links';
-import { checkPolicy, hashPassword } from '../passwords';
+import { requestPasswordReset, setPasswordWithLink } from '../signin';
 import { requireFields, submitForm } from './forms';
 
 const VIEW = 'auth/password-reset';
@@ -28,14 +25,7 @@ export const passwordResetRoutes = [
       const page = { view: VIEW, form: 'request', values: { email }, load: async () => ({ title: TITLE, signInAvailable: true }) };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['email']);
-        const settings = await req.settings(authSettings);
-        const user = await findByEmail(req.db, email);
-        if (user && user.status === 'active') {
-          await req.transaction(async (tx) => {
-            await sendLink(tx, { id: String(user.id), email: user.email, name: user.name }, 'reset', settings, req.now(), (p) => req.url(p));
-            await tx.audit({ action: 'auth.password.resetRequested', actorId: null, target: { type: 'user', id: String(user.id) } });
-          });
-        }
+        const settings = await requestPasswordReset(req, email);
         return req.page(VIEW, { title: TITLE, signInAvailable: true, sent: { email, minutes: settings.resetLinkMinutes } });
       });
     },
@@ -50,15 +40,7 @@ export const passwordResetRoutes = [
       return submitForm(req, page, async () => {
         requireFields(req.body, ['password', 'confirm']);
         if (password !== confirm) throw badRequest('The two passwords differ.', [{ path: 'body.confirm', message: 'does not match the new password' }]);
-        const settings = await req.settings(authSettings);
-        await req.transaction(async (tx) => {
-          const { userId, purpose } = await consumeLink(tx, token, req.now());
-          const user = await tx.db('auth_users').where({ id: userId }).first('email');
-          checkPolicy(password, settings, 'body.password', user.email);
-          await revokeCredentials(tx.db, userId);
-          await tx.db('auth_users').where({ id: userId }).update({ password_hash: await hashPassword(password), updated_at: req.now() });
-          await tx.audit({ action: purpose === 'reset' ? 'auth.password.reset' : 'auth.invitation.accept', actorId: userId, target: { type: 'user', id: userId } });
-        });
+        await setPasswordWithLink(req, token, password);
         return reply.redirect('/login?done=password-set');
       });
     },
