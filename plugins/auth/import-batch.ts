@@ -177,15 +177,16 @@ async function apply(ctx: PluginContext, tx: TransactionContext, rows: ValidRow[
     const { rows: held } = await db.raw(`select a.user_id, a.role_key from core_role_assignments a join core_contexts c on c.id = a.context_id
       where c.type = 'system' and a.user_id = any(?)`, [ids]) as { rows: { user_id: string; role_key: string }[] };
     const has = new Set(held.map((h) => `${h.user_id} ${h.role_key}`));
-    const engine = ctx.resolve(CoreServices.permissions);
+    const missing = new Map<string, string[]>();
     for (const r of withRoles) {
       const id = idOf(r);
-      for (const role of r.roles) {
-        if (has.has(`${id} ${role}`)) continue;
-        await engine.assign(id, role, SYSTEM, db);
+      for (const role of r.roles.filter((k) => !has.has(`${id} ${k}`))) {
+        missing.set(role, [...(missing.get(role) ?? []), id]);
         changed.add(id);
       }
     }
+    const engine = ctx.resolve(CoreServices.permissions);
+    for (const [role, userIds] of missing) await engine.assignMany(userIds, role, SYSTEM, db);
   }
   const byCohort = new Map<string, { name: string; ids: string[] }>();
   for (const r of rows) {

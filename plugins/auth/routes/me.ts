@@ -1,6 +1,6 @@
 // The caller's own account: who am I and what may I do, my profile and password, my sessions and
 // my API tokens.
-import { CoreServices, defineRoute, notFound, reply, unauthorized, Type, type RouteRequest } from 'lectern';
+import { CoreServices, defineRoute, notFound, reply, unauthorized, Type, type Principal, type RouteRequest } from 'lectern';
 import { findUser, toUser, type UserRow } from '../users';
 import { listSessions } from '../sessions';
 import { updateOwnAccount } from '../user-actions';
@@ -18,11 +18,15 @@ export const meRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/me', authenticated: true, summary: 'The caller, their roles and system-level permissions',
     async handler(req) {
-      const id = req.principal?.id as string;
+      // The identity provider has just read the (active) account: its principal answers without a second query.
+      const principal = req.principal as Principal;
+      const account = principal.via === 'session' || principal.via === 'token'
+        ? { email: principal.email as string, name: principal.name as string, status: 'active' }
+        : await me(req);
       const engine = req.resolve(CoreServices.permissions);
-      const [row, assignments, permissions] = await Promise.all([me(req), engine.assignmentsOfUser(id), engine.permissionsAt(id)]);
+      const [assignments, permissions] = await Promise.all([engine.assignmentsOfUser(principal.id), engine.permissionsAt(principal.id)]);
       return {
-        id: String(row.id), email: row.email, name: row.name, status: row.status,
+        id: principal.id, email: account.email, name: account.name, status: account.status,
         roles: assignments.map((a) => ({ role: a.role, context: a.context })), permissions,
       };
     },

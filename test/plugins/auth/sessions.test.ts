@@ -3,6 +3,7 @@
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from 'lectern';
 import { account, linkToken, login, outbox, PASSWORD } from './helpers';
+import { cleanup } from '../../../plugins/auth/cleanup';
 
 describe('auth: sessions, tokens and passwords', () => {
   let t: TestApp;
@@ -73,6 +74,7 @@ describe('auth: sessions, tokens and passwords', () => {
     expect(list.body.items.map((i: { name: string }) => i.name)).to.include('ci');
     expect(JSON.stringify(list.body)).to.not.include(created.body.token);
     expect((await t.delete(`/api/v1/me/tokens/${created.body.id}`).set(a.auth)).status).to.equal(204);
+    expect((await t.delete(`/api/v1/me/tokens/${created.body.id}`).set(a.auth)).status, 'revoking twice').to.equal(404);
     expect((await t.get('/api/v1/me').set('Authorization', `Bearer ${created.body.token}`)).status).to.equal(401);
 
     now = new Date(now.getTime() + 91 * 86_400_000);
@@ -134,6 +136,26 @@ describe('auth: sessions, tokens and passwords', () => {
     const late = linkToken(t, 'reset@example.com');
     now = new Date(now.getTime() + 61 * 60_000);
     expect((await t.post('/api/v1/auth/password-reset/confirm').send({ token: late, password: 'too late for this' })).status).to.equal(400);
+  });
+
+  it('sweeps expired sessions, tokens, used links and old throttles every night', async () => {
+    const old = await account(t, 'old-timer@example.com');
+    await login(t, 'old-timer@example.com');
+    await t.post('/api/v1/auth/password-reset').send({ email: 'old-timer@example.com' });
+    await t.post('/api/v1/auth/login').send({ email: 'nobody-at-all@example.com', password: 'x' });
+    now = new Date(now.getTime() + 400 * 86_400_000);
+    const live = await account(t, 'sweeper@example.com');
+    const job = await t.app.contextOf('auth').enqueue(cleanup, {});
+    await t.jobs.drain();
+    const result = (await t.app.jobs.get(job.id))?.result as Record<string, number>;
+    expect(result.tokens).to.be.at.least(1);
+    expect(result.sessions).to.be.at.least(1);
+    expect(result.links).to.be.at.least(1);
+    expect(result.throttles).to.be.at.least(1);
+    expect(await t.db('auth_tokens').pluck('user_id')).to.deep.equal([Number(live.id)]);
+    expect(await t.db('auth_sessions').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+    expect(await t.db('auth_links').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
+    expect(await t.db('auth_users').where({ id: old.id }).first('status')).to.deep.equal({ status: 'active' });
   });
 
   it('stops a deactivated user\'s session and token at once, on a second instance too, and reactivation restores login', async () => {
