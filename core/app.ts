@@ -98,7 +98,7 @@ export class App implements Kernel {
     this.plugins = plugins;
     this.byName = new Map(plugins.map((p) => [p.name, p]));
     const db = database.knex;
-    this.revisions = new Revisions(db, config.syncIntervalMs, log);
+    this.revisions = new Revisions(db, config.syncIntervalMs, log, database);
     this.permissions = new PermissionEngine(db, this.revisions);
     this.settings = new SettingsStore(db, this.revisions);
     this.audit = new AuditLog(db);
@@ -175,6 +175,7 @@ export class App implements Kernel {
     this.containers.provide(CoreServices.privacy, this.privacy);
     this.containers.provide(CoreServices.views, this.views);
     this.containers.provide(CoreServices.mail, this.mailer);
+    this.containers.provide(CoreServices.revisions, this.revisions);
     this.jobs.register('core', sendMail as unknown as JobRef);
     for (const route of systemRoutes(this.systemApi())) this.http.mount('core', route);
     for (const p of this.plugins) {
@@ -265,7 +266,7 @@ export class App implements Kernel {
       await this.http.settled();
       await this.jobs.driver.close();
       this.mailer.close();
-      this.revisions.stop();
+      await this.revisions.stop();
       if (this.started) {
         for (const p of [...this.plugins].reverse()) {
           try {

@@ -63,7 +63,6 @@ async function run(argv: string[]): Promise<void> {
     case 'plugins': {
       const [action, name] = rest;
       await withApp(async (app) => {
-        await app.start();
         if (action === 'enable' || action === 'disable') {
           if (!name) throw new BootError('LECTERN_USAGE', `lectern plugins ${action} <name>`);
           await app.setEnabled(name, action === 'enable', { actorId: null, ip: 'cli' });

@@ -23,6 +23,7 @@ export { pageQuery, corePermissions } from './system-routes';
 export { CoreServices } from './services';
 export { sendMail } from './mail';
 export type { Mailer, MailMessage } from './mail';
+export type { Revisions } from './sync';
 export type { PermissionEngine, Role, Assignment, PermissionInfo } from './permissions/engine';
 export type { AuditRecord } from './audit';
 export { BootError } from './errors';

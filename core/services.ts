@@ -7,6 +7,7 @@ import type { JobService } from './jobs/service';
 import type { PrivacyRegistry } from './privacy';
 import type { ViewEngine } from './views/engine';
 import type { Mailer } from './mail';
+import type { Revisions } from './sync';
 
 export const CoreServices = {
   permissions: defineService<PermissionEngine>('core.permissions'),
@@ -16,4 +17,6 @@ export const CoreServices = {
   privacy: defineService<PrivacyRegistry>('core.privacy'),
   views: defineService<ViewEngine>('core.views'),
   mail: defineService<Mailer>('core.mail'),
+  /** Cross-instance change notices for a plugin's own in-memory caches (`on(key, fn)`, `bump(key, tx.db)`). */
+  revisions: defineService<Revisions>('core.revisions'),
 } as const;

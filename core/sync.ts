@@ -1,8 +1,10 @@
-// Cross-instance change notices. Anything cached in memory (plugin states, settings, roles) has a
-// revision row; a change bumps it, and every instance polls the (tiny) revision table so all of
-// them see the change within one interval. The instance that made the change sees it at once.
+// Cross-instance change notices. Anything cached in memory (plugin states, settings, roles,
+// credentials) has a revision row; a change bumps it and sends a NOTIFY with its commit, so every
+// instance re-reads the (tiny) revision table within milliseconds. A periodic poll catches anything a
+// lost notice missed. The instance that made the change sees it at once.
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import type { Listen, Unlisten } from './db/notify';
 
 type Listener = () => void | Promise<void>;
 
@@ -22,8 +24,14 @@ export class Revisions {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private started = false;
+  private stopped = false;
 
-  constructor(private readonly db: Knex, private readonly intervalMs: number, private readonly log: Logger) {}
+  private unlisten: Unlisten | undefined;
+
+  constructor(
+    private readonly db: Knex, private readonly intervalMs: number, private readonly log: Logger,
+    private readonly notices?: { channel: string; listen: Listen },
+  ) {}
 
   on(key: string, listener: Listener): void {
     this.listeners.set(key, [...(this.listeners.get(key) ?? []), listener]);
@@ -33,6 +41,8 @@ export class Revisions {
   async bump(key: string, db: Knex = this.db): Promise<void> {
     await db.raw(`insert into core_revisions (key, rev) values (?, 1)
       on conflict (key) do update set rev = core_revisions.rev + 1`, [key]);
+    // Delivered when the transaction commits (at once outside one); never for a rollback.
+    if (this.notices) await db.raw('select pg_notify(?, ?)', [this.notices.channel, key]);
     if (db.isTransaction) {
       const trx = db as Knex.Transaction;
       commitHooks.set(trx, [...(commitHooks.get(trx) ?? []), () => this.notify(key)]);
@@ -53,16 +63,25 @@ export class Revisions {
   }
 
   async start(): Promise<void> {
+    if (this.started) throw new Error('revisions already started');
     await this.poll();
     this.started = true;
-    this.timer = setInterval(() => {
+    const check = () => {
+      if (this.stopped) return;
       this.sync().catch((err: Error) => this.log.warn({ err }, 'could not read revisions; will retry'));
-    }, this.intervalMs);
+    };
+    this.unlisten = await this.notices?.listen(check);
+    if (this.stopped) return this.stop();
+    this.timer = setInterval(check, this.intervalMs);
     this.timer.unref();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
+    const unlisten = this.unlisten;
+    this.unlisten = undefined;
+    await unlisten?.();
   }
 
   private async poll(): Promise<void> {

@@ -10,6 +10,7 @@ import ClientPGLite from 'knex-pglite';
 import type { Logger } from 'pino';
 import { BootError } from '../errors';
 import { PreparingPgClient } from './prepared';
+import { channelOf, listenPglite, listenPostgres, type Listen } from './notify';
 
 // pg returns int8 (count(*), bigserial) as strings; PGlite returns numbers. Make them agree.
 pg.types.setTypeParser(20, Number);
@@ -19,6 +20,10 @@ export type DatabaseDriver = 'postgres' | 'pglite';
 export interface Database {
   readonly knex: Knex;
   readonly driver: DatabaseDriver;
+  /** The NOTIFY channel that change notices of this database travel on. */
+  readonly channel: string;
+  /** Calls `onNotice` whenever any instance notifies `channel` (after its transaction commits). */
+  readonly listen: Listen;
   close(): Promise<void>;
 }
 
@@ -50,7 +55,8 @@ export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
       acquireConnectionTimeout: 5000,
       log: knexLog(opts.log),
     });
-    return { knex, driver: 'postgres', close: () => knex.destroy() };
+    const channel = channelOf(opts.schema);
+    return { knex, driver: 'postgres', channel, listen: listenPostgres(opts.databaseUrl, channel, opts.log), close: () => knex.destroy() };
   }
   const release = opts.pglite ? () => undefined : lockDataDir(opts.dataDir);
   const pglite = opts.pglite ?? new PGlite(path.join(opts.dataDir, 'pglite'));
@@ -61,9 +67,12 @@ export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
     acquireConnectionTimeout: 60_000,
     log: knexLog(opts.log),
   });
+  const channel = channelOf();
   return {
     knex,
     driver: 'pglite',
+    channel,
+    listen: listenPglite(pglite, channel),
     close: async () => {
       await knex.destroy();
       release();

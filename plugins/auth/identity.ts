@@ -1,42 +1,81 @@
-// Who is calling: a bearer API token or the session cookie, resolved with one indexed query that also
-// checks the account is active. Nothing is cached, so a deactivation, logout or revocation takes
-// effect on the very next request on every instance; roles and permissions come from the core's
-// cached permission engine.
-import type { IdentityProvider, Knex, Principal } from 'lectern';
+// Who is calling: a bearer API token or the session cookie. A credential is looked up once (one
+// indexed query that also checks the account is active) and then answered from memory for at most a
+// minute, until `credentialsChanged` (credential-changes.ts) clears the cache on every instance.
+import { CoreServices, defineService, type IdentityProvider, type Knex, type PluginContext, type Principal } from 'lectern';
+import { CREDENTIALS_REVISION } from './credential-changes';
 import { SESSION_COOKIE } from './sessions';
 import { TOKEN_PREFIX } from './tokens';
 import { digest } from './secrets';
 import { authSettings } from './settings';
 
-/** last_seen_at / last_used_at are refreshed at most this often (a write per request would be waste). */
-const TOUCH_MS = 60_000;
+/** How long a looked-up credential is trusted from memory; also how often last_seen_at / last_used_at are written. */
+const FRESH_MS = 60_000;
+const MAX_ENTRIES = 50_000;
 
-interface Found { credential_id: number; user_id: number; email: string; name: string; seen: Date | null; csrf_token?: string }
+interface Found { credential_id: number; user_id: number; email: string; name: string; seen: Date | null; expires_at: Date; csrf_token?: string }
+interface Entry { principal: Principal; until: number }
+
+export class IdentityCache {
+  private readonly entries = new Map<string, Entry>();
+  private generation = 0;
+
+  constructor(ctx: PluginContext) {
+    ctx.resolve(CoreServices.revisions).on(CREDENTIALS_REVISION, () => this.clear());
+  }
+
+  clear(): void {
+    this.generation += 1;
+    this.entries.clear();
+  }
+
+  async resolve(key: string, now: Date, load: () => Promise<{ principal: Principal; expiresAt: Date } | null>): Promise<Principal | null> {
+    const hit = this.entries.get(key);
+    if (hit && hit.until > now.getTime()) return hit.principal;
+    const generation = this.generation;
+    const found = await load();
+    if (!found) return null;
+    // A change that cleared the cache while this lookup ran wins: do not store what may be stale.
+    if (generation === this.generation) {
+      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+      this.entries.set(key, { principal: found.principal, until: Math.min(found.expiresAt.getTime(), now.getTime() + FRESH_MS) });
+    }
+    return found.principal;
+  }
+}
+
+export const IdentityCacheRef = defineService<IdentityCache>('auth.identityCache');
 
 export const authIdentity: IdentityProvider = {
   async resolve(req, ctx) {
+    const cache = ctx.resolve(IdentityCacheRef);
     const header = req.headers.authorization;
     const now = ctx.now();
     if (typeof header === 'string' && header.length > 7 && header.slice(0, 7).toLowerCase() === 'bearer ') {
       const token = header.slice(7).trim();
       if (!token.startsWith(TOKEN_PREFIX)) return null;
-      const found: Found | undefined = await ctx.db('auth_tokens as t').join('auth_users as u', 'u.id', 't.user_id')
-        .where({ 't.token_hash': digest(token), 'u.status': 'active' }).andWhere('t.expires_at', '>', now)
-        .first('t.id as credential_id', 't.user_id', 'u.email', 'u.name', 't.last_used_at as seen');
-      if (!found) return null;
-      await touch(ctx.db, 'auth_tokens', 'last_used_at', found, now);
-      return principal(found, 'token');
+      const hash = digest(token);
+      return cache.resolve(`t:${hash}`, now, async () => {
+        const found: Found | undefined = await ctx.db('auth_tokens as t').join('auth_users as u', 'u.id', 't.user_id')
+          .where({ 't.token_hash': hash, 'u.status': 'active' }).andWhere('t.expires_at', '>', now)
+          .first('t.id as credential_id', 't.user_id', 'u.email', 'u.name', 't.last_used_at as seen', 't.expires_at');
+        if (!found) return null;
+        await touch(ctx.db, 'auth_tokens', 'last_used_at', found, now);
+        return { principal: principal(found, 'token'), expiresAt: new Date(found.expires_at) };
+      });
     }
     const cookie = req.cookie(SESSION_COOKIE);
     if (!cookie) return null;
-    const { sessionIdleMinutes } = await ctx.settings(authSettings);
-    const found: Found | undefined = await ctx.db('auth_sessions as s').join('auth_users as u', 'u.id', 's.user_id')
-      .where({ 's.token_hash': digest(cookie), 'u.status': 'active' }).andWhere('s.expires_at', '>', now)
-      .andWhere('s.last_seen_at', '>', new Date(now.getTime() - sessionIdleMinutes * 60_000))
-      .first('s.id as credential_id', 's.user_id', 'u.email', 'u.name', 's.last_seen_at as seen', 's.csrf_token');
-    if (!found) return null;
-    await touch(ctx.db, 'auth_sessions', 'last_seen_at', found, now);
-    return { ...principal(found, 'session'), csrfToken: found.csrf_token };
+    const hash = digest(cookie);
+    return cache.resolve(`s:${hash}`, now, async () => {
+      const { sessionIdleMinutes } = await ctx.settings(authSettings);
+      const found: Found | undefined = await ctx.db('auth_sessions as s').join('auth_users as u', 'u.id', 's.user_id')
+        .where({ 's.token_hash': hash, 'u.status': 'active' }).andWhere('s.expires_at', '>', now)
+        .andWhere('s.last_seen_at', '>', new Date(now.getTime() - sessionIdleMinutes * 60_000))
+        .first('s.id as credential_id', 's.user_id', 'u.email', 'u.name', 's.last_seen_at as seen', 's.expires_at', 's.csrf_token');
+      if (!found) return null;
+      await touch(ctx.db, 'auth_sessions', 'last_seen_at', found, now);
+      return { principal: { ...principal(found, 'session'), csrfToken: found.csrf_token }, expiresAt: new Date(found.expires_at) };
+    });
   },
 };
 
@@ -45,6 +84,6 @@ function principal(f: Found, via: 'session' | 'token'): Principal {
 }
 
 async function touch(db: Knex, table: string, column: string, f: Found, now: Date): Promise<void> {
-  if (f.seen && now.getTime() - new Date(f.seen).getTime() < TOUCH_MS) return;
+  if (f.seen && now.getTime() - new Date(f.seen).getTime() < FRESH_MS) return;
   await db(table).where({ id: f.credential_id }).update({ [column]: now });
 }

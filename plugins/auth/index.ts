@@ -5,7 +5,7 @@ import path from 'node:path';
 import { definePlugin } from 'lectern';
 import { authPermissions } from './permissions';
 import { authSettings } from './settings';
-import { authIdentity } from './identity';
+import { authIdentity, IdentityCache, IdentityCacheRef } from './identity';
 import { AuthDirectory, authEvents } from './api';
 import { createDirectory } from './directory';
 import { authPrivacy } from './privacy';
@@ -42,6 +42,7 @@ export default definePlugin({
   exports: [AuthDirectory],
   register(c) {
     c.bind(AuthDirectory, createDirectory);
+    c.bind(IdentityCacheRef, (ctx) => new IdentityCache(ctx));
   },
   async start(ctx) {
     await ensureFirstAdmin(ctx);

@@ -1,7 +1,7 @@
 // Export and erasure of everything auth stores about a person. Erasure keeps the account row (ids are
 // referenced by audit records and other plugins) but strips it of personal data and every credential.
 import type { PrivacyProvider } from 'lectern';
-import { toUser } from './users';
+import { revokeCredentials, toUser } from './users';
 import { toTokenInfo } from './tokens';
 
 export const authPrivacy: PrivacyProvider = {
@@ -23,7 +23,8 @@ export const authPrivacy: PrivacyProvider = {
       const user = await tx.db('auth_users').where({ id: userId }).first('email');
       if (!user) return;
       await tx.db('auth_import_rows').whereRaw('lower(email) = lower(?)', [user.email]).delete();
-      for (const table of ['auth_sessions', 'auth_tokens', 'auth_links', 'auth_cohort_members']) await tx.db(table).where({ user_id: userId }).delete();
+      await revokeCredentials(ctx, tx.db, userId);
+      await tx.db('auth_cohort_members').where({ user_id: userId }).delete();
       await tx.db('auth_imports').where({ created_by: userId }).update({ created_by: null });
       await tx.db('auth_users').where({ id: userId }).update({
         email: `erased-${userId}@invalid`, name: 'Erased user', password_hash: null, status: 'deactivated',

@@ -2,6 +2,7 @@
 // every login, idle and absolute expiry, a CSRF token per session, and revocation by the user.
 import type { Knex, RouteRequest } from 'lectern';
 import { digest, newSecret } from './secrets';
+import { credentialsChanged } from './credential-changes';
 import type { AuthSettings } from './settings';
 
 export const SESSION_COOKIE = 'lectern_session';
@@ -11,7 +12,7 @@ export interface SessionInfo { id: string; createdAt: string; lastSeenAt: string
 /** Starts a session for a user (ending the one the browser had), and sets the cookie. */
 export async function startSession(req: RouteRequest, db: Knex, userId: string, settings: AuthSettings): Promise<{ csrfToken: string; expiresAt: Date }> {
   const previous = req.koa.cookies.get(SESSION_COOKIE);
-  if (previous) await db('auth_sessions').where({ token_hash: digest(previous) }).delete();
+  if (previous && await db('auth_sessions').where({ token_hash: digest(previous) }).delete()) await credentialsChanged(req, db);
   const token = newSecret();
   const csrfToken = newSecret();
   const now = req.now();
@@ -29,7 +30,11 @@ export async function startSession(req: RouteRequest, db: Knex, userId: string, 
 /** Ends the session the request came with, and clears the cookie. */
 export async function endSession(req: RouteRequest): Promise<void> {
   const token = req.koa.cookies.get(SESSION_COOKIE);
-  if (token) await req.db('auth_sessions').where({ token_hash: digest(token) }).delete();
+  if (token) {
+    await req.transaction(async (tx) => {
+      if (await tx.db('auth_sessions').where({ token_hash: digest(token) }).delete()) await credentialsChanged(req, tx.db);
+    });
+  }
   req.koa.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'lax', secure: req.koa.secure, path: '/', overwrite: true });
 }
 

@@ -58,7 +58,7 @@ export async function setPasswordWithLink(req: RouteRequest, token: string, pass
     const { userId, purpose } = await consumeLink(tx, token, req.now());
     const user = await tx.db('auth_users').where({ id: userId }).first('email');
     checkPolicy(password, settings, 'body.password', user.email);
-    await revokeCredentials(tx.db, userId);
+    await revokeCredentials(req, tx.db, userId);
     await tx.db('auth_users').where({ id: userId }).update({ password_hash: await hashPassword(password), updated_at: req.now() });
     await tx.audit({ action: purpose === 'reset' ? 'auth.password.reset' : 'auth.invitation.accept', actorId: userId, target: { type: 'user', id: userId } });
   });

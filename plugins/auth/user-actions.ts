@@ -1,7 +1,7 @@
 // Changes to accounts, shared by the JSON API and the pages: creating (with an invitation when no
 // password is given), editing, deactivating and reactivating, and a person changing their own
 // name or password. Each is one transaction with its audit record and events.
-import { badRequest, CoreServices, forbidden, SYSTEM, type RouteRequest } from 'lectern';
+import { badRequest, CoreServices, forbidden, notFound, SYSTEM, type RouteRequest } from 'lectern';
 import { authPermissions } from './permissions';
 import { authSettings } from './settings';
 import { checkPolicy, hashPassword, verifyPassword } from './passwords';
@@ -10,6 +10,7 @@ import { sendLink } from './links';
 import { userCreated, userDeactivated, userReactivated } from './api';
 import { SESSION_COOKIE } from './sessions';
 import { digest } from './secrets';
+import { credentialsChanged } from './credential-changes';
 
 export async function createUser(req: RouteRequest, input: { email: string; name: string; password?: string; roles?: string[] }): Promise<UserRow> {
   const { email, name, password, roles = [] } = input;
@@ -46,7 +47,9 @@ export async function updateUser(req: RouteRequest, id: string, input: { email?:
   if (input.password !== undefined) changes.password_hash = await hashPassword(input.password);
   if (!Object.keys(changes).length) return before;
   return req.transaction(async (tx) => {
-    if (changes.password_hash) await revokeCredentials(tx.db, id);
+    // The principal carries the name and email; a new password ends every credential.
+    if (changes.password_hash) await revokeCredentials(req, tx.db, id);
+    else await credentialsChanged(req, tx.db);
     const [row] = await tx.db('auth_users').where({ id }).update({ ...changes, updated_at: req.now() }).returning('*');
     await tx.audit({
       action: 'auth.user.update', target: { type: 'user', id },
@@ -61,7 +64,7 @@ export async function updateUser(req: RouteRequest, id: string, input: { email?:
 
 export function changeStatus(req: RouteRequest, id: string, status: UserStatus): Promise<UserRow> {
   return req.transaction(async (tx) => {
-    const row = await setStatus(tx, id, status);
+    const row = await setStatus(req, tx, id, status);
     tx.emit(status === 'deactivated' ? userDeactivated : userReactivated, { userId: id });
     return row;
   });
@@ -80,6 +83,7 @@ export async function updateOwnAccount(req: RouteRequest, me: UserRow, input: { 
   if (input.name !== undefined) changes.name = input.name.trim();
   if (input.password !== undefined) changes.password_hash = await hashPassword(input.password);
   return req.transaction(async (tx) => {
+    await credentialsChanged(req, tx.db);
     if (input.password !== undefined) {
       // API tokens are separate credentials and stay; this session stays signed in.
       const current = req.koa.cookies.get(SESSION_COOKIE);
@@ -89,5 +93,15 @@ export async function updateOwnAccount(req: RouteRequest, me: UserRow, input: { 
     const fields = [...(input.name !== undefined ? ['name'] : []), ...(input.password !== undefined ? ['password'] : [])];
     await tx.audit({ action: 'auth.user.update', target: { type: 'user', id }, details: { fields } });
     return row as UserRow;
+  });
+}
+
+/** The caller ends one of their sessions or revokes one of their API tokens. */
+export async function revokeOwn(req: RouteRequest, what: 'session' | 'token', id: string): Promise<void> {
+  await req.transaction(async (tx) => {
+    const n = await tx.db(`auth_${what}s`).where({ id, user_id: req.principal?.id as string }).delete();
+    if (!n) throw notFound(`${what} ${id} does not exist`);
+    await credentialsChanged(req, tx.db);
+    await tx.audit({ action: `auth.${what}.revoke`, target: { type: what, id } });
   });
 }

@@ -2,6 +2,7 @@
 // case-insensitive email, deactivation that revokes every credential at once, and the rule that
 // the last active administrator cannot be locked out.
 import { badRequest, conflict, notFound, type Knex, type PluginContext, type TransactionContext } from 'lectern';
+import { credentialsChanged } from './credential-changes';
 
 export type UserStatus = 'active' | 'deactivated';
 export interface UserRow {
@@ -51,7 +52,8 @@ export async function insertUser(db: Knex, input: { email: string; name: string;
 }
 
 /** Ends every session and API token of a user, and every unused link. */
-export async function revokeCredentials(db: Knex, userId: string): Promise<void> {
+export async function revokeCredentials(ctx: PluginContext, db: Knex, userId: string): Promise<void> {
+  await credentialsChanged(ctx, db);
   await db('auth_sessions').where({ user_id: userId }).delete();
   await db('auth_tokens').where({ user_id: userId }).delete();
   await db('auth_links').where({ user_id: userId }).whereNull('used_at').delete();
@@ -73,13 +75,13 @@ export async function assertNotLastAdmin(db: Knex, userId: string, action: strin
   if (admins.length === 1 && admins[0] === userId) throw conflict(`Cannot ${action}: this is the last active administrator.`);
 }
 
-export async function setStatus(tx: TransactionContext, userId: string, status: UserStatus): Promise<UserRow> {
+export async function setStatus(ctx: PluginContext, tx: TransactionContext, userId: string, status: UserStatus): Promise<UserRow> {
   const before = await tx.db('auth_users').where({ id: userId }).forUpdate().first();
   if (!before) throw notFound(`user ${userId} does not exist`);
   if (before.status === status) return before as UserRow;
   if (status === 'deactivated') {
     await assertNotLastAdmin(tx.db, userId, 'deactivate this user');
-    await revokeCredentials(tx.db, userId);
+    await revokeCredentials(ctx, tx.db, userId);
   }
   const [row] = await tx.db('auth_users').where({ id: userId }).update({
     status, deactivated_at: status === 'deactivated' ? tx.db.fn.now() : null, updated_at: tx.db.fn.now(),

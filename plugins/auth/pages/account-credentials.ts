@@ -1,8 +1,9 @@
 // The credentials part of the account page: end one of my sessions, create an API token (its secret
 // is shown once, on the page that answers the form) and revoke one.
-import { defineRoute, notFound, reply, Type } from 'lectern';
+import { defineRoute, reply, Type } from 'lectern';
 import { authSettings } from '../settings';
 import { createToken } from '../tokens';
+import { revokeOwn } from '../user-actions';
 import { requireFields, submitForm } from './forms';
 import { ACCOUNT_VIEW, accountPage, currentAccount } from './account';
 
@@ -13,10 +14,7 @@ function revokeRoute(what: 'session' | 'token', summary: string) {
   return defineRoute({
     method: 'POST', path: `/account/${what}s/:id/revoke`, authenticated: true, html: true, params: Id, summary,
     async handler(req) {
-      const userId = String((await currentAccount(req)).id);
-      const n = await req.db(`auth_${what}s`).where({ id: req.params.id, user_id: userId }).delete();
-      if (!n) throw notFound(`${what} ${req.params.id} does not exist`);
-      await req.audit({ action: `auth.${what}.revoke`, target: { type: what, id: req.params.id } });
+      await revokeOwn(req, what, req.params.id);
       return reply.redirect(`/account?done=${what}-revoked`);
     },
   });

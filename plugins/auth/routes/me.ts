@@ -1,9 +1,9 @@
 // The caller's own account: who am I and what may I do, my profile and password, my sessions and
 // my API tokens.
-import { CoreServices, defineRoute, notFound, reply, unauthorized, Type, type Principal, type RouteRequest } from 'lectern';
+import { CoreServices, defineRoute, reply, unauthorized, Type, type Principal, type RouteRequest } from 'lectern';
 import { findUser, toUser, type UserRow } from '../users';
 import { listSessions } from '../sessions';
-import { updateOwnAccount } from '../user-actions';
+import { revokeOwn, updateOwnAccount } from '../user-actions';
 import { toTokenInfo } from '../tokens';
 
 const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
@@ -54,9 +54,7 @@ export const meRoutes = [
   defineRoute({
     method: 'DELETE', path: '/api/v1/me/sessions/:id', authenticated: true, params: Id, summary: 'End one of my sessions',
     async handler(req) {
-      const n = await req.db('auth_sessions').where({ id: req.params.id, user_id: req.principal?.id as string }).delete();
-      if (!n) throw notFound(`session ${req.params.id} does not exist`);
-      await req.audit({ action: 'auth.session.revoke', target: { type: 'session', id: req.params.id } });
+      await revokeOwn(req, 'session', req.params.id);
       return reply.noContent();
     },
   }),
@@ -72,9 +70,7 @@ export const meRoutes = [
   defineRoute({
     method: 'DELETE', path: '/api/v1/me/tokens/:id', authenticated: true, params: Id, summary: 'Revoke one of my API tokens',
     async handler(req) {
-      const n = await req.db('auth_tokens').where({ id: req.params.id, user_id: req.principal?.id as string }).delete();
-      if (!n) throw notFound(`token ${req.params.id} does not exist`);
-      await req.audit({ action: 'auth.token.revoke', target: { type: 'token', id: req.params.id } });
+      await revokeOwn(req, 'token', req.params.id);
       return reply.noContent();
     },
   }),

@@ -4,6 +4,7 @@ import { expect } from 'chai';
 import { createTestApp, type TestApp } from 'lectern';
 import { account, linkToken, login, outbox, PASSWORD } from './helpers';
 import { cleanup } from '../../../plugins/auth/cleanup';
+import { eventually } from '../../core/helpers';
 
 describe('auth: sessions, tokens and passwords', () => {
   let t: TestApp;
@@ -162,17 +163,26 @@ describe('auth: sessions, tokens and passwords', () => {
     const admin = await account(t, 'boss@example.com', ['admin']);
     const u = await account(t, 'leaver@example.com');
     const s = await login(t, 'leaver@example.com');
-    const second = await createTestApp({ plugins: ['auth'], shareWith: t, clock: () => now });
+    // The second instance polls for changes only once a minute: only the change notice can reach it in time.
+    const second = await createTestApp({ plugins: ['auth'], shareWith: t, clock: () => now, config: { syncIntervalMs: 60_000 } });
     try {
-      expect((await second.get('/api/v1/me').set(u.auth)).status).to.equal(200);
+      for (const app of [t, second]) {
+        expect((await app.get('/api/v1/me').set(u.auth)).status, 'token known (and cached)').to.equal(200);
+        expect((await app.get('/api/v1/me').set('Cookie', s.cookie)).status, 'session known (and cached)').to.equal(200);
+      }
       const off = await t.post(`/api/v1/users/${u.id}/deactivate`).set(admin.auth);
       expect(off.status).to.equal(200);
       expect(off.body.status).to.equal('deactivated');
-      const after = await Promise.all([
-        second.get('/api/v1/me').set(u.auth), second.get('/api/v1/me').set('Cookie', s.cookie),
-        t.get('/api/v1/me').set(u.auth), t.post('/api/v1/auth/login').send({ email: 'leaver@example.com', password: PASSWORD }),
+      const here = await Promise.all([
+        t.get('/api/v1/me').set(u.auth), t.get('/api/v1/me').set('Cookie', s.cookie),
+        t.post('/api/v1/auth/login').send({ email: 'leaver@example.com', password: PASSWORD }),
       ]);
-      expect(after.map((r) => r.status)).to.deep.equal([401, 401, 401, 401]);
+      expect(here.map((r) => r.status), 'on the instance that deactivated, at once').to.deep.equal([401, 401, 401]);
+      const elsewhere = await eventually(async () => {
+        const [token, cookie] = await Promise.all([second.get('/api/v1/me').set(u.auth), second.get('/api/v1/me').set('Cookie', s.cookie)]);
+        return token.status === 401 && cookie.status === 401;
+      }, 2000, 5);
+      expect(elsewhere, 'ms until the second instance refused them').to.be.below(1000);
       expect(await t.db('auth_users').where({ id: u.id }).first('email')).to.deep.equal({ email: 'leaver@example.com' });
 
       expect((await second.post(`/api/v1/users/${u.id}/reactivate`).set(admin.auth)).body.status).to.equal('active');
