@@ -66,6 +66,7 @@ export function as(t: TestApp, who: Account) {
   return {
     get: (url: string) => t.get(url).set(who.auth),
     post: (url: string, body: Body = {}) => t.post(url).set(who.auth).send(body),
+    put: (url: string, body: Body = {}) => t.put(url).set(who.auth).send(body),
     patch: (url: string, body: Body) => t.patch(url).set(who.auth).send(body),
     delete: (url: string) => t.delete(url).set(who.auth),
   };
