@@ -8,7 +8,8 @@ import type { Account } from '../auth/helpers';
 describe('courses: categories, courses and the catalog', () => {
   let w: World;
   let manager: Account;
-  before(async () => {
+  before(async function () {
+    this.timeout(60_000); // the first app of a run migrates the template database
     w = await world();
     manager = await w.user('manager', ['content-manager']);
   });

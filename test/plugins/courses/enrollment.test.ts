@@ -10,7 +10,8 @@ type Listed = { userId: string; role: string; source: string; dueAt: string | nu
 describe('courses: enrollment', () => {
   let w: World;
   let manager: Account;
-  before(async () => {
+  before(async function () {
+    this.timeout(60_000); // the first app of a run migrates the template database
     w = await world();
     manager = await w.user('manager', ['content-manager']);
   });

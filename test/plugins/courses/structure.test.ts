@@ -11,7 +11,8 @@ const outline = (sections: Section[]) => sections.map((s) => [s.title, ...s.item
 describe('courses: templates, sections and items', () => {
   let w: World;
   let manager: Account;
-  before(async () => {
+  before(async function () {
+    this.timeout(60_000); // the first app of a run migrates the template database
     w = await world();
     manager = await w.user('manager', ['content-manager']);
   });
