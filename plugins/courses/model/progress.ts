@@ -5,6 +5,21 @@
 import type { TransactionContext } from 'lectern';
 import { courseCompleted } from '../api';
 
+export interface ProgressRow { cycle: number; completed_at: Date; score: number | null }
+
+/**
+ * Records an item as done in the enrollment's current cycle; null when it already was. The enrollment
+ * row is locked first, so two items completed at once are counted by whichever commits second.
+ */
+export async function recordItem(tx: TransactionContext, enrollmentId: number, itemId: string, now: Date, score: number | null): Promise<ProgressRow | null> {
+  const { rows } = await tx.db.raw(`
+    with e as (select id, cycle from courses_enrollments where id = ? and status = 'active' for update)
+    insert into courses_progress (enrollment_id, cycle, item_id, completed_at, score) select e.id, e.cycle, ?, ?, ? from e
+    on conflict (enrollment_id, cycle, item_id) do nothing
+    returning cycle, completed_at, score`, [enrollmentId, itemId, now, score]) as { rows: ProgressRow[] };
+  return rows[0] ?? null;
+}
+
 interface Completed { id: number; user_id: number; cycle: number; completed_at: Date; expires_at: Date | null }
 
 /**

@@ -5,12 +5,11 @@ import { conflict, defineRoute, forbidden, notFound, pageQuery, reply, Type } fr
 import { coursePermissions } from '../permissions';
 import { CourseItemParams, CourseParams, courseContext } from '../params';
 import { getCourse } from '../model/courses';
-import { completeSatisfied } from '../model/progress';
+import { completeSatisfied, recordItem, type ProgressRow } from '../model/progress';
 import { courseEnrollments } from '../model/listing';
 import { itemCompleted } from '../api';
 
-interface Found { id: number; cycle: number; completed_at: Date | null; status: string; is_template: boolean; item_id: number | null }
-interface ProgressRow { completed_at: Date; score: number | null }
+interface Found { id: number; completed_at: Date | null; status: string; is_template: boolean; item_id: number | null }
 
 export const progressRoutes = [
   defineRoute({
@@ -23,7 +22,7 @@ export const progressRoutes = [
       const found: Found | undefined = await req.db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
         .leftJoin('courses_items as i', (j) => j.on('i.course_id', 'e.course_id').andOnVal('i.id', itemId))
         .where({ 'e.course_id': id, 'e.user_id': userId, 'e.status': 'active', 'e.role': 'learner' })
-        .first('e.id', 'e.cycle', 'e.completed_at', 'c.status', 'c.is_template', 'i.id as item_id');
+        .first('e.id', 'e.completed_at', 'c.status', 'c.is_template', 'i.id as item_id');
       if (!found) throw forbidden(`You are not enrolled in course ${id} as a learner.`);
       if (found.status === 'draft' || found.is_template) throw notFound(`course ${id} does not exist`);
       if (found.status === 'archived') throw conflict(`course ${id} is archived; its progress is closed`);
@@ -31,17 +30,18 @@ export const progressRoutes = [
       const now = req.now();
       const score = req.body.score ?? null;
       const recorded = await req.transaction(async (tx) => {
-        const [row]: ProgressRow[] = await tx.db('courses_progress').insert({ enrollment_id: found.id, cycle: found.cycle, item_id: itemId, completed_at: now, score })
-          .onConflict(['enrollment_id', 'cycle', 'item_id']).ignore().returning(['completed_at', 'score']);
+        const row = await recordItem(tx, found.id, itemId, now, score);
         if (!row) return null;
-        await tx.audit({ action: 'courses.item.complete', target: { type: 'course', id }, details: { itemId, cycle: found.cycle, score } });
-        tx.emit(itemCompleted, { courseId: id, itemId, userId, cycle: found.cycle, score, completedAt: now.toISOString() });
+        await tx.audit({ action: 'courses.item.complete', target: { type: 'course', id }, details: { itemId, cycle: row.cycle, score } });
+        tx.emit(itemCompleted, { courseId: id, itemId, userId, cycle: row.cycle, score, completedAt: now.toISOString() });
         return { row, courseCompleted: (await completeSatisfied(tx, id, now, found.id)) > 0 };
       });
-      const row: ProgressRow = recorded?.row ?? await req.db('courses_progress').where({ enrollment_id: found.id, cycle: found.cycle, item_id: itemId }).first('completed_at', 'score');
+      const row: ProgressRow | undefined = recorded?.row ?? await req.db('courses_progress as p').join('courses_enrollments as e', (j) => j.on('e.id', 'p.enrollment_id').andOn('e.cycle', 'p.cycle'))
+        .where({ 'e.id': found.id, 'p.item_id': itemId }).first('p.cycle', 'p.completed_at', 'p.score');
+      if (!row) throw conflict('Your enrollment changed while this was recorded; try again.');
       const courseCompletedAt = recorded?.courseCompleted ? now : found.completed_at;
       const body = {
-        courseId: id, itemId, cycle: found.cycle, completedAt: new Date(row.completed_at).toISOString(), score: row.score,
+        courseId: id, itemId, cycle: row.cycle, completedAt: new Date(row.completed_at).toISOString(), score: row.score,
         courseCompletedAt: courseCompletedAt ? new Date(courseCompletedAt).toISOString() : null,
       };
       return recorded ? reply.created(body) : reply.ok(body);

@@ -51,6 +51,17 @@ describe('courses: progress and completion', () => {
     });
   });
 
+  it('completes the course exactly once when its items are completed at the same moment', async () => {
+    const course = await createCourse(w.t, manager);
+    const items = await addItems(w.t, manager, course.id, ['1', '2', '3', '4', '5', '6']);
+    const learner = await w.user('hasty');
+    await enroll(w.t, manager, course.id, learner.id);
+    const statuses = await Promise.all(items.map((item) => complete(learner, course.id, item).then((r) => r.status)));
+    const completions = await w.t.db('courses_completions').where({ course_id: String(course.id), user_id: learner.id }).select('cycle');
+    expect({ statuses, completions, state: (await myCourse(learner, course.id)).state })
+      .to.deep.equal({ statuses: [201, 201, 201, 201, 201, 201], completions: [{ cycle: 1 }], state: 'completed' });
+  });
+
   it('refuses the wrong learner, course, item, role, state and score', async () => {
     const course = await createCourse(w.t, manager);
     const other = await createCourse(w.t, manager);
