@@ -4,20 +4,40 @@
 // when the course recertifies) and emits courseCompleted — all in the caller's transaction.
 import type { TransactionContext } from 'lectern';
 import { courseCompleted } from '../api';
+import type { CourseStatus } from './courses';
 
-export interface ProgressRow { cycle: number; completed_at: Date; score: number | null }
+export interface ProgressRow { cycle: number; completed_at: Date | string; score: number | null }
+
+/** What recording an item found: the caller's enrollment, its course, whether the item is in it, and the new record. */
+export interface Attempt {
+  enrollment_id: number; completed_at: Date | null; status: CourseStatus; is_template: boolean; item_found: boolean;
+  /** Null when nothing was recorded (the item was done already, or the course is not open). */
+  recorded: ProgressRow | null;
+}
 
 /**
- * Records an item as done in the enrollment's current cycle; null when it already was. The enrollment
- * row is locked first, so two items completed at once are counted by whichever commits second.
+ * In one statement: the caller's learner enrollment in the course, whether the item belongs to the
+ * course, and — when the course is open — the item recorded as done in the current cycle (once). The
+ * enrollment is locked, so two items completed at once are counted by whichever commits second; the
+ * course is key-share locked, so a change to its items (which locks it for update) is seen by one side
+ * or the other. Undefined when the caller is not enrolled as a learner.
  */
-export async function recordItem(tx: TransactionContext, enrollmentId: number, itemId: string, now: Date, score: number | null): Promise<ProgressRow | null> {
+export async function recordItem(tx: TransactionContext, at: { courseId: string; userId: string; itemId: string }, now: Date, score: number | null): Promise<Attempt | undefined> {
   const { rows } = await tx.db.raw(`
-    with e as (select id, cycle from courses_enrollments where id = ? and status = 'active' for update)
-    insert into courses_progress (enrollment_id, cycle, item_id, completed_at, score) select e.id, e.cycle, ?, ?, ? from e
-    on conflict (enrollment_id, cycle, item_id) do nothing
-    returning cycle, completed_at, score`, [enrollmentId, itemId, now, score]) as { rows: ProgressRow[] };
-  return rows[0] ?? null;
+    with e as (
+      select e.id, e.cycle, e.completed_at, c.status, c.is_template from courses_enrollments e join courses_courses c on c.id = e.course_id
+      where e.course_id = ? and e.user_id = ? and e.status = 'active' and e.role = 'learner'
+      for update of e for key share of c),
+    i as (select id from courses_items where id = ? and course_id = ?),
+    ins as (
+      insert into courses_progress (enrollment_id, cycle, item_id, completed_at, score)
+      select e.id, e.cycle, i.id, ?, ? from e, i where e.status = 'published' and not e.is_template
+      on conflict (enrollment_id, cycle, item_id) do nothing
+      returning cycle, completed_at, score)
+    select e.id as enrollment_id, e.completed_at, e.status, e.is_template, exists (select 1 from i) as item_found,
+      (select row_to_json(ins) from ins) as recorded
+    from e`, [at.courseId, at.userId, at.itemId, at.courseId, now, score]) as { rows: Attempt[] };
+  return rows[0];
 }
 
 interface Completed { id: number; user_id: number; cycle: number; completed_at: Date; expires_at: Date | null }
