@@ -2,7 +2,7 @@
 // and while the link exists members who join later are enrolled and members who leave are unenrolled
 // (when the cohort is how they got in). The work runs as jobs, in batches, each batch one transaction;
 // enrolling someone twice changes nothing, so a job that runs again is harmless.
-import { CoreServices, defineJob, on, Type, type JobContext } from 'lectern';
+import { CoreServices, defineJob, on, Type, type JobContext, type TransactionContext } from 'lectern';
 import { cohortDeleted, cohortMembersAdded, cohortMembersRemoved } from '../auth';
 import { IdString } from './params';
 import { enroll, unenroll } from './model/enrollments';
@@ -87,9 +87,15 @@ export const cohortSubscriptions = [
     if (await ctx.db('courses_cohort_links').where({ cohort_id: cohortId }).first('course_id')) await ctx.enqueue(releaseCohort, { cohortId, userIds });
   }),
   on(cohortDeleted, async ({ cohortId }, ctx) => {
-    await ctx.transaction(async (tx) => {
-      const courses: number[] = await tx.db('courses_cohort_links').where({ cohort_id: cohortId }).delete().returning('course_id').then((rows: { course_id: number }[]) => rows.map((r) => r.course_id));
-      for (const id of courses) await tx.audit({ action: 'courses.cohort.unlink', target: { type: 'course', id: String(id) }, details: { cohortId, reason: 'cohort deleted' } });
-    });
+    await ctx.transaction((tx) => unlinkCohort(tx, cohortId, undefined, 'cohort deleted'));
   }),
 ];
+
+/** Removes a cohort's links (to one course, or all); returns the courses it was linked to. Enrollments stay. */
+export async function unlinkCohort(tx: TransactionContext, cohortId: string, courseId: string | undefined, reason: string): Promise<string[]> {
+  const q = tx.db('courses_cohort_links').where({ cohort_id: cohortId });
+  if (courseId) q.where({ course_id: courseId });
+  const courses = ((await q.delete().returning('course_id')) as { course_id: number }[]).map((r) => String(r.course_id));
+  for (const id of courses) await tx.audit({ action: 'courses.cohort.unlink', target: { type: 'course', id }, details: { cohortId, reason } });
+  return courses;
+}

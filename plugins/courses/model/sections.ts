@@ -1,6 +1,7 @@
 // Sections and their items: rows, public shapes, and lookups that always stay within one course, so
 // an item or section of another course is a 404.
 import { notFound, type Knex } from 'lectern';
+import { getCourse } from './courses';
 
 export interface SectionRow { id: number; course_id: number; title: string; position: number }
 export interface ItemRow { id: number; course_id: number; section_id: number; content_id: string; title: string; required: boolean; position: number }
@@ -27,6 +28,15 @@ export async function getItem(db: Knex, courseId: string, itemId: string, sectio
   const row: ItemRow | undefined = await q.first();
   if (!row) throw notFound(`course ${courseId} has no item ${itemId}${sectionId ? ` in section ${sectionId}` : ''}`);
   return row;
+}
+
+/**
+ * The section, with its course locked for the rest of the transaction: changes to a course's structure
+ * happen one at a time, and progress being recorded meanwhile waits (see recordItem).
+ */
+export async function lockedSection(db: Knex, courseId: string, sectionId: string): Promise<SectionRow> {
+  await getCourse(db, courseId, { forUpdate: true });
+  return getSection(db, courseId, sectionId);
 }
 
 /** Sections with their ordered items, two queries whatever their number. */

@@ -7,7 +7,7 @@ import { decodeCursor, page } from '../cursor';
 import { getCourse } from '../model/courses';
 import { assertEnrollable } from '../model/enrollments';
 import { directory } from '../model/users';
-import { enrollCohort } from '../cohorts';
+import { enrollCohort, unlinkCohort } from '../cohorts';
 
 interface LinkRow { course_id: number; cohort_id: number; due_at: Date | null; created_at: Date }
 const toLink = (r: LinkRow) => ({
@@ -50,11 +50,8 @@ export const cohortRoutes = [
     summary: 'Unlink a cohort: later members are no longer enrolled; enrollments made stay',
     async handler(req) {
       const { id, cohortId } = req.params;
-      await req.transaction(async (tx) => {
-        const n = await tx.db('courses_cohort_links').where({ course_id: id, cohort_id: cohortId }).delete();
-        if (!n) throw notFound(`cohort ${cohortId} is not linked to course ${id}`);
-        await tx.audit({ action: 'courses.cohort.unlink', target: { type: 'course', id }, details: { cohortId } });
-      });
+      const unlinked = await req.transaction((tx) => unlinkCohort(tx, cohortId, id, 'unlinked'));
+      if (!unlinked.length) throw notFound(`cohort ${cohortId} is not linked to course ${id}`);
       return reply.noContent();
     },
   }),

@@ -3,8 +3,7 @@
 import { badRequest, defineRoute, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { IdString, ItemParams, SectionParams, courseContext } from '../params';
-import { getCourse } from '../model/courses';
-import { getItem, getSection, toItem, type ItemRow } from '../model/sections';
+import { getItem, getSection, lockedSection, toItem, type ItemRow } from '../model/sections';
 import { renumber } from '../model/positions';
 import { CONTENT_ID_PATTERN, publishedContent } from '../model/content';
 import { completeSatisfied } from '../model/progress';
@@ -24,8 +23,7 @@ export const itemRoutes = [
       const { id, sectionId } = req.params;
       const content = await publishedContent(req, req.body.contentId, 'body.contentId');
       const created = await req.transaction(async (tx) => {
-        await getCourse(tx.db, id, { forUpdate: true });
-        await getSection(tx.db, id, sectionId);
+        await lockedSection(tx.db, id, sectionId);
         const [row]: ItemRow[] = await tx.db('courses_items').insert({
           course_id: id, section_id: sectionId, content_id: req.body.contentId, title: req.body.title?.trim() ?? content.title,
           required: req.body.required ?? true, position: 0,
@@ -48,7 +46,7 @@ export const itemRoutes = [
       const { id, sectionId, itemId } = req.params;
       const b = req.body;
       return req.transaction(async (tx) => {
-        await getCourse(tx.db, id, { forUpdate: true });
+        await lockedSection(tx.db, id, sectionId);
         const before = await getItem(tx.db, id, itemId, sectionId);
         const target = b.sectionId ?? sectionId;
         if (target !== sectionId) {
@@ -75,7 +73,7 @@ export const itemRoutes = [
     async handler(req) {
       const { id, sectionId, itemId } = req.params;
       await req.transaction(async (tx) => {
-        await getCourse(tx.db, id, { forUpdate: true });
+        await lockedSection(tx.db, id, sectionId);
         const before = await getItem(tx.db, id, itemId, sectionId);
         await tx.db('courses_items').where({ id: itemId }).delete();
         await renumber(tx.db, 'courses_items', { section_id: sectionId });

@@ -6,7 +6,7 @@ import { coursePermissions } from '../permissions';
 import { CourseParams, SectionParams, courseContext } from '../params';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { getCourse, visibleCourse } from '../model/courses';
-import { getSection, sectionsWithItems, type SectionRow } from '../model/sections';
+import { getSection, lockedSection, sectionsWithItems, type SectionRow } from '../model/sections';
 import { renumber } from '../model/positions';
 import { completeSatisfied } from '../model/progress';
 
@@ -52,8 +52,7 @@ export const sectionRoutes = [
     async handler(req) {
       const { id, sectionId } = req.params;
       return req.transaction(async (tx) => {
-        await getCourse(tx.db, id, { forUpdate: true });
-        const before = await getSection(tx.db, id, sectionId);
+        const before = await lockedSection(tx.db, id, sectionId);
         if (req.body.title !== undefined) await tx.db('courses_sections').where({ id: sectionId }).update({ title: req.body.title.trim(), updated_at: req.now() });
         if (req.body.position !== undefined) await renumber(tx.db, 'courses_sections', { course_id: id }, { id: sectionId, position: req.body.position });
         await tx.audit({ action: 'courses.section.update', target: { type: 'course', id }, details: { sectionId, fields: Object.keys(req.body), from: { title: before.title, position: before.position } } });
@@ -68,8 +67,7 @@ export const sectionRoutes = [
     async handler(req) {
       const { id, sectionId } = req.params;
       await req.transaction(async (tx) => {
-        await getCourse(tx.db, id, { forUpdate: true });
-        const before = await getSection(tx.db, id, sectionId);
+        const before = await lockedSection(tx.db, id, sectionId);
         await tx.db('courses_sections').where({ id: sectionId }).delete();
         await renumber(tx.db, 'courses_sections', { course_id: id });
         await tx.audit({ action: 'courses.section.delete', target: { type: 'course', id }, details: { sectionId, title: before.title } });

@@ -2,21 +2,14 @@
 // (unique codes, status changes), and the catalog — what learners and managers each see, search,
 // filters and pagination.
 import { expect } from 'chai';
-import { as, createCourse, expectStatus, world, type World } from './helpers';
+import { as, createCourse, expectStatus, useWorld } from './helpers';
 import type { Account } from '../auth/helpers';
 
 describe('courses: categories, courses and the catalog', () => {
-  let w: World;
-  let manager: Account;
-  before(async function () {
-    this.timeout(60_000); // the first app of a run migrates the template database
-    w = await world();
-    manager = await w.user('manager', ['content-manager']);
-  });
-  after(() => w.close());
+  const w = useWorld();
 
   it('nests categories, refuses cycles and duplicate sibling names, and deletes only empty ones', async () => {
-    const m = as(w.t, manager);
+    const m = as(w.t, w.manager);
     const root = await expectStatus(m.post('/api/v1/categories', { name: 'Safety' }), 201);
     const child = await expectStatus(m.post('/api/v1/categories', { name: 'Fire', parentId: root.id }), 201);
     const grandchild = await expectStatus(m.post('/api/v1/categories', { name: 'Extinguishers', parentId: child.id }), 201);
@@ -24,7 +17,7 @@ describe('courses: categories, courses and the catalog', () => {
     const self = await expectStatus(m.patch(`/api/v1/categories/${String(root.id)}`, { parentId: root.id }), 400);
     const duplicate = await expectStatus(m.post('/api/v1/categories', { name: 'fire', parentId: root.id }), 409);
     const unknownParent = await expectStatus(m.post('/api/v1/categories', { name: 'X', parentId: '999999' }), 400);
-    await createCourse(w.t, manager, { categoryId: grandchild.id });
+    await createCourse(w.t, w.manager, { categoryId: grandchild.id });
     const notEmpty = await expectStatus(m.delete(`/api/v1/categories/${String(child.id)}`), 409);
     const learner = await w.user('reader');
     const list = await expectStatus(as(w.t, learner).get(`/api/v1/categories?parentId=${String(root.id)}`), 200);
@@ -39,7 +32,7 @@ describe('courses: categories, courses and the catalog', () => {
   });
 
   it('creates courses with unique codes (case-insensitive, 409, nothing written) and lists every bad field', async () => {
-    const m = as(w.t, manager);
+    const m = as(w.t, w.manager);
     const course = await expectStatus(m.post('/api/v1/courses', {
       title: 'Forklift basics', code: 'FORK-101', summary: 'Driving forklifts safely', selfEnrollment: true, enrollmentKey: 'lift', recertifyAfterDays: 365,
     }), 201);
@@ -62,10 +55,10 @@ describe('courses: categories, courses and the catalog', () => {
   });
 
   it('edits, publishes, archives and deletes a course, and keeps courses with enrollment records', async () => {
-    const m = as(w.t, manager);
-    const course = await createCourse(w.t, manager, {}, false);
+    const m = as(w.t, w.manager);
+    const course = await createCourse(w.t, w.manager, {}, false);
     const url = `/api/v1/courses/${String(course.id)}`;
-    const other = await createCourse(w.t, manager, {}, false);
+    const other = await createCourse(w.t, w.manager, {}, false);
     const clash = await expectStatus(m.patch(url, { code: other.code as string }), 409);
     const edited = await expectStatus(m.patch(url, { title: 'Renamed', summary: 'New summary', recertifyAfterDays: null }), 200);
     const published = await expectStatus(m.post(`${url}/publish`), 200);
@@ -87,12 +80,12 @@ describe('courses: categories, courses and the catalog', () => {
   });
 
   it('shows learners the published courses they may view, managers everything, with search, filters and pagination', async () => {
-    const m = as(w.t, manager);
+    const m = as(w.t, w.manager);
     const category = await expectStatus(m.post('/api/v1/categories', { name: 'Catalog test' }), 201);
     const published = [];
-    for (const title of ['Zeta hazards', 'Alpha hazards', 'Mid hazards']) published.push(await createCourse(w.t, manager, { title, categoryId: category.id, summary: 'about hazards' }));
-    const draft = await createCourse(w.t, manager, { title: 'Draft hazards', categoryId: category.id }, false);
-    const template = await createCourse(w.t, manager, { title: 'Template hazards', categoryId: category.id });
+    for (const title of ['Zeta hazards', 'Alpha hazards', 'Mid hazards']) published.push(await createCourse(w.t, w.manager, { title, categoryId: category.id, summary: 'about hazards' }));
+    const draft = await createCourse(w.t, w.manager, { title: 'Draft hazards', categoryId: category.id }, false);
+    const template = await createCourse(w.t, w.manager, { title: 'Template hazards', categoryId: category.id });
     await expectStatus(m.patch(`/api/v1/courses/${String(template.id)}`, { isTemplate: true }), 200);
 
     const titles = async (who: Account, query: string) => {
@@ -114,9 +107,9 @@ describe('courses: categories, courses and the catalog', () => {
       learnerDrafts: await titles(learner, '&status=draft'),
       departmental: await titles(departmental, ''),
       nobody: await titles(nobody, ''),
-      manager: await titles(manager, ''),
-      managerDrafts: await titles(manager, '&status=draft'),
-      managerTemplates: await titles(manager, '&isTemplate=true'),
+      manager: await titles(w.manager, ''),
+      managerDrafts: await titles(w.manager, '&status=draft'),
+      managerTemplates: await titles(w.manager, '&isTemplate=true'),
       draftForLearner: (await as(w.t, learner).get(`/api/v1/courses/${String(draft.id)}`)).status,
       sectionsOfDraftForLearner: (await as(w.t, learner).get(`/api/v1/courses/${String(draft.id)}/sections`)).status,
       badCursor: (await as(w.t, learner).get('/api/v1/courses?cursor=nonsense')).status,
@@ -136,10 +129,10 @@ describe('courses: categories, courses and the catalog', () => {
   });
 
   it('moves a course between categories only with courses:manage, and category roles follow the course', async () => {
-    const m = as(w.t, manager);
+    const m = as(w.t, w.manager);
     const a = await expectStatus(m.post('/api/v1/categories', { name: 'Dept A' }), 201);
     const b = await expectStatus(m.post('/api/v1/categories', { name: 'Dept B' }), 201);
-    const course = await createCourse(w.t, manager, { categoryId: a.id });
+    const course = await createCourse(w.t, w.manager, { categoryId: a.id });
     const url = `/api/v1/courses/${String(course.id)}`;
     const teacherA = await w.user('teacher-a', ['instructor'], { type: 'category', id: String(a.id) });
     const before = (await as(w.t, teacherA).patch(url, { summary: 'edited by A' })).status;

@@ -2,35 +2,28 @@
 // unenrollment, self-enrollment with a key, cohorts that keep enrolling their later members, and the CSV
 // import job with per-line errors and whole-file refusals that stage nothing.
 import { expect } from 'chai';
-import { as, createCourse, enroll, eventNames, expectStatus, world, type World } from './helpers';
+import { as, createCourse, enroll, eventNames, expectStatus, useWorld } from './helpers';
 import type { Account } from '../auth/helpers';
 
 type Listed = { userId: string; role: string; source: string; dueAt: string | null; email: string };
 
 describe('courses: enrollment', () => {
-  let w: World;
-  let manager: Account;
-  before(async function () {
-    this.timeout(60_000); // the first app of a run migrates the template database
-    w = await world();
-    manager = await w.user('manager', ['content-manager']);
-  });
-  after(() => w.close());
+  const w = useWorld();
 
   const listed = async (courseId: unknown) =>
-    ((await expectStatus(as(w.t, manager).get(`/api/v1/courses/${String(courseId)}/enrollments?limit=200`), 200)).items as Listed[])
+    ((await expectStatus(as(w.t, w.manager).get(`/api/v1/courses/${String(courseId)}/enrollments?limit=200`), 200)).items as Listed[])
       .map((e) => `${e.email}:${e.role}:${e.source}${e.dueAt ? `:${e.dueAt.slice(0, 10)}` : ''}`).sort();
 
   it('enrolls a learner, changes their due date and role, and gives the role at the course', async () => {
-    const course = await createCourse(w.t, manager);
-    const other = await createCourse(w.t, manager);
+    const course = await createCourse(w.t, w.manager);
+    const other = await createCourse(w.t, w.manager);
     const person = await w.user('person');
     const p = as(w.t, person);
     const before = (await p.get(`/api/v1/courses/${String(course.id)}`)).status;
-    const first = await as(w.t, manager).post(`/api/v1/courses/${String(course.id)}/enrollments`, { userId: person.id });
+    const first = await as(w.t, w.manager).post(`/api/v1/courses/${String(course.id)}/enrollments`, { userId: person.id });
     const asLearner = [(await p.get(`/api/v1/courses/${String(course.id)}`)).status, (await p.patch(`/api/v1/courses/${String(course.id)}`, { summary: 'x' })).status];
-    const again = await as(w.t, manager).post(`/api/v1/courses/${String(course.id)}/enrollments`, { userId: person.id, dueAt: '2030-02-01T00:00:00.000Z' });
-    await enroll(w.t, manager, course.id, person.id, { role: 'instructor', dueAt: '2030-02-01T00:00:00.000Z' });
+    const again = await as(w.t, w.manager).post(`/api/v1/courses/${String(course.id)}/enrollments`, { userId: person.id, dueAt: '2030-02-01T00:00:00.000Z' });
+    await enroll(w.t, w.manager, course.id, person.id, { role: 'instructor', dueAt: '2030-02-01T00:00:00.000Z' });
     const asInstructor = [
       (await p.patch(`/api/v1/courses/${String(course.id)}`, { summary: 'by the instructor' })).status,
       (await p.get(`/api/v1/courses/${String(other.id)}`)).status,
@@ -49,10 +42,10 @@ describe('courses: enrollment', () => {
   });
 
   it('refuses unknown and deactivated users with a 400 naming them, and writes nothing', async () => {
-    const course = await createCourse(w.t, manager);
+    const course = await createCourse(w.t, w.manager);
     const gone = await w.user('gone');
     await expectStatus(as(w.t, w.admin).post(`/api/v1/users/${gone.id}/deactivate`), 200);
-    const m = as(w.t, manager);
+    const m = as(w.t, w.manager);
     const unknown = await expectStatus(m.post(`/api/v1/courses/${String(course.id)}/enrollments`, { userId: '999999' }), 400);
     const deactivated = await expectStatus(m.post(`/api/v1/courses/${String(course.id)}/enrollments`, { userId: gone.id }), 400);
     const badRole = await expectStatus(m.post(`/api/v1/courses/${String(course.id)}/enrollments`, { userId: gone.id, role: 'owner' }), 400);
@@ -67,12 +60,12 @@ describe('courses: enrollment', () => {
   });
 
   it('unenrolls: the role goes, the record stays, and the events tell other plugins', async () => {
-    const course = await createCourse(w.t, manager);
+    const course = await createCourse(w.t, w.manager);
     const person = await w.user('leaver');
     const from = w.events.length;
-    await enroll(w.t, manager, course.id, person.id);
-    await expectStatus(as(w.t, manager).delete(`/api/v1/courses/${String(course.id)}/enrollments/${person.id}`), 204);
-    const twice = (await as(w.t, manager).delete(`/api/v1/courses/${String(course.id)}/enrollments/${person.id}`)).status;
+    await enroll(w.t, w.manager, course.id, person.id);
+    await expectStatus(as(w.t, w.manager).delete(`/api/v1/courses/${String(course.id)}/enrollments/${person.id}`), 204);
+    const twice = (await as(w.t, w.manager).delete(`/api/v1/courses/${String(course.id)}/enrollments/${person.id}`)).status;
     const row = await w.t.db('courses_enrollments').where({ course_id: course.id, user_id: person.id }).first('status');
     expect({
       twice, access: (await as(w.t, person).get(`/api/v1/courses/${String(course.id)}`)).status, row: row.status, listed: await listed(course.id),
@@ -84,10 +77,10 @@ describe('courses: enrollment', () => {
   });
 
   it('lets users enroll themselves only where the course allows it, with its key', async () => {
-    const open = await createCourse(w.t, manager, { selfEnrollment: true });
-    const keyed = await createCourse(w.t, manager, { selfEnrollment: true, enrollmentKey: 'sesame' });
-    const closed = await createCourse(w.t, manager);
-    const draft = await createCourse(w.t, manager, { selfEnrollment: true }, false);
+    const open = await createCourse(w.t, w.manager, { selfEnrollment: true });
+    const keyed = await createCourse(w.t, w.manager, { selfEnrollment: true, enrollmentKey: 'sesame' });
+    const closed = await createCourse(w.t, w.manager);
+    const draft = await createCourse(w.t, w.manager, { selfEnrollment: true }, false);
     const person = await w.user('self');
     const p = as(w.t, person);
     const self = (id: unknown, body = {}) => p.post(`/api/v1/courses/${String(id)}/self-enroll`, body);
@@ -106,7 +99,7 @@ describe('courses: enrollment', () => {
   });
 
   it('enrolls a cohort, follows its later members while linked, and stops when unlinked', async () => {
-    const course = await createCourse(w.t, manager);
+    const course = await createCourse(w.t, w.manager);
     const a = as(w.t, w.admin);
     const cohort = await expectStatus(a.post('/api/v1/cohorts', { name: 'Warehouse' }), 201);
     const member = (user: Account) => expectStatus(a.put(`/api/v1/cohorts/${String(cohort.id)}/members/${user.id}`), 204);
@@ -114,18 +107,18 @@ describe('courses: enrollment', () => {
     for (const u of [early, inactive, leaver]) await member(u);
     await expectStatus(a.post(`/api/v1/users/${inactive.id}/deactivate`), 200);
 
-    const linked = await as(w.t, manager).post(`/api/v1/courses/${String(course.id)}/enrollments/cohort`, { cohortId: cohort.id, dueAt: '2030-03-01T00:00:00.000Z' });
+    const linked = await as(w.t, w.manager).post(`/api/v1/courses/${String(course.id)}/enrollments/cohort`, { cohortId: cohort.id, dueAt: '2030-03-01T00:00:00.000Z' });
     await w.t.jobs.drain();
-    const job = await expectStatus(as(w.t, manager).get(String(linked.headers.location)), 200);
+    const job = await expectStatus(as(w.t, w.manager).get(String(linked.headers.location)), 200);
     const initially = await listed(course.id);
     await member(later);
     await expectStatus(a.delete(`/api/v1/cohorts/${String(cohort.id)}/members/${leaver.id}`), 204);
     await w.t.jobs.drain();
     const following = await listed(course.id);
-    await expectStatus(as(w.t, manager).delete(`/api/v1/courses/${String(course.id)}/enrollments/cohorts/${String(cohort.id)}`), 204);
+    await expectStatus(as(w.t, w.manager).delete(`/api/v1/courses/${String(course.id)}/enrollments/cohorts/${String(cohort.id)}`), 204);
     await member(afterUnlink);
     await w.t.jobs.drain();
-    const unknownCohort = await expectStatus(as(w.t, manager).post(`/api/v1/courses/${String(course.id)}/enrollments/cohort`, { cohortId: '999999' }), 400);
+    const unknownCohort = await expectStatus(as(w.t, w.manager).post(`/api/v1/courses/${String(course.id)}/enrollments/cohort`, { cohortId: '999999' }), 400);
     expect({ status: linked.status, job: [job.state, job.result], initially, following, unlinked: await listed(course.id), unknownCohort: unknownCohort.errors }).to.deep.equal({
       status: 202,
       job: ['completed', { enrolled: 2, skipped: 1 }],
@@ -137,14 +130,14 @@ describe('courses: enrollment', () => {
   });
 
   describe('CSV import', () => {
-    const upload = (courseId: unknown, body: string | Buffer, who = manager) =>
+    const upload = (courseId: unknown, body: string | Buffer, who = w.manager) =>
       w.t.post(`/api/v1/courses/${String(courseId)}/enrollments/import`).set(who.auth).set('Content-Type', 'text/csv').send(body);
 
     it('enrolls good lines and reports bad ones by line, in a job', async () => {
-      const course = await createCourse(w.t, manager);
+      const course = await createCourse(w.t, w.manager);
       const [ann, bob, cid, dee] = [await w.user('ann'), await w.user('bob'), await w.user('cid'), await w.user('dee')];
       await expectStatus(as(w.t, w.admin).post(`/api/v1/users/${dee.id}/deactivate`), 200);
-      await enroll(w.t, manager, course.id, bob.id);
+      await enroll(w.t, w.manager, course.id, bob.id);
       const csv = [
         'Email,Role,dueAt',
         `${ann.email},,2030-06-30`,
@@ -158,7 +151,7 @@ describe('courses: enrollment', () => {
       ].join('\r\n');
       const res = await upload(course.id, csv);
       await w.t.jobs.drain();
-      const job = await expectStatus(as(w.t, manager).get(`/api/v1/jobs/${String(res.body.job?.id)}`), 200);
+      const job = await expectStatus(as(w.t, w.manager).get(`/api/v1/jobs/${String(res.body.job?.id)}`), 200);
       const staged = await w.t.db('courses_import_rows').count({ n: '*' }).first();
       expect({ status: res.status, state: job.state, result: job.result, listed: await listed(course.id), staged: Number(staged?.n) }).to.deep.equal({
         status: 202, state: 'completed',
@@ -175,7 +168,7 @@ describe('courses: enrollment', () => {
     });
 
     it('refuses a wrong header, bad encoding, malformed CSV, no rows and too large a file, staging nothing', async () => {
-      const course = await createCourse(w.t, manager);
+      const course = await createCourse(w.t, w.manager);
       const imports = async () => Number((await w.t.db('courses_imports').where({ course_id: course.id }).count({ n: '*' }).first())?.n);
       const refuse = async (body: string | Buffer) => {
         const res = await upload(course.id, body);
@@ -193,7 +186,7 @@ describe('courses: enrollment', () => {
         empty: await refuse(''),
         headerOnly: await refuse('email\n'),
         tooLarge,
-        json: (await w.t.post(`/api/v1/courses/${String(course.id)}/enrollments/import`).set(manager.auth).send({ email: 'a@example.com' })).status,
+        json: (await w.t.post(`/api/v1/courses/${String(course.id)}/enrollments/import`).set(w.manager.auth).send({ email: 'a@example.com' })).status,
         imports: await imports(),
       }).to.deep.equal({
         header: [400, 'The first line must name the columns: email[,role][,dueAt]. Unknown: "mail".'],

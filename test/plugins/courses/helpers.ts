@@ -42,6 +42,8 @@ export interface World {
   clock: Clock;
   events: Recorded[];
   admin: Account;
+  /** A content manager (courses:create, manage, update, enroll… at system context). */
+  manager: Account;
   /** Creates an account with roles at a context (default: none). */
   user(name: string, roles?: string[], context?: ContextRef): Promise<Account>;
   close(): Promise<void>;
@@ -56,7 +58,18 @@ export async function world(opts: { settings?: Record<string, unknown> } = {}): 
   });
   let n = 0;
   const user = (name: string, roles: string[] = [], context?: ContextRef) => account(t, `${name}-${(n += 1)}@example.com`, roles, context);
-  return { t, clock, events, admin: await user('admin', ['admin']), user, close: () => t.close() };
+  return { t, clock, events, admin: await user('admin', ['admin']), manager: await user('manager', ['content-manager']), user, close: () => t.close() };
+}
+
+/** One world for the enclosing describe block: booted before its tests, closed after them. */
+export function useWorld(opts: { settings?: Record<string, unknown> } = {}): World {
+  const w = {} as World;
+  before(async function () {
+    this.timeout(60_000); // the first app of a run migrates the template database
+    Object.assign(w, await world(opts));
+  });
+  after(() => w.close?.());
+  return w;
 }
 
 type Body = Record<string, unknown>;

@@ -2,23 +2,15 @@
 // of one course can manage nothing in another; a role at a category reaches every course beneath it;
 // default roles get the courses permissions; and every change leaves an audit record.
 import { expect } from 'chai';
-import { addItems, as, createCourse, enroll, expectStatus, world, type World } from './helpers';
-import type { Account } from '../auth/helpers';
+import { addItems, as, createCourse, enroll, expectStatus, useWorld } from './helpers';
 
 describe('courses: permissions and audit', () => {
-  let w: World;
-  let manager: Account;
-  before(async function () {
-    this.timeout(60_000); // the first app of a run migrates the template database
-    w = await world();
-    manager = await w.user('manager', ['content-manager']);
-  });
-  after(() => w.close());
+  const w = useWorld();
 
   it('lets the instructor of course A enroll and monitor in A but do nothing in course B', async () => {
-    const [a, b] = [await createCourse(w.t, manager), await createCourse(w.t, manager)];
+    const [a, b] = [await createCourse(w.t, w.manager), await createCourse(w.t, w.manager)];
     const [teacher, learner] = [await w.user('teacher'), await w.user('learner')];
-    await enroll(w.t, manager, a.id, teacher.id, { role: 'instructor' });
+    await enroll(w.t, w.manager, a.id, teacher.id, { role: 'instructor' });
     const cohort = await expectStatus(as(w.t, w.admin).post('/api/v1/cohorts', { name: 'Team' }), 201);
     const t = as(w.t, teacher);
     const tryAll = async (id: unknown) => [
@@ -39,11 +31,11 @@ describe('courses: permissions and audit', () => {
   });
 
   it('applies a role held at a category to every course beneath it, and to none elsewhere', async () => {
-    const m = as(w.t, manager);
+    const m = as(w.t, w.manager);
     const dept = await expectStatus(m.post('/api/v1/categories', { name: 'Logistics' }), 201);
     const team = await expectStatus(m.post('/api/v1/categories', { name: 'Drivers', parentId: dept.id }), 201);
-    const inside = await createCourse(w.t, manager, { categoryId: team.id });
-    const outside = await createCourse(w.t, manager);
+    const inside = await createCourse(w.t, w.manager, { categoryId: team.id });
+    const outside = await createCourse(w.t, w.manager);
     const head = await w.user('head-of-logistics', ['instructor'], { type: 'category', id: String(dept.id) });
     const learner = await w.user('driver');
     const h = as(w.t, head);
@@ -65,13 +57,13 @@ describe('courses: permissions and audit', () => {
   });
 
   it('writes an audit record for every change, with the actor', async () => {
-    const m = as(w.t, manager);
-    const course = await createCourse(w.t, manager, { code: 'AUDIT-1' });
-    const [item] = await addItems(w.t, manager, course.id, ['1']);
+    const m = as(w.t, w.manager);
+    const course = await createCourse(w.t, w.manager, { code: 'AUDIT-1' });
+    const [item] = await addItems(w.t, w.manager, course.id, ['1']);
     const [section] = (await expectStatus(m.get(`/api/v1/courses/${String(course.id)}/sections`), 200)).items as { id: string }[];
     const learner = await w.user('audited');
-    await enroll(w.t, manager, course.id, learner.id);
-    await enroll(w.t, manager, course.id, learner.id, { dueAt: '2030-05-01T00:00:00.000Z' });
+    await enroll(w.t, w.manager, course.id, learner.id);
+    await enroll(w.t, w.manager, course.id, learner.id, { dueAt: '2030-05-01T00:00:00.000Z' });
     await expectStatus(as(w.t, learner).post(`/api/v1/courses/${String(course.id)}/items/${item}/complete`), 201);
     await expectStatus(m.patch(`/api/v1/courses/${String(course.id)}/sections/${section.id}/items/${item}`, { title: 'Renamed' }), 200);
     await expectStatus(m.patch(`/api/v1/courses/${String(course.id)}/sections/${section.id}`, { title: 'Renamed' }), 200);
@@ -81,7 +73,7 @@ describe('courses: permissions and audit', () => {
     const audit = await expectStatus(as(w.t, w.admin).get(`/api/v1/audit?targetType=course&targetId=${String(course.id)}`), 200);
     const records = (audit.items as { action: string; actorId: string; details: Record<string, unknown> }[]).reverse();
     expect({
-      trail: records.map((r) => `${r.action} by ${r.actorId === manager.id ? 'manager' : r.actorId === learner.id ? 'learner' : r.actorId}`),
+      trail: records.map((r) => `${r.action} by ${r.actorId === w.manager.id ? 'manager' : r.actorId === learner.id ? 'learner' : r.actorId}`),
       keyKeptOut: JSON.stringify(records).includes('secret'),
     }).to.deep.equal({
       trail: [

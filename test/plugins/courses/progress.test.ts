@@ -2,30 +2,23 @@
 // items only (also when a required item is dropped); refusals for the wrong course, item or role; what
 // instructors and learners see of progress; and the privacy export and erasure of it all.
 import { expect } from 'chai';
-import { addItems, as, createCourse, enroll, eventNames, expectStatus, world, type World } from './helpers';
+import { addItems, as, createCourse, enroll, eventNames, expectStatus, useWorld } from './helpers';
 import type { Account } from '../auth/helpers';
 
 type Mine = { course: { id: string; title: string }; role: string; state: string | null; completedAt: string | null; progress: { requiredTotal: number; requiredDone: number; itemsDone: number; percent: number } | null };
 
 describe('courses: progress and completion', () => {
-  let w: World;
-  let manager: Account;
-  before(async function () {
-    this.timeout(60_000); // the first app of a run migrates the template database
-    w = await world();
-    manager = await w.user('manager', ['content-manager']);
-  });
-  after(() => w.close());
+  const w = useWorld();
 
   const complete = (who: Account, courseId: unknown, itemId: string, body = {}) =>
     as(w.t, who).post(`/api/v1/courses/${String(courseId)}/items/${itemId}/complete`, body);
   const myCourse = async (who: Account, courseId: unknown) => expectStatus(as(w.t, who).get(`/api/v1/me/courses/${String(courseId)}`), 200);
 
   it('completes items once, and the course when every required item is done (optional ones do not count)', async () => {
-    const course = await createCourse(w.t, manager);
-    const [required1, required2, optional] = await addItems(w.t, manager, course.id, ['1', '2', '3'], ['3']);
+    const course = await createCourse(w.t, w.manager);
+    const [required1, required2, optional] = await addItems(w.t, w.manager, course.id, ['1', '2', '3'], ['3']);
     const learner = await w.user('learner');
-    await enroll(w.t, manager, course.id, learner.id);
+    await enroll(w.t, w.manager, course.id, learner.id);
     const from = w.events.length;
     const steps = [];
     for (const [item, body] of [[optional, {}], [required1, {}], [required1, { score: 10 }], [required2, { score: 80 }]] as const) {
@@ -52,10 +45,10 @@ describe('courses: progress and completion', () => {
   });
 
   it('completes the course exactly once when its items are completed at the same moment', async () => {
-    const course = await createCourse(w.t, manager);
-    const items = await addItems(w.t, manager, course.id, ['1', '2', '3', '4', '5', '6']);
+    const course = await createCourse(w.t, w.manager);
+    const items = await addItems(w.t, w.manager, course.id, ['1', '2', '3', '4', '5', '6']);
     const learner = await w.user('hasty');
-    await enroll(w.t, manager, course.id, learner.id);
+    await enroll(w.t, w.manager, course.id, learner.id);
     const statuses = await Promise.all(items.map((item) => complete(learner, course.id, item).then((r) => r.status)));
     const completions = await w.t.db('courses_completions').where({ course_id: String(course.id), user_id: learner.id }).select('cycle');
     expect({ statuses, completions, state: (await myCourse(learner, course.id)).state })
@@ -63,17 +56,17 @@ describe('courses: progress and completion', () => {
   });
 
   it('refuses the wrong learner, course, item, role, state and score', async () => {
-    const course = await createCourse(w.t, manager);
-    const other = await createCourse(w.t, manager);
-    const [item] = await addItems(w.t, manager, course.id, ['1']);
-    const [otherItem] = await addItems(w.t, manager, other.id, ['2']);
-    const archived = await createCourse(w.t, manager);
-    const [archivedItem] = await addItems(w.t, manager, archived.id, ['3']);
+    const course = await createCourse(w.t, w.manager);
+    const other = await createCourse(w.t, w.manager);
+    const [item] = await addItems(w.t, w.manager, course.id, ['1']);
+    const [otherItem] = await addItems(w.t, w.manager, other.id, ['2']);
+    const archived = await createCourse(w.t, w.manager);
+    const [archivedItem] = await addItems(w.t, w.manager, archived.id, ['3']);
     const [learner, stranger, teacher] = [await w.user('learner'), await w.user('stranger', ['learner']), await w.user('teacher')];
-    await enroll(w.t, manager, course.id, learner.id);
-    await enroll(w.t, manager, archived.id, learner.id);
-    await enroll(w.t, manager, course.id, teacher.id, { role: 'instructor' });
-    await expectStatus(as(w.t, manager).post(`/api/v1/courses/${String(archived.id)}/archive`), 200);
+    await enroll(w.t, w.manager, course.id, learner.id);
+    await enroll(w.t, w.manager, archived.id, learner.id);
+    await enroll(w.t, w.manager, course.id, teacher.id, { role: 'instructor' });
+    await expectStatus(as(w.t, w.manager).post(`/api/v1/courses/${String(archived.id)}/archive`), 200);
     expect({
       notEnrolled: (await complete(stranger, course.id, item)).status,
       itemOfOtherCourse: (await complete(learner, course.id, otherItem)).status,
@@ -89,28 +82,28 @@ describe('courses: progress and completion', () => {
   });
 
   it('completes learners who did every other required item when the last one becomes optional or goes', async () => {
-    const course = await createCourse(w.t, manager);
-    const [a, b, c] = await addItems(w.t, manager, course.id, ['1', '2', '3']);
-    const [section] = (await expectStatus(as(w.t, manager).get(`/api/v1/courses/${String(course.id)}/sections`), 200)).items as { id: string }[];
+    const course = await createCourse(w.t, w.manager);
+    const [a, b, c] = await addItems(w.t, w.manager, course.id, ['1', '2', '3']);
+    const [section] = (await expectStatus(as(w.t, w.manager).get(`/api/v1/courses/${String(course.id)}/sections`), 200)).items as { id: string }[];
     const [done, notStarted] = [await w.user('done'), await w.user('idle')];
-    for (const u of [done, notStarted]) await enroll(w.t, manager, course.id, u.id);
+    for (const u of [done, notStarted]) await enroll(w.t, w.manager, course.id, u.id);
     await expectStatus(complete(done, course.id, a), 201);
-    await expectStatus(as(w.t, manager).patch(`/api/v1/courses/${String(course.id)}/sections/${section.id}/items/${b}`, { required: false }), 200);
+    await expectStatus(as(w.t, w.manager).patch(`/api/v1/courses/${String(course.id)}/sections/${section.id}/items/${b}`, { required: false }), 200);
     const afterOptional = (await myCourse(done, course.id)).state;
-    await expectStatus(as(w.t, manager).delete(`/api/v1/courses/${String(course.id)}/sections/${section.id}/items/${c}`), 204);
+    await expectStatus(as(w.t, w.manager).delete(`/api/v1/courses/${String(course.id)}/sections/${section.id}/items/${c}`), 204);
     expect([afterOptional, (await myCourse(done, course.id)).state, (await myCourse(notStarted, course.id)).state]).to.deep.equal(['in-progress', 'completed', 'not-started']);
   });
 
   it("shows instructors every learner's standing, learners only their own, and never drafts", async () => {
-    const course = await createCourse(w.t, manager, { title: 'Visible course' });
-    const draft = await createCourse(w.t, manager, { title: 'Draft course' }, false);
-    const [item] = await addItems(w.t, manager, course.id, ['1', '2']);
+    const course = await createCourse(w.t, w.manager, { title: 'Visible course' });
+    const draft = await createCourse(w.t, w.manager, { title: 'Draft course' }, false);
+    const [item] = await addItems(w.t, w.manager, course.id, ['1', '2']);
     const [ann, ben, teacher] = [await w.user('ann'), await w.user('ben'), await w.user('teacher')];
-    await enroll(w.t, manager, course.id, ann.id, { dueAt: '2029-12-31T00:00:00.000Z' });
-    await enroll(w.t, manager, course.id, ben.id);
-    await enroll(w.t, manager, draft.id, ann.id);
-    await enroll(w.t, manager, course.id, teacher.id, { role: 'instructor' });
-    await enroll(w.t, manager, draft.id, teacher.id, { role: 'instructor' });
+    await enroll(w.t, w.manager, course.id, ann.id, { dueAt: '2029-12-31T00:00:00.000Z' });
+    await enroll(w.t, w.manager, course.id, ben.id);
+    await enroll(w.t, w.manager, draft.id, ann.id);
+    await enroll(w.t, w.manager, course.id, teacher.id, { role: 'instructor' });
+    await enroll(w.t, w.manager, draft.id, teacher.id, { role: 'instructor' });
     await expectStatus(complete(ben, course.id, item), 201);
     const progress = await expectStatus(as(w.t, teacher).get(`/api/v1/courses/${String(course.id)}/progress`), 200);
     const mine = async (who: Account) => ((await expectStatus(as(w.t, who).get('/api/v1/me/courses'), 200)).items as Mine[])
@@ -131,11 +124,11 @@ describe('courses: progress and completion', () => {
   });
 
   it('exports and erases a learner’s enrollments, progress and completions', async () => {
-    const course = await createCourse(w.t, manager, { code: 'PRIV-1' });
-    const [item] = await addItems(w.t, manager, course.id, ['1']);
+    const course = await createCourse(w.t, w.manager, { code: 'PRIV-1' });
+    const [item] = await addItems(w.t, w.manager, course.id, ['1']);
     const [gone, stays] = [await w.user('gone'), await w.user('stays')];
     for (const u of [gone, stays]) {
-      await enroll(w.t, manager, course.id, u.id);
+      await enroll(w.t, w.manager, course.id, u.id);
       await expectStatus(complete(u, course.id, item), 201);
     }
     const provider = w.t.app.privacy.list().find((p) => p.plugin === 'courses')?.provider;

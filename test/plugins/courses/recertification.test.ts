@@ -5,19 +5,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { addItems, as, createCourse, enroll, eventNames, expectStatus, world, type World } from './helpers';
+import { addItems, as, createCourse, enroll, eventNames, expectStatus, useWorld } from './helpers';
 import { recertify } from '../../../plugins/courses/recertify';
 import type { Account } from '../auth/helpers';
 
 describe('courses: recertification', () => {
-  let w: World;
-  let manager: Account;
-  before(async function () {
-    this.timeout(60_000); // the first app of a run migrates the template database
-    w = await world({ settings: { recertifyNoticeDays: 7 } });
-    manager = await w.user('manager', ['content-manager']);
-  });
-  after(() => w.close());
+  const w = useWorld({ settings: { recertifyNoticeDays: 7 } });
 
   /** Runs the daily job now, as its schedule would. */
   async function runDailyJob(): Promise<unknown> {
@@ -32,10 +25,10 @@ describe('courses: recertification', () => {
 
   it('re-enrolls before expiry with a new due date and an email, records the expiry, and keeps every completion', async () => {
     w.clock.set('2030-01-01T09:00:00.000Z');
-    const course = await createCourse(w.t, manager, { title: 'Fire safety', recertifyAfterDays: 30 });
-    const [item] = await addItems(w.t, manager, course.id, ['1']);
+    const course = await createCourse(w.t, w.manager, { title: 'Fire safety', recertifyAfterDays: 30 });
+    const [item] = await addItems(w.t, w.manager, course.id, ['1']);
     const [learner, idle, deactivated] = [await w.user('certified'), await w.user('idle'), await w.user('deactivated')];
-    for (const u of [learner, idle, deactivated]) await enroll(w.t, manager, course.id, u.id);
+    for (const u of [learner, idle, deactivated]) await enroll(w.t, w.manager, course.id, u.id);
     const complete = (who: Account) => expectStatus(as(w.t, who).post(`/api/v1/courses/${String(course.id)}/items/${item}/complete`), 201);
     await complete(learner);
     await complete(deactivated);

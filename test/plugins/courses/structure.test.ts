@@ -2,28 +2,20 @@
 // published content, lookups that never cross into another course, and courses made from templates as
 // independent deep copies (never a template of a template).
 import { expect } from 'chai';
-import { addItems, as, createCourse, expectStatus, world, type World } from './helpers';
-import type { Account } from '../auth/helpers';
+import { addItems, as, createCourse, expectStatus, useWorld } from './helpers';
 
 type Section = { id: string; title: string; position: number; items: { id: string; title: string; contentId: string; required: boolean; position: number }[] };
 const outline = (sections: Section[]) => sections.map((s) => [s.title, ...s.items.map((i) => `${i.title}${i.required ? '' : ' (optional)'}`)]);
 
 describe('courses: templates, sections and items', () => {
-  let w: World;
-  let manager: Account;
-  before(async function () {
-    this.timeout(60_000); // the first app of a run migrates the template database
-    w = await world();
-    manager = await w.user('manager', ['content-manager']);
-  });
-  after(() => w.close());
+  const w = useWorld();
 
-  const sections = async (courseId: unknown, who = manager) =>
+  const sections = async (courseId: unknown, who = w.manager) =>
     (await expectStatus(as(w.t, who).get(`/api/v1/courses/${String(courseId)}/sections`), 200)).items as Section[];
 
   it('keeps sections and items in order as they are added, moved and removed', async () => {
-    const m = as(w.t, manager);
-    const course = await createCourse(w.t, manager);
+    const m = as(w.t, w.manager);
+    const course = await createCourse(w.t, w.manager);
     const base = `/api/v1/courses/${String(course.id)}/sections`;
     const intro = await expectStatus(m.post(base, { title: 'Intro' }), 201);
     const end = await expectStatus(m.post(base, { title: 'End' }), 201);
@@ -50,11 +42,11 @@ describe('courses: templates, sections and items', () => {
   });
 
   it('places only known, published content, and never reaches into another course', async () => {
-    const m = as(w.t, manager);
-    const course = await createCourse(w.t, manager);
-    const other = await createCourse(w.t, manager);
-    const [item] = await addItems(w.t, manager, course.id, ['1']);
-    await addItems(w.t, manager, other.id, ['2']);
+    const m = as(w.t, w.manager);
+    const course = await createCourse(w.t, w.manager);
+    const other = await createCourse(w.t, w.manager);
+    const [item] = await addItems(w.t, w.manager, course.id, ['1']);
+    await addItems(w.t, w.manager, other.id, ['2']);
     const [section] = await sections(course.id);
     const [otherSection] = await sections(other.id);
     const items = `/api/v1/courses/${String(course.id)}/sections/${section.id}/items`;
@@ -81,13 +73,13 @@ describe('courses: templates, sections and items', () => {
   });
 
   it('creates a course from a template as an independent deep copy of its sections, items and settings', async () => {
-    const m = as(w.t, manager);
+    const m = as(w.t, w.manager);
     const category = await expectStatus(m.post('/api/v1/categories', { name: 'Templates' }), 201);
-    const template = await createCourse(w.t, manager, {
+    const template = await createCourse(w.t, w.manager, {
       title: 'Induction template', categoryId: category.id, summary: 'Standard induction', selfEnrollment: true, enrollmentKey: 'k', recertifyAfterDays: 90,
     }, false);
-    await addItems(w.t, manager, template.id, ['1', '2'], ['2']);
-    await addItems(w.t, manager, template.id, ['3']);
+    await addItems(w.t, w.manager, template.id, ['1', '2'], ['2']);
+    await addItems(w.t, w.manager, template.id, ['3']);
     await expectStatus(m.patch(`/api/v1/courses/${String(template.id)}`, { isTemplate: true }), 200);
     const copy = await expectStatus(m.post('/api/v1/courses', { title: 'Induction 2030', code: 'IND-2030', templateId: template.id }), 201);
 
@@ -115,9 +107,9 @@ describe('courses: templates, sections and items', () => {
   });
 
   it('refuses a template that is not one, a template of a template, and enrollment into a template', async () => {
-    const m = as(w.t, manager);
-    const plain = await createCourse(w.t, manager);
-    const template = await createCourse(w.t, manager, {}, false);
+    const m = as(w.t, w.manager);
+    const plain = await createCourse(w.t, w.manager);
+    const template = await createCourse(w.t, w.manager, {}, false);
     await expectStatus(m.patch(`/api/v1/courses/${String(template.id)}`, { isTemplate: true }), 200);
     const fromTemplate = await expectStatus(m.post('/api/v1/courses', { title: 'From template', code: 'FROM-TPL', templateId: template.id }), 201);
     const learner = await w.user('learner');
