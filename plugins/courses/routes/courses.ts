@@ -1,7 +1,7 @@
 // One course: create (also from a template, in one transaction), read, edit, publish, archive and
 // delete. A course is a permission context beneath its category; moving it between categories needs
 // courses:manage, because it changes who manages it.
-import { badRequest, conflict, CoreServices, defineRoute, reply, Type, type Knex } from 'lectern';
+import { badRequest, conflict, CoreServices, defineRoute, forbidden, reply, Type, type Knex } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseParams, IdString, courseContext as paramsContext } from '../params';
 import { assertCategory } from '../model/categories';
@@ -95,7 +95,8 @@ export const courseRoutes = [
     async handler(req) {
       const { id } = req.params;
       const b = req.body;
-      if (b.categoryId !== undefined) await req.authorize(coursePermissions.manage);
+      // Checked before the transaction (a permission check may read the database), used only if the category changes.
+      const mayMove = b.categoryId !== undefined && await req.allowed(coursePermissions.manage);
       return req.transaction(async (tx) => {
         const before = await getCourse(tx.db, id, { forUpdate: true });
         const now = req.now();
@@ -118,6 +119,7 @@ export const courseRoutes = [
         }
         if (b.isTemplate !== undefined) changes.is_template = b.isTemplate;
         if (b.categoryId !== undefined && String(b.categoryId) !== String(before.category_id)) {
+          if (!mayMove) throw forbidden('Moving a course to another category needs courses:manage.');
           if (b.categoryId !== null) await assertCategory(tx.db, b.categoryId, 'body.categoryId');
           changes.category_id = b.categoryId;
           await placeCourse(req, tx.db, id, b.categoryId);

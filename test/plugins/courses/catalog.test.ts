@@ -128,14 +128,14 @@ describe('courses: categories, courses and the catalog', () => {
     });
   });
 
-  it('moves a course between categories only with courses:manage, and category roles follow the course', async () => {
+  it('moves a course between categories only with courses:manage (an unchanged category is no move), and category roles follow the course', async () => {
     const m = as(w.t, w.manager);
     const a = await expectStatus(m.post('/api/v1/categories', { name: 'Dept A' }), 201);
     const b = await expectStatus(m.post('/api/v1/categories', { name: 'Dept B' }), 201);
     const course = await createCourse(w.t, w.manager, { categoryId: a.id });
     const url = `/api/v1/courses/${String(course.id)}`;
     const teacherA = await w.user('teacher-a', ['instructor'], { type: 'category', id: String(a.id) });
-    const before = (await as(w.t, teacherA).patch(url, { summary: 'edited by A' })).status;
+    const before = (await as(w.t, teacherA).patch(url, { summary: 'edited by A', categoryId: a.id })).status;
     const moveByInstructor = (await as(w.t, teacherA).patch(url, { categoryId: b.id })).status;
     await expectStatus(m.patch(url, { categoryId: b.id }), 200);
     const after = (await as(w.t, teacherA).patch(url, { summary: 'edited by A again' })).status;
