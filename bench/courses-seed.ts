@@ -62,6 +62,12 @@ export async function seed(db: Knex, passwordHash: string): Promise<Seeded> {
     await trx.raw(`insert into courses_progress (enrollment_id, cycle, item_id, completed_at)
       select e.id, 1, i.id, now() - interval '1 day' from courses_enrollments e join courses_items i on i.course_id = e.course_id and i.position < e.id % 6
       join auth_users u on u.id = e.user_id where u.email not like 'completer%'`);
+    // The progress counters the plugin keeps (see plugins/courses/model/progress.ts).
+    await trx.raw('update courses_courses c set required_items = (select count(*) from courses_items i where i.course_id = c.id and i.required)');
+    await trx.raw(`update courses_enrollments e set items_done = p.items, required_done = p.required
+      from (select p.enrollment_id, count(*) as items, count(*) filter (where i.required) as required
+        from courses_progress p join courses_items i on i.id = p.item_id group by p.enrollment_id) p
+      where p.enrollment_id = e.id`);
     await trx.raw(`insert into core_role_assignments (user_id, role_key, context_id)
       select e.user_id::text, e.role, x.id from courses_enrollments e join core_contexts x on x.type = 'course' and x.instance_id = e.course_id::text`);
     await trx.raw(`insert into core_role_assignments (user_id, role_key, context_id)

@@ -11,19 +11,17 @@ import { directory } from './model/users';
 const BATCH = 200;
 const DAY_MS = 86_400_000;
 
-interface Due { id: number; course_id: number; user_id: number; cycle: number; expires_at: Date; title: string; code: string }
+interface Due { id: number; course_id: number; user_id: number; cycle: number; last_expires_at: Date; title: string; code: string }
 interface Lapsed { id: number; course_id: number; user_id: number; cycle: number; completed_at: Date }
 
 async function startNewCycles(job: JobContext, now: Date, noticeDays: number): Promise<number> {
   let after = 0;
   let count = 0;
   for (;;) {
-    const due: Due[] = await job.db('courses_enrollments as e')
-      .join('courses_completions as k', (j) => j.on('k.enrollment_id', 'e.id').andOn('k.cycle', 'e.cycle'))
-      .join('courses_courses as c', 'c.id', 'e.course_id')
+    const due: Due[] = await job.db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
       .where({ 'e.status': 'active', 'e.role': 'learner', 'c.status': 'published' }).whereNotNull('e.completed_at')
-      .where('k.expires_at', '<=', new Date(now.getTime() + noticeDays * DAY_MS)).where('e.id', '>', after)
-      .orderBy('e.id').limit(BATCH).select('e.id', 'e.course_id', 'e.user_id', 'e.cycle', 'k.expires_at', 'c.title', 'c.code');
+      .where('e.last_expires_at', '<=', new Date(now.getTime() + noticeDays * DAY_MS)).where('e.id', '>', after)
+      .orderBy('e.id').limit(BATCH).select('e.id', 'e.course_id', 'e.user_id', 'e.cycle', 'e.last_expires_at', 'c.title', 'c.code');
     if (!due.length) return count;
     after = due[due.length - 1].id;
     const users = await directory(job).usersById(due.map((d) => String(d.user_id)));
@@ -32,9 +30,9 @@ async function startNewCycles(job: JobContext, now: Date, noticeDays: number): P
       for (const d of due) {
         const user = users.get(String(d.user_id));
         if (user?.status !== 'active') continue;
-        const dueAt = new Date(d.expires_at);
+        const dueAt = new Date(d.last_expires_at);
         const n = await tx.db('courses_enrollments').where({ id: d.id, cycle: d.cycle }).whereNotNull('completed_at')
-          .update({ cycle: d.cycle + 1, completed_at: null, enrolled_at: now, due_at: dueAt, updated_at: now });
+          .update({ cycle: d.cycle + 1, completed_at: null, required_done: 0, items_done: 0, enrolled_at: now, due_at: dueAt, updated_at: now });
         if (!n) continue;
         started += 1;
         const courseId = String(d.course_id);

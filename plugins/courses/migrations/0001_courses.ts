@@ -3,13 +3,16 @@
 //
 // States the reporting plugin can read, all at a given time `now`:
 //   enrolled      courses_enrollments.status = 'active' (role 'learner' for learners; 'unenrolled' rows are kept as history)
+//   progress      courses_enrollments.required_done of courses_courses.required_items (and items_done, any item) in
+//                 the current cycle — counters kept in step with courses_progress and the course's items
 //   completed     the current cycle's courses_enrollments.completed_at is set
 //   overdue       status = 'active', role = 'learner', completed_at is null and due_at < now
-//   expired       a courses_completions row with expires_at <= now; the daily job stamps expired_at when it
-//                 notices (and emits courses.completionExpired). A completion with expires_at null never expires.
+//   expired       courses_enrollments.last_expires_at <= now (the expiry of the latest completion); per completion, a
+//                 courses_completions row with expires_at <= now, which the daily job stamps expired_at when it notices
+//                 (and emits courses.completionExpired). A completion with expires_at null never expires.
 // Recertification: each completion is a courses_completions row (one per enrollment and cycle) and is never
 // changed afterwards but for expired_at. Re-enrolling for recertification raises courses_enrollments.cycle,
-// clears completed_at and sets a new due_at; progress is kept per cycle in courses_progress, so every earlier
+// clears completed_at and the progress counters and sets a new due_at; progress is kept per cycle in courses_progress, so every earlier
 // cycle stays readable.
 import type { Knex } from 'lectern';
 
@@ -36,6 +39,7 @@ export async function up(knex: Knex): Promise<void> {
     t.boolean('self_enrollment').notNullable().defaultTo(false);
     t.text('enrollment_key');
     t.integer('recertify_after_days');
+    t.integer('required_items').notNullable().defaultTo(0);
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.timestamp('published_at', { useTz: true });
@@ -82,9 +86,12 @@ export async function up(knex: Knex): Promise<void> {
     t.bigInteger('cohort_id');
     t.text('status').notNullable().defaultTo('active');
     t.integer('cycle').notNullable().defaultTo(1);
+    t.integer('required_done').notNullable().defaultTo(0);
+    t.integer('items_done').notNullable().defaultTo(0);
     t.timestamp('enrolled_at', { useTz: true }).notNullable();
     t.timestamp('due_at', { useTz: true });
     t.timestamp('completed_at', { useTz: true });
+    t.timestamp('last_expires_at', { useTz: true });
     t.timestamp('unenrolled_at', { useTz: true });
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.unique(['course_id', 'user_id']);
@@ -94,6 +101,9 @@ export async function up(knex: Knex): Promise<void> {
     t.check(`source in ('manual', 'import', 'cohort', 'self', 'recertification')`);
     t.check(`status in ('active', 'unenrolled')`);
   });
+
+  // The daily recertification job: completed enrollments by expiry.
+  await knex.raw(`create index courses_enrollments_expiring on courses_enrollments (last_expires_at) where completed_at is not null and status = 'active'`);
 
   await knex.schema.createTable('courses_progress', (t) => {
     t.bigInteger('enrollment_id').notNullable().references('courses_enrollments.id').onDelete('CASCADE');

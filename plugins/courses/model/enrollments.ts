@@ -7,8 +7,8 @@ import { courseContext, type CourseRow } from './courses';
 
 export interface EnrollmentRow {
   id: number; course_id: number; user_id: number; role: EnrollmentRole; source: EnrollmentSource; cohort_id: number | null;
-  status: 'active' | 'unenrolled'; cycle: number; enrolled_at: Date; due_at: Date | null; completed_at: Date | null;
-  unenrolled_at: Date | null; updated_at: Date;
+  status: 'active' | 'unenrolled'; cycle: number; required_done: number; items_done: number; enrolled_at: Date; due_at: Date | null;
+  completed_at: Date | null; last_expires_at: Date | null; unenrolled_at: Date | null; updated_at: Date;
 }
 
 export interface EnrollInput {

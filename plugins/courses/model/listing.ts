@@ -7,7 +7,7 @@ import { directory } from './users';
 import type { EnrollmentRole } from '../api';
 
 export async function courseEnrollments(req: RouteRequest, courseId: string, f: { role?: EnrollmentRole; limit: number; cursor?: string }) {
-  const q = req.db('courses_enrollments as e').select('e.*', ...standingColumns(req.db))
+  const q = req.db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id').select(standingColumns(req.db))
     .where({ 'e.course_id': courseId, 'e.status': 'active' }).orderBy('e.id').limit(f.limit + 1);
   if (f.role) q.where('e.role', f.role);
   if (f.cursor) q.where('e.id', '>', decodeCursor(f.cursor, 1)[0]);
@@ -22,6 +22,7 @@ export async function courseEnrollments(req: RouteRequest, courseId: string, f: 
 
 /** One enrollment with its standing, as the API shows it. */
 export async function enrollmentOf(db: Knex, courseId: string, userId: string, now: Date) {
-  const row: EnrollmentWithStanding = await db('courses_enrollments as e').select('e.*', ...standingColumns(db)).where({ 'e.course_id': courseId, 'e.user_id': userId }).first();
+  const row: EnrollmentWithStanding = await db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
+    .first(standingColumns(db)).where({ 'e.course_id': courseId, 'e.user_id': userId });
   return toEnrollment(row, now);
 }

@@ -7,6 +7,7 @@ import { CourseParams, IdString, courseContext as paramsContext } from '../param
 import { assertCategory } from '../model/categories';
 import { courseContext, getCourse, placeCourse, toCourse, visibleCourse, type CourseRow, type CourseStatus } from '../model/courses';
 import { copyStructure } from '../model/templates';
+import { recount } from '../model/progress';
 
 const Title = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
 const Code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
@@ -70,7 +71,10 @@ export const courseRoutes = [
         }).onConflict(tx.db.raw('(lower(code))')).ignore().returning('*');
         if (!row) throw takenCode(b.code);
         await placeCourse(req, tx.db, String(row.id), categoryId);
-        if (template) await copyStructure(tx.db, template.id, row.id);
+        if (template) {
+          await copyStructure(tx.db, template.id, row.id);
+          await recount(tx, String(row.id), req.now(), { progress: false });
+        }
         await tx.audit({ action: 'courses.course.create', target: { type: 'course', id: String(row.id) }, details: { code: row.code, title: row.title, templateId: b.templateId ?? null } });
         return toCourse(row);
       });

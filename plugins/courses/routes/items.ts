@@ -1,12 +1,12 @@
 // Items place published content in a section of a course. Whether an item is required decides course
-// completion, so making one optional or removing it re-checks every learner of the course.
+// completion, so adding, removing or re-flagging one recounts the course (and its learners' progress).
 import { badRequest, defineRoute, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { IdString, ItemParams, SectionParams, courseContext } from '../params';
 import { getItem, getSection, lockedSection, toItem, type ItemRow } from '../model/sections';
 import { renumber } from '../model/positions';
 import { CONTENT_ID_PATTERN, publishedContent } from '../model/content';
-import { completeSatisfied } from '../model/progress';
+import { recount } from '../model/progress';
 
 const Title = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
 const Position = Type.Integer({ minimum: 0, maximum: 10_000 });
@@ -29,6 +29,7 @@ export const itemRoutes = [
           required: req.body.required ?? true, position: 0,
         }).returning('*');
         row.position = await renumber(tx.db, 'courses_items', { section_id: sectionId }, { id: row.id, position: req.body.position });
+        if (row.required) await recount(tx, id, req.now(), { progress: false });
         await tx.audit({ action: 'courses.item.create', target: { type: 'course', id }, details: { itemId: String(row.id), contentId: row.content_id, required: row.required } });
         return toItem(row);
       });
@@ -61,7 +62,7 @@ export const itemRoutes = [
           if (target !== sectionId) await renumber(tx.db, 'courses_items', { section_id: sectionId });
         }
         await tx.audit({ action: 'courses.item.update', target: { type: 'course', id }, details: { itemId, fields: Object.keys(b), from: { sectionId, required: before.required, title: before.title } } });
-        if (before.required && b.required === false) await completeSatisfied(tx, id, req.now());
+        if (b.required !== undefined && b.required !== before.required) await recount(tx, id, req.now(), { progress: true });
         return toItem(await getItem(tx.db, id, itemId));
       });
     },
@@ -78,7 +79,7 @@ export const itemRoutes = [
         await tx.db('courses_items').where({ id: itemId }).delete();
         await renumber(tx.db, 'courses_items', { section_id: sectionId });
         await tx.audit({ action: 'courses.item.delete', target: { type: 'course', id }, details: { itemId, contentId: before.content_id, title: before.title } });
-        if (before.required) await completeSatisfied(tx, id, req.now());
+        await recount(tx, id, req.now(), { progress: true });
       });
       return reply.noContent();
     },

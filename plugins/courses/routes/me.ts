@@ -16,7 +16,7 @@ type Mine = EnrollmentWithStanding & { course: CourseRow };
 /** The caller's active enrollments joined with their courses, as learners may see them. */
 function mine(db: Knex, userId: string): Knex.QueryBuilder {
   return db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
-    .select('e.*', ...standingColumns(db), db.raw(`json_build_object(${COURSE_COLUMNS.map((c) => `'${c}', c.${c}`).join(', ')}) as course`))
+    .select(...standingColumns(db), db.raw(`json_build_object(${COURSE_COLUMNS.map((c) => `'${c}', c.${c}`).join(', ')}) as course`))
     .where({ 'e.user_id': userId, 'e.status': 'active' })
     .andWhere((w) => w.where('e.role', 'instructor').orWhere((l) => l.whereNot('c.status', 'draft').andWhere('c.is_template', false)));
 }

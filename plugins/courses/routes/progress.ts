@@ -5,10 +5,9 @@ import { conflict, defineRoute, forbidden, notFound, pageQuery, reply, Type } fr
 import { coursePermissions } from '../permissions';
 import { CourseItemParams, CourseParams, courseContext } from '../params';
 import { getCourse } from '../model/courses';
-import { completeSatisfied, recordItem, type ProgressRow } from '../model/progress';
+import { announceCompletions, recordItem } from '../model/progress';
 import { courseEnrollments } from '../model/listing';
 import { itemCompleted } from '../api';
-
 
 export const progressRoutes = [
   defineRoute({
@@ -20,28 +19,26 @@ export const progressRoutes = [
       const userId = req.principal?.id as string;
       const now = req.now();
       const score = req.body.score ?? null;
-      const done = await req.transaction(async (tx) => {
-        const attempt = await recordItem(tx, { courseId: id, userId, itemId }, now, score);
-        if (!attempt) throw forbidden(`You are not enrolled in course ${id} as a learner.`);
-        if (attempt.status === 'draft' || attempt.is_template) throw notFound(`course ${id} does not exist`);
-        if (attempt.status === 'archived') throw conflict(`course ${id} is archived; its progress is closed`);
-        if (!attempt.item_found) throw notFound(`course ${id} has no item ${itemId}`);
-        const { recorded } = attempt;
-        if (!recorded) return { attempt, courseCompleted: false };
-        await tx.audit({ action: 'courses.item.complete', target: { type: 'course', id }, details: { itemId, cycle: recorded.cycle, score } });
-        tx.emit(itemCompleted, { courseId: id, itemId, userId, cycle: recorded.cycle, score, completedAt: now.toISOString() });
-        return { attempt, courseCompleted: (await completeSatisfied(tx, id, now, attempt.enrollment_id)) > 0 };
+      const attempt = await req.transaction(async (tx) => {
+        const found = await recordItem(tx, { courseId: id, userId, itemId }, now, score);
+        if (!found) throw forbidden(`You are not enrolled in course ${id} as a learner.`);
+        if (found.status === 'draft' || found.is_template) throw notFound(`course ${id} does not exist`);
+        if (found.status === 'archived') throw conflict(`course ${id} is archived; its progress is closed`);
+        if (!found.item_found) throw notFound(`course ${id} has no item ${itemId}`);
+        if (found.recorded) {
+          await tx.audit({ action: 'courses.item.complete', target: { type: 'course', id }, details: { itemId, cycle: found.recorded.cycle, score } });
+          tx.emit(itemCompleted, { courseId: id, itemId, userId, cycle: found.recorded.cycle, score, completedAt: now.toISOString() });
+        }
+        if (found.completion) await announceCompletions(tx, id, [found.completion]);
+        return found;
       });
-      const row: ProgressRow | undefined = done.attempt.recorded ?? await req.db('courses_progress as p')
-        .join('courses_enrollments as e', (j) => j.on('e.id', 'p.enrollment_id').andOn('e.cycle', 'p.cycle'))
-        .where({ 'e.id': done.attempt.enrollment_id, 'p.item_id': itemId }).first('p.cycle', 'p.completed_at', 'p.score');
-      if (!row) throw conflict('Your enrollment changed while this was recorded; try again.');
-      const courseCompletedAt = done.courseCompleted ? now : done.attempt.completed_at;
+      const row = attempt.recorded ?? attempt.existing;
+      if (!row) throw conflict('This item was being recorded at the same moment; try again.');
       const body = {
         courseId: id, itemId, cycle: row.cycle, completedAt: new Date(row.completed_at).toISOString(), score: row.score,
-        courseCompletedAt: courseCompletedAt ? new Date(courseCompletedAt).toISOString() : null,
+        courseCompletedAt: attempt.course_completed_at === null ? null : new Date(attempt.course_completed_at).toISOString(),
       };
-      return done.attempt.recorded ? reply.created(body) : reply.ok(body);
+      return attempt.recorded ? reply.created(body) : reply.ok(body);
     },
   }),
 

@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../cursor';
 import { getCourse, visibleCourse } from '../model/courses';
 import { getSection, lockedSection, sectionsWithItems, type SectionRow } from '../model/sections';
 import { renumber } from '../model/positions';
-import { completeSatisfied } from '../model/progress';
+import { recount } from '../model/progress';
 
 const Title = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
 const Position = Type.Integer({ minimum: 0, maximum: 10_000 });
@@ -71,7 +71,7 @@ export const sectionRoutes = [
         await tx.db('courses_sections').where({ id: sectionId }).delete();
         await renumber(tx.db, 'courses_sections', { course_id: id });
         await tx.audit({ action: 'courses.section.delete', target: { type: 'course', id }, details: { sectionId, title: before.title } });
-        await completeSatisfied(tx, id, req.now());
+        await recount(tx, id, req.now(), { progress: true });
       });
       return reply.noContent();
     },

@@ -90,6 +90,13 @@ describe('courses: templates, sections and items', () => {
     const [, copySecond] = await sections(copy.id);
     await expectStatus(m.post(`/api/v1/courses/${String(copy.id)}/sections/${copySecond.id}/items`, { contentId: 'doc:4' }), 201);
 
+    // The copy counts its required items too: one done of three is no completion.
+    const learner = await w.user('copy-learner');
+    await expectStatus(m.post(`/api/v1/courses/${String(copy.id)}/publish`), 200);
+    await expectStatus(m.post(`/api/v1/courses/${String(copy.id)}/enrollments`, { userId: learner.id }), 201);
+    const firstItem = (await sections(copy.id))[0].items[0].id;
+    const completed = await expectStatus(as(w.t, learner).post(`/api/v1/courses/${String(copy.id)}/items/${firstItem}/complete`), 201);
+
     const ids = async (courseId: unknown) => (await sections(courseId)).flatMap((s) => [`section ${s.id}`, ...s.items.map((i) => `item ${i.id}`)]);
     const copyIds = await ids(copy.id);
     const templateIds = await ids(template.id);
@@ -98,11 +105,13 @@ describe('courses: templates, sections and items', () => {
       copyOutline: outline(await sections(copy.id)),
       templateOutline: outline(await sections(template.id)),
       sharedIds: copyIds.filter((id) => templateIds.includes(id)),
+      afterOneItem: completed.courseCompletedAt,
     }).to.deep.equal({
       copy: ['Induction 2030', 'IND-2030', 'Standard induction', String(category.id), true, true, 90, false, String(template.id), 'draft'],
       copyOutline: [['Section', 'Doc 1', 'Doc 2 (optional)'], ['Section', 'Doc 3', 'Doc 4']],
       templateOutline: [['Template only', 'Doc 2 (optional)'], ['Section', 'Doc 3']],
       sharedIds: [],
+      afterOneItem: null,
     });
   });
 
