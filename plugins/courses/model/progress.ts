@@ -92,7 +92,7 @@ export async function recount(tx: TransactionContext, courseId: string, now: Dat
       items_done = (select count(*) from courses_progress p where p.enrollment_id = e.id and p.cycle = e.cycle),
       required_done = (select count(*) from courses_progress p join courses_items i on i.id = p.item_id and i.required
         where p.enrollment_id = e.id and p.cycle = e.cycle)
-    where e.course_id = :course and e.status = 'active' and e.role = 'learner' and e.completed_at is null`, { course: courseId });
+    where e.course_id = :course and e.status = 'active' and e.role = 'learner'`, { course: courseId });
   const { rows } = await tx.db.raw(`
     with done as (
       update courses_enrollments e set completed_at = :now, updated_at = :now, last_expires_at = :now::timestamptz + c.recertify_after_days * interval '1 day'
