@@ -10,10 +10,12 @@ export type CourseStatus = 'draft' | 'published' | 'archived';
 export interface CourseRow {
   id: number; code: string; title: string; summary: string; category_id: number | null; status: CourseStatus;
   is_template: boolean; template_id: number | null; self_enrollment: boolean; enrollment_key: string | null;
-  recertify_after_days: number | null; created_at: Date; updated_at: Date; published_at: Date | null; archived_at: Date | null;
+  recertify_after_days: number | null; required_items: number;
+  /** Dates, or ISO text when read with courseColumns. */
+  created_at: Date | string; updated_at: Date | string; published_at: Date | string | null; archived_at: Date | string | null;
 }
 
-const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
+const iso = (d: Date | string | null) => (d === null ? null : typeof d === 'string' ? d : d.toISOString());
 
 /** The enrollment key itself is never shown, only whether there is one. */
 export const toCourse = (r: CourseRow) => ({

@@ -2,7 +2,8 @@
 // time: one query for the page and one directory lookup for its users.
 import type { Knex, RouteRequest } from 'lectern';
 import { decodeCursor, page } from '../cursor';
-import { standingColumns, toEnrollment, type EnrollmentWithStanding } from './standing';
+import { toEnrollment, type Standing } from './standing';
+import { standingColumns } from './columns';
 import { directory } from './users';
 import type { EnrollmentRole } from '../api';
 
@@ -11,7 +12,7 @@ export async function courseEnrollments(req: RouteRequest, courseId: string, f: 
     .where({ 'e.course_id': courseId, 'e.status': 'active' }).orderBy('e.id').limit(f.limit + 1);
   if (f.role) q.where('e.role', f.role);
   if (f.cursor) q.where('e.id', '>', decodeCursor(f.cursor, 1)[0]);
-  const rows: EnrollmentWithStanding[] = await q;
+  const rows: Standing[] = await q;
   const users = await directory(req).usersById(rows.slice(0, f.limit).map((r) => String(r.user_id)));
   const now = req.now();
   return page(rows, f.limit, (r) => {
@@ -22,7 +23,7 @@ export async function courseEnrollments(req: RouteRequest, courseId: string, f: 
 
 /** One enrollment with its standing, as the API shows it. */
 export async function enrollmentOf(db: Knex, courseId: string, userId: string, now: Date) {
-  const row: EnrollmentWithStanding = await db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
+  const row: Standing = await db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
     .first(standingColumns(db)).where({ 'e.course_id': courseId, 'e.user_id': userId });
   return toEnrollment(row, now);
 }

@@ -75,7 +75,10 @@ export async function recordItem(tx: TransactionContext, at: { courseId: string;
         where p.enrollment_id = e.id and p.cycle = e.cycle and p.item_id = :item) p) as existing,
       coalesce((select completed_at from upd), (select completed_at from courses_enrollments where id = e.id)) as course_completed_at,
       (select row_to_json(done) from done) as completion
-    from e`, { course: at.courseId, user: at.userId, item: at.itemId, now, score }) as { rows: Attempt[] };
+    from e`, { course: at.courseId, user: at.userId, item: at.itemId, now, score })
+    // A named statement: PostgreSQL plans it once per connection, not on every completion (the core
+    // names the statements its query builder makes; raw ones it leaves to their author).
+    .options({ name: 'courses_record_item' }) as { rows: Attempt[] };
   return rows[0];
 }
 

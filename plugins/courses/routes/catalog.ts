@@ -7,6 +7,7 @@ import { coursePermissions } from '../permissions';
 import { IdString } from '../params';
 import { decodeCursor, page } from '../cursor';
 import { toCourse, type CourseRow } from '../model/courses';
+import { courseColumns } from '../model/columns';
 import { isEmpty, scopeOf, whereInScope, type Scope } from '../model/scope';
 
 const Status = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('archived')]);
@@ -36,7 +37,7 @@ export const catalogRoutes = [
     async handler(req) {
       const { q: text, categoryId, status, isTemplate, limit, cursor } = req.query;
       const [view, edit] = await Promise.all([scopeOf(req, coursePermissions.view), scopeOf(req, coursePermissions.update)]);
-      const q = req.db('courses_courses as c').select('c.*').orderBy([{ column: 'c.title' }, { column: 'c.id' }]).limit(limit + 1);
+      const q = req.db('courses_courses as c').select(courseColumns(req.db)).orderBy([{ column: 'c.title' }, { column: 'c.id' }]).limit(limit + 1);
       whereVisible(q, view, edit);
       if (status) q.where('c.status', status);
       if (categoryId) q.where('c.category_id', categoryId);

@@ -5,18 +5,16 @@ import { defineRoute, notFound, pageQuery, Type, type Knex } from 'lectern';
 import { CourseParams } from '../params';
 import { decodeCursor, page } from '../cursor';
 import { toCourse, type CourseRow } from '../model/courses';
-import { standingColumns, toEnrollment, type EnrollmentWithStanding } from '../model/standing';
+import { toEnrollment, type Standing } from '../model/standing';
+import { courseObject, standingColumns } from '../model/columns';
 
 const Role = Type.Union([Type.Literal('learner'), Type.Literal('instructor')]);
-const COURSE_COLUMNS = ['id', 'code', 'title', 'summary', 'category_id', 'status', 'is_template', 'template_id', 'self_enrollment',
-  'enrollment_key', 'recertify_after_days', 'created_at', 'updated_at', 'published_at', 'archived_at'];
-
-type Mine = EnrollmentWithStanding & { course: CourseRow };
+type Mine = Standing & { course: CourseRow };
 
 /** The caller's active enrollments joined with their courses, as learners may see them. */
 function mine(db: Knex, userId: string): Knex.QueryBuilder {
   return db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
-    .select(...standingColumns(db), db.raw(`json_build_object(${COURSE_COLUMNS.map((c) => `'${c}', c.${c}`).join(', ')}) as course`))
+    .select(...standingColumns(db), courseObject(db, 'course'))
     .where({ 'e.user_id': userId, 'e.status': 'active' })
     .andWhere((w) => w.where('e.role', 'instructor').orWhere((l) => l.whereNot('c.status', 'draft').andWhere('c.is_template', false)));
 }
