@@ -48,7 +48,7 @@ export const enrollCohort = defineJob({
         enrolledCount += await job.transaction(async (tx) => {
           let n = 0;
           for (const userId of active) {
-            const { outcome } = await enroll(tx, engine, {
+            const outcome = await enroll(tx, engine, {
               courseId: String(link.course_id), userId, role: 'learner', source: 'cohort', cohortId, dueAt: link.due_at && new Date(link.due_at), overwrite: false,
             }, job.now());
             if (outcome === 'enrolled') n += 1;

@@ -15,7 +15,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{
 interface ImportRow { id: number; course_id: number; total_rows: number; done_rows: number; done_through_line: number; enrolled: number; updated: number; failed: LineError[]; finished_at: Date | null }
 interface StagedRow { line: number; email: string; role: string | null; due_at: string | null }
 interface LineError { line: number; error: string }
-type Checked = { userId: string; role: EnrollmentRole; dueAt: Date | null } | { error: string };
+/** An empty dueAt keeps the due date an enrollment has. */
+type Checked = { userId: string; role: EnrollmentRole; dueAt: Date | undefined } | { error: string };
 
 function check(row: StagedRow, user: DirectoryUser | undefined): Checked {
   if (!row.email) return { error: 'email is empty' };
@@ -23,7 +24,7 @@ function check(row: StagedRow, user: DirectoryUser | undefined): Checked {
   if (why) return { error: why === 'no such user' ? 'no user has this email' : why };
   const role = (row.role ?? 'learner').toLowerCase();
   if (role !== 'learner' && role !== 'instructor') return { error: 'role must be learner or instructor' };
-  const dueAt = row.due_at === null ? null : new Date(row.due_at);
+  const dueAt = row.due_at === null ? undefined : new Date(row.due_at);
   if (dueAt && (!ISO_DATE.test(row.due_at as string) || Number.isNaN(dueAt.getTime()))) return { error: 'dueAt must be an ISO 8601 date, e.g. 2030-01-31' };
   return { userId: (user as DirectoryUser).id, role, dueAt };
 }
@@ -49,7 +50,7 @@ async function nextBatch(job: JobContext, imp: ImportRow): Promise<boolean> {
         failed.push({ line: row.line, error: checked.error });
         continue;
       }
-      const { outcome } = await enroll(tx, engine, {
+      const outcome = await enroll(tx, engine, {
         courseId: String(imp.course_id), userId: checked.userId, role: checked.role, source: 'import', dueAt: checked.dueAt, overwrite: true,
       }, job.now());
       counts[outcome] += 1;

@@ -13,7 +13,8 @@ export interface EnrollmentRow {
 
 export interface EnrollInput {
   courseId: string; userId: string; role: EnrollmentRole; source: EnrollmentSource;
-  dueAt: Date | null; cohortId?: string | null;
+  /** The due date; on an update, undefined keeps the current one and null removes it. */
+  dueAt?: Date | null; cohortId?: string | null;
   /** Change the role and due date of an active enrollment (manual and CSV enrollment do; cohort and self do not). */
   overwrite: boolean;
 }
@@ -35,9 +36,10 @@ async function dropRole(engine: PermissionEngine, db: Knex, userId: string, cour
 }
 
 /** Enrolls one (active, checked) user, re-enrolls an unenrolled one, or updates an active enrollment. */
-export async function enroll(tx: TransactionContext, engine: PermissionEngine, input: EnrollInput, now: Date): Promise<{ outcome: EnrollOutcome; row: EnrollmentRow }> {
+export async function enroll(tx: TransactionContext, engine: PermissionEngine, input: EnrollInput, now: Date): Promise<EnrollOutcome> {
   const { courseId, userId } = input;
-  const fresh = { role: input.role, source: input.source, cohort_id: input.cohortId ?? null, due_at: input.dueAt, updated_at: now };
+  const dueAt = input.dueAt ?? null;
+  const fresh = { role: input.role, source: input.source, cohort_id: input.cohortId ?? null, due_at: dueAt, updated_at: now };
   const [inserted]: EnrollmentRow[] = await tx.db('courses_enrollments')
     .insert({ course_id: courseId, user_id: userId, ...fresh, status: 'active', enrolled_at: now })
     .onConflict(['course_id', 'user_id']).ignore().returning('*');
@@ -50,19 +52,19 @@ export async function enroll(tx: TransactionContext, engine: PermissionEngine, i
     await dropRole(engine, tx.db, userId, courseId, existing.role);
   }
   await setRole(engine, tx.db, userId, courseId, input.role);
-  await tx.audit({ action: 'courses.enroll', target: { type: 'course', id: courseId }, details: { userId, role: input.role, source: input.source, dueAt: input.dueAt?.toISOString() ?? null } });
-  tx.emit(enrolled, { courseId, userId, role: input.role, source: input.source, cycle: row.cycle, dueAt: input.dueAt?.toISOString() ?? null });
-  return { outcome: 'enrolled', row };
+  await tx.audit({ action: 'courses.enroll', target: { type: 'course', id: courseId }, details: { userId, role: input.role, source: input.source, dueAt: dueAt?.toISOString() ?? null } });
+  tx.emit(enrolled, { courseId, userId, role: input.role, source: input.source, cycle: row.cycle, dueAt: dueAt?.toISOString() ?? null });
+  return 'enrolled';
 }
 
-async function update(tx: TransactionContext, engine: PermissionEngine, existing: EnrollmentRow, input: EnrollInput, now: Date): Promise<{ outcome: EnrollOutcome; row: EnrollmentRow }> {
+async function update(tx: TransactionContext, engine: PermissionEngine, existing: EnrollmentRow, input: EnrollInput, now: Date): Promise<EnrollOutcome> {
   const dueBefore = existing.due_at ? new Date(existing.due_at).toISOString() : null;
   const dueAfter = input.dueAt?.toISOString() ?? null;
   const changes: Record<string, unknown> = {};
   if (input.overwrite && input.role !== existing.role) changes.role = input.role;
-  if (input.overwrite && dueAfter !== dueBefore) changes.due_at = input.dueAt;
-  if (!Object.keys(changes).length) return { outcome: 'unchanged', row: existing };
-  const [row]: EnrollmentRow[] = await tx.db('courses_enrollments').where({ id: existing.id }).update({ ...changes, updated_at: now }).returning('*');
+  if (input.overwrite && input.dueAt !== undefined && dueAfter !== dueBefore) changes.due_at = input.dueAt;
+  if (!Object.keys(changes).length) return 'unchanged';
+  await tx.db('courses_enrollments').where({ id: existing.id }).update({ ...changes, updated_at: now });
   if (changes.role) await setRole(engine, tx.db, input.userId, input.courseId, input.role, existing.role);
   await tx.audit({
     action: 'courses.enrollment.update', target: { type: 'course', id: input.courseId },
@@ -72,7 +74,7 @@ async function update(tx: TransactionContext, engine: PermissionEngine, existing
       ...('due_at' in changes ? { dueAt: { from: dueBefore, to: dueAfter } } : {}),
     },
   });
-  return { outcome: 'updated', row };
+  return 'updated';
 }
 
 /** Ends an active enrollment and the role it gave; false when there was none. */

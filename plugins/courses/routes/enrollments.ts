@@ -26,7 +26,7 @@ export const enrollmentRoutes = [
     body: Type.Object({
       userId: IdString, role: Type.Optional(Role), dueAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
     }, { additionalProperties: false }),
-    summary: 'Enroll a user (an instructor gets the instructor role in the course), or change their role or due date',
+    summary: 'Enroll a user (an instructor gets the instructor role in the course), or change their role or due date (omitted: kept; null: removed)',
     async handler(req) {
       const { id } = req.params;
       const { userId, role = 'learner', dueAt } = req.body;
@@ -35,8 +35,7 @@ export const enrollmentRoutes = [
       const now = req.now();
       const outcome = await req.transaction(async (tx) => {
         assertEnrollable(await getCourse(tx.db, id));
-        const result = await enroll(tx, engine, { courseId: id, userId, role, source: 'manual', dueAt: dueAt ? new Date(dueAt) : null, overwrite: true }, now);
-        return result.outcome;
+        return enroll(tx, engine, { courseId: id, userId, role, source: 'manual', dueAt: typeof dueAt === 'string' ? new Date(dueAt) : dueAt, overwrite: true }, now);
       });
       const enrollment = await enrollmentOf(req.db, id, userId, now);
       return outcome === 'enrolled' ? reply.created(enrollment) : reply.ok(enrollment);
@@ -71,8 +70,8 @@ export const enrollmentRoutes = [
       await activeUser(req, userId, 'principal');
       const engine = req.resolve(CoreServices.permissions);
       const now = req.now();
-      const outcome = await req.transaction(async (tx) =>
-        (await enroll(tx, engine, { courseId: id, userId, role: 'learner', source: 'self', dueAt: null, overwrite: false }, now)).outcome);
+      const outcome = await req.transaction((tx) =>
+        enroll(tx, engine, { courseId: id, userId, role: 'learner', source: 'self', overwrite: false }, now));
       const enrollment = await enrollmentOf(req.db, id, userId, now);
       return outcome === 'enrolled' ? reply.created(enrollment) : reply.ok(enrollment);
     },
