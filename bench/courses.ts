@@ -4,9 +4,11 @@
 //   GET /api/v1/me/courses as that learner            target ≥ 35 % of B req/s, p99 ≤ 50 ms
 //   POST /api/v1/courses/:id/items/:itemId/complete   target ≥ 25 % of B req/s (a different item each request)
 // Real API tokens from POST /api/v1/auth/tokens; auth and courses plugins; job workers off. Each round
-// measures B then the three targets, one server process at a time; the verdict uses each round's own
-// ratios (median over rounds). Prints a markdown report on stdout. Env: DATABASE_URL, BENCH_ROUNDS (3),
+// measures B, two reference routes (the core's hello greeting of bench/http.ts, and auth's GET /api/v1/me
+// with a real token), then the three targets, one server process at a time; the verdict uses each
+// round's own ratios (median over rounds). Prints a markdown report on stdout. Env: DATABASE_URL, BENCH_ROUNDS (3),
 // BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { benchDatabaseUrl, measureBaselines, measureServer } from './baselines';
 import { benchSettings, type BenchSettings } from './measure';
@@ -20,11 +22,14 @@ import { hashPassword } from '../plugins/auth/passwords';
 
 const PASSWORD = 'bench password 1';
 const TARGETS: Target[] = [
+  { name: 'Core reference route', row: 'reference: `GET /api/v1/hello/greetings/1` (in-memory token, 1 row; bench/http.ts)', pick: (r) => r.greeting },
+  { name: 'Auth reference route', row: 'reference: `GET /api/v1/me` (real token, 1 row; auth plugin)', pick: (r) => r.me },
   { name: 'Catalog', row: '`GET /api/v1/courses?limit=20` (learner)', pick: (r) => r.catalog, minRatio: 0.35, maxP99: 50 },
   { name: 'My courses', row: '`GET /api/v1/me/courses` (learner, 10 enrollments)', pick: (r) => r.mine, minRatio: 0.35, maxP99: 50 },
   { name: 'Complete an item', row: '`POST /api/v1/courses/:id/items/:itemId/complete`', pick: (r) => r.complete, minRatio: 0.25 },
 ];
 const serverScript = path.join(__dirname, 'courses-server.js');
+const referenceScript = path.join(__dirname, 'lectern-server.js');
 const progress = (msg: string) => process.stderr.write(`[bench:courses] ${msg}\n`);
 
 function rounds(): number {
@@ -81,21 +86,30 @@ function completionRequests(todo: Completion[], tokens: string[]) {
 /** The rounds: baselines A and B, then each target, one server process at a time. */
 async function measureRounds(count: number, settings: BenchSettings, databaseUrl: string, prepared: Prepared, fork: { env: NodeJS.ProcessEnv }): Promise<Round[]> {
   const nextCompletion = completionRequests(prepared.todo, prepared.completers);
-  const get = (target: string, items: number) => measureServer(serverScript, {
-    path: target, headers: { authorization: prepared.learner }, check: (body) => (JSON.parse(body) as { items: unknown[] }).items.length >= items,
+  const get = (target: string, check: (body: { items?: unknown[]; id?: string }) => boolean) => measureServer(serverScript, {
+    path: target, headers: { authorization: prepared.learner }, check: (body) => check(JSON.parse(body) as { items?: unknown[] }),
   }, { fork, measure: settings });
+  // The core's own benchmark route, in the same schema (its server migrates the hello plugin there).
+  const referenceToken = crypto.randomBytes(24).toString('base64url');
+  const greeting = () => measureServer(referenceScript, {
+    path: '/api/v1/hello/greetings/1', headers: { authorization: `Bearer ${referenceToken}` }, check: (body) => (JSON.parse(body) as { id?: string }).id === '1',
+  }, { fork: { env: { ...fork.env, BENCH_TOKEN: referenceToken } }, measure: settings });
   const rounds: Round[] = [];
   for (let r = 1; r <= count; r++) {
     progress(`round ${r}/${count}: baselines A and B, load ${loadAverage()}`);
     const baselines = await measureBaselines({ ...settings, databaseUrl });
     progress(line('  B', baselines.koaSelect1));
-    const catalog = await get('/api/v1/courses?limit=20', 20);
+    const reference = await greeting();
+    progress(line('  GET /api/v1/hello/greetings/1', reference));
+    const me = await get('/api/v1/me', (body) => typeof body.id === 'string');
+    progress(line('  GET /api/v1/me', me));
+    const catalog = await get('/api/v1/courses?limit=20', (body) => body.items?.length === 20);
     progress(line('  GET /api/v1/courses?limit=20', catalog));
-    const mine = await get('/api/v1/me/courses', 1);
+    const mine = await get('/api/v1/me/courses', (body) => Boolean(body.items?.length));
     progress(line('  GET /api/v1/me/courses', mine));
     const complete = await measureVariedServer(serverScript, fork, settings, nextCompletion);
     progress(`${line('  POST …/items/:itemId/complete', complete)}, statuses ${JSON.stringify(complete.statuses)}`);
-    rounds.push({ baselines, catalog, mine, complete });
+    rounds.push({ baselines, greeting: reference, me, catalog, mine, complete });
   }
   return rounds;
 }
