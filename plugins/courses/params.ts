@@ -1,5 +1,5 @@
-// Path parameter schemas shared by the routes: ids are opaque strings to clients and bigint keys here,
-// so anything that is not 1–18 digits is a 400 before a handler runs.
+// Schemas the routes share: path ids (opaque strings to clients, bigint keys here, so anything that is
+// not 1–18 digits is a 400 before a handler runs), titles, positions, course statuses and roles.
 import { Type } from 'lectern';
 
 export const IdString = Type.String({ pattern: '^[0-9]{1,18}$' });
@@ -14,4 +14,9 @@ export const EnrollmentParams = Type.Object({ id: IdString, userId: IdString });
 export const CohortLinkParams = Type.Object({ id: IdString, cohortId: IdString });
 
 /** The permission context of the course named by `:id`. */
-export const courseContext = ({ params }: { params: { id: string } }) => ({ type: 'course' as const, id: params.id });
+export const inCourse = ({ params }: { params: { id: string } }) => ({ type: 'course' as const, id: params.id });
+
+export const Title = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
+export const Position = Type.Integer({ minimum: 0, maximum: 10_000 });
+export const CourseStatusSchema = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('archived')]);
+export const RoleSchema = Type.Union([Type.Literal('learner'), Type.Literal('instructor')]);

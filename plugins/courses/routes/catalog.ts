@@ -4,13 +4,12 @@
 // template; ordered by title with keyset pagination.
 import { defineRoute, pageQuery, Type, type Knex } from 'lectern';
 import { coursePermissions } from '../permissions';
-import { IdString } from '../params';
+import { IdString, CourseStatusSchema } from '../params';
 import { decodeCursor, page } from '../cursor';
 import { toCourse, type CourseRow } from '../model/courses';
 import { courseColumns } from '../model/columns';
 import { isEmpty, scopeOf, whereInScope, type Scope } from '../model/scope';
 
-const Status = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('archived')]);
 
 /** Published courses in the view scope, plus anything in the edit scope. */
 function whereVisible(q: Knex.QueryBuilder, view: Scope, edit: Scope): void {
@@ -30,7 +29,7 @@ export const catalogRoutes = [
     query: Type.Object({
       q: Type.Optional(Type.String({ maxLength: 200 })),
       categoryId: Type.Optional(IdString),
-      status: Type.Optional(Status),
+      status: Type.Optional(CourseStatusSchema),
       isTemplate: Type.Optional(Type.Boolean()),
       ...pageQuery,
     }),

@@ -2,7 +2,7 @@
 // follow while the link exists), list the links, and remove one (enrollments made through it stay).
 import { badRequest, defineRoute, notFound, pageQuery, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
-import { CohortLinkParams, CourseParams, IdString, courseContext } from '../params';
+import { CohortLinkParams, CourseParams, IdString, inCourse } from '../params';
 import { decodeCursor, page } from '../cursor';
 import { getCourse } from '../model/courses';
 import { assertEnrollable } from '../model/enrollments';
@@ -17,7 +17,7 @@ const toLink = (r: LinkRow) => ({
 
 export const cohortRoutes = [
   defineRoute({
-    method: 'POST', path: '/api/v1/courses/:id/enrollments/cohort', permission: coursePermissions.enroll, context: courseContext, params: CourseParams,
+    method: 'POST', path: '/api/v1/courses/:id/enrollments/cohort', permission: coursePermissions.enroll, context: inCourse, params: CourseParams,
     body: Type.Object({ cohortId: IdString, dueAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])) }, { additionalProperties: false }),
     summary: 'Enroll a cohort: its members now (a job) and whoever joins it later',
     async handler(req) {
@@ -35,7 +35,7 @@ export const cohortRoutes = [
   }),
 
   defineRoute({
-    method: 'GET', path: '/api/v1/courses/:id/enrollments/cohorts', permission: coursePermissions.enroll, context: courseContext, params: CourseParams,
+    method: 'GET', path: '/api/v1/courses/:id/enrollments/cohorts', permission: coursePermissions.enroll, context: inCourse, params: CourseParams,
     query: Type.Object(pageQuery), summary: 'Cohorts linked to a course',
     async handler(req) {
       await getCourse(req.db, req.params.id);
@@ -46,7 +46,7 @@ export const cohortRoutes = [
   }),
 
   defineRoute({
-    method: 'DELETE', path: '/api/v1/courses/:id/enrollments/cohorts/:cohortId', permission: coursePermissions.enroll, context: courseContext, params: CohortLinkParams,
+    method: 'DELETE', path: '/api/v1/courses/:id/enrollments/cohorts/:cohortId', permission: coursePermissions.enroll, context: inCourse, params: CohortLinkParams,
     summary: 'Unlink a cohort: later members are no longer enrolled; enrollments made stay',
     async handler(req) {
       const { id, cohortId } = req.params;

@@ -3,19 +3,17 @@
 // courses:manage, because it changes who manages it.
 import { badRequest, conflict, CoreServices, defineRoute, forbidden, reply, Type, type Knex } from 'lectern';
 import { coursePermissions } from '../permissions';
-import { CourseParams, IdString, courseContext as paramsContext } from '../params';
+import { CourseParams, IdString, inCourse, Title, CourseStatusSchema } from '../params';
 import { assertCategory } from '../model/categories';
 import { courseContext, getCourse, placeCourse, toCourse, visibleCourse, type CourseRow, type CourseStatus } from '../model/courses';
 import { copyStructure } from '../model/templates';
 import { recount } from '../model/progress';
 
-const Title = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
 const Code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
 const Summary = Type.String({ maxLength: 20_000 });
 const NullableId = Type.Union([IdString, Type.Null()]);
 const EnrollmentKey = Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()]);
 const RecertifyAfterDays = Type.Union([Type.Integer({ minimum: 1, maximum: 3650 }), Type.Null()]);
-const Status = Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('archived')]);
 
 const takenCode = (code: string) => conflict(`a course with code "${code}" already exists`);
 
@@ -30,7 +28,7 @@ const statusStamps = (status: CourseStatus, now: Date) =>
 /** publish and archive: a status change with its timestamp and audit record. */
 function statusRoute(action: 'publish' | 'archive', status: CourseStatus) {
   return defineRoute({
-    method: 'POST', path: `/api/v1/courses/:id/${action}`, permission: coursePermissions.update, context: paramsContext, params: CourseParams,
+    method: 'POST', path: `/api/v1/courses/:id/${action}`, permission: coursePermissions.update, context: inCourse, params: CourseParams,
     summary: action === 'publish' ? 'Publish a course: learners see it' : 'Archive a course: closed to enrollment, kept as record',
     async handler(req) {
       return req.transaction(async (tx) => {
@@ -83,17 +81,17 @@ export const courseRoutes = [
   }),
 
   defineRoute({
-    method: 'GET', path: '/api/v1/courses/:id', permission: coursePermissions.view, context: paramsContext, params: CourseParams, summary: 'One course',
+    method: 'GET', path: '/api/v1/courses/:id', permission: coursePermissions.view, context: inCourse, params: CourseParams, summary: 'One course',
     async handler(req) {
       return toCourse(await visibleCourse(req, req.params.id));
     },
   }),
 
   defineRoute({
-    method: 'PATCH', path: '/api/v1/courses/:id', permission: coursePermissions.update, context: paramsContext, params: CourseParams, summary: 'Edit a course',
+    method: 'PATCH', path: '/api/v1/courses/:id', permission: coursePermissions.update, context: inCourse, params: CourseParams, summary: 'Edit a course',
     body: Type.Object({
       title: Type.Optional(Title), code: Type.Optional(Code), summary: Type.Optional(Summary), categoryId: Type.Optional(NullableId),
-      status: Type.Optional(Status), isTemplate: Type.Optional(Type.Boolean()), selfEnrollment: Type.Optional(Type.Boolean()),
+      status: Type.Optional(CourseStatusSchema), isTemplate: Type.Optional(Type.Boolean()), selfEnrollment: Type.Optional(Type.Boolean()),
       enrollmentKey: Type.Optional(EnrollmentKey), recertifyAfterDays: Type.Optional(RecertifyAfterDays),
     }, { additionalProperties: false, minProperties: 1 }),
     async handler(req) {
@@ -140,7 +138,7 @@ export const courseRoutes = [
   statusRoute('archive', 'archived'),
 
   defineRoute({
-    method: 'DELETE', path: '/api/v1/courses/:id', permission: coursePermissions.delete, context: paramsContext, params: CourseParams,
+    method: 'DELETE', path: '/api/v1/courses/:id', permission: coursePermissions.delete, context: inCourse, params: CourseParams,
     summary: 'Delete a course nobody was ever enrolled in (archive the others)',
     async handler(req) {
       const { id } = req.params;

@@ -3,18 +3,17 @@
 // deactivated users are refused with a 400 naming them.
 import { badRequest, CoreServices, defineRoute, forbidden, notFound, pageQuery, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
-import { CourseParams, EnrollmentParams, IdString, courseContext } from '../params';
+import { CourseParams, EnrollmentParams, IdString, inCourse, RoleSchema } from '../params';
 import { getCourse, keyMatches, visibleCourse } from '../model/courses';
 import { assertEnrollable, enroll, unenroll } from '../model/enrollments';
 import { courseEnrollments, enrollmentOf } from '../model/listing';
 import { activeUser } from '../model/users';
 
-const Role = Type.Union([Type.Literal('learner'), Type.Literal('instructor')]);
 
 export const enrollmentRoutes = [
   defineRoute({
-    method: 'GET', path: '/api/v1/courses/:id/enrollments', permission: coursePermissions.enroll, context: courseContext, params: CourseParams,
-    query: Type.Object({ role: Type.Optional(Role), ...pageQuery }), summary: 'Who is enrolled, with their standing',
+    method: 'GET', path: '/api/v1/courses/:id/enrollments', permission: coursePermissions.enroll, context: inCourse, params: CourseParams,
+    query: Type.Object({ role: Type.Optional(RoleSchema), ...pageQuery }), summary: 'Who is enrolled, with their standing',
     async handler(req) {
       await getCourse(req.db, req.params.id);
       return courseEnrollments(req, req.params.id, req.query);
@@ -22,9 +21,9 @@ export const enrollmentRoutes = [
   }),
 
   defineRoute({
-    method: 'POST', path: '/api/v1/courses/:id/enrollments', permission: coursePermissions.enroll, context: courseContext, params: CourseParams,
+    method: 'POST', path: '/api/v1/courses/:id/enrollments', permission: coursePermissions.enroll, context: inCourse, params: CourseParams,
     body: Type.Object({
-      userId: IdString, role: Type.Optional(Role), dueAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
+      userId: IdString, role: Type.Optional(RoleSchema), dueAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
     }, { additionalProperties: false }),
     summary: 'Enroll a user (an instructor gets the instructor role in the course), or change their role or due date (omitted: kept; null: removed)',
     async handler(req) {
@@ -43,7 +42,7 @@ export const enrollmentRoutes = [
   }),
 
   defineRoute({
-    method: 'DELETE', path: '/api/v1/courses/:id/enrollments/:userId', permission: coursePermissions.enroll, context: courseContext, params: EnrollmentParams,
+    method: 'DELETE', path: '/api/v1/courses/:id/enrollments/:userId', permission: coursePermissions.enroll, context: inCourse, params: EnrollmentParams,
     summary: 'Unenroll a user (their progress and completions are kept)',
     async handler(req) {
       const { id, userId } = req.params;

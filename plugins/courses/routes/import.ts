@@ -4,7 +4,7 @@
 import { badRequest, defineRoute, payloadTooLarge, reply } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { courseSettings } from '../settings';
-import { CourseParams, courseContext } from '../params';
+import { CourseParams, inCourse } from '../params';
 import { getCourse } from '../model/courses';
 import { assertEnrollable } from '../model/enrollments';
 import { enrollmentCsv } from '../import/csv';
@@ -12,7 +12,7 @@ import { importEnrollments } from '../import/job';
 
 export const importRoutes = [
   defineRoute({
-    method: 'POST', path: '/api/v1/courses/:id/enrollments/import', permission: coursePermissions.enroll, context: courseContext, params: CourseParams,
+    method: 'POST', path: '/api/v1/courses/:id/enrollments/import', permission: coursePermissions.enroll, context: inCourse, params: CourseParams,
     rawBody: { types: ['text/csv'] }, summary: 'Enroll from a CSV file (a job)',
     async handler(req) {
       const { id } = req.params;

@@ -2,18 +2,16 @@
 // completion, so adding, removing or re-flagging one recounts the course (and its learners' progress).
 import { badRequest, defineRoute, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
-import { IdString, ItemParams, SectionParams, courseContext } from '../params';
+import { IdString, ItemParams, SectionParams, inCourse, Title, Position } from '../params';
 import { getItem, getSection, lockedSection, toItem, type ItemRow } from '../model/sections';
 import { renumber } from '../model/positions';
 import { CONTENT_ID_PATTERN, publishedContent } from '../model/content';
 import { recount } from '../model/progress';
 
-const Title = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
-const Position = Type.Integer({ minimum: 0, maximum: 10_000 });
 
 export const itemRoutes = [
   defineRoute({
-    method: 'POST', path: '/api/v1/courses/:id/sections/:sectionId/items', permission: coursePermissions.update, context: courseContext, params: SectionParams,
+    method: 'POST', path: '/api/v1/courses/:id/sections/:sectionId/items', permission: coursePermissions.update, context: inCourse, params: SectionParams,
     body: Type.Object({
       contentId: Type.String({ pattern: CONTENT_ID_PATTERN, maxLength: 241 }),
       required: Type.Optional(Type.Boolean()), title: Type.Optional(Title), position: Type.Optional(Position),
@@ -38,7 +36,7 @@ export const itemRoutes = [
   }),
 
   defineRoute({
-    method: 'PATCH', path: '/api/v1/courses/:id/sections/:sectionId/items/:itemId', permission: coursePermissions.update, context: courseContext, params: ItemParams,
+    method: 'PATCH', path: '/api/v1/courses/:id/sections/:sectionId/items/:itemId', permission: coursePermissions.update, context: inCourse, params: ItemParams,
     body: Type.Object({
       title: Type.Optional(Title), required: Type.Optional(Type.Boolean()), position: Type.Optional(Position), sectionId: Type.Optional(IdString),
     }, { additionalProperties: false, minProperties: 1 }),
@@ -69,7 +67,7 @@ export const itemRoutes = [
   }),
 
   defineRoute({
-    method: 'DELETE', path: '/api/v1/courses/:id/sections/:sectionId/items/:itemId', permission: coursePermissions.update, context: courseContext, params: ItemParams,
+    method: 'DELETE', path: '/api/v1/courses/:id/sections/:sectionId/items/:itemId', permission: coursePermissions.update, context: inCourse, params: ItemParams,
     summary: 'Remove an item (its progress records go with it)',
     async handler(req) {
       const { id, sectionId, itemId } = req.params;

@@ -2,13 +2,12 @@
 // drafts or templates there; instructors do), and one course in detail — which items they completed in
 // the current cycle and every completion they ever had, expired ones included.
 import { defineRoute, notFound, pageQuery, Type, type Knex } from 'lectern';
-import { CourseParams } from '../params';
+import { CourseParams, RoleSchema } from '../params';
 import { decodeCursor, page } from '../cursor';
 import { toCourse, type CourseRow } from '../model/courses';
 import { toEnrollment, type Standing } from '../model/standing';
 import { courseObject, standingColumns } from '../model/columns';
 
-const Role = Type.Union([Type.Literal('learner'), Type.Literal('instructor')]);
 type Mine = Standing & { course: CourseRow };
 
 /** The caller's active enrollments joined with their courses, as learners may see them. */
@@ -24,7 +23,7 @@ const toMine = (now: Date) => (r: Mine) => ({ ...toEnrollment(r, now), course: t
 export const meRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/me/courses', authenticated: true, summary: 'My courses, with my progress in each (newest enrollment first)',
-    query: Type.Object({ role: Type.Optional(Role), ...pageQuery }),
+    query: Type.Object({ role: Type.Optional(RoleSchema), ...pageQuery }),
     async handler(req) {
       const { role, limit, cursor } = req.query;
       const q = mine(req.db, req.principal?.id as string).orderBy('e.id', 'desc').limit(limit + 1);

@@ -3,7 +3,7 @@
 // standing. Learners see only their own, through /api/v1/me/courses.
 import { conflict, defineRoute, forbidden, notFound, pageQuery, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
-import { CourseItemParams, CourseParams, courseContext } from '../params';
+import { CourseItemParams, CourseParams, inCourse } from '../params';
 import { getCourse } from '../model/courses';
 import { announceCompletions, recordItem } from '../model/progress';
 import { courseEnrollments } from '../model/listing';
@@ -43,7 +43,7 @@ export const progressRoutes = [
   }),
 
   defineRoute({
-    method: 'GET', path: '/api/v1/courses/:id/progress', permission: coursePermissions.monitor, context: courseContext, params: CourseParams,
+    method: 'GET', path: '/api/v1/courses/:id/progress', permission: coursePermissions.monitor, context: inCourse, params: CourseParams,
     query: Type.Object(pageQuery), summary: "Every learner's standing in a course",
     async handler(req) {
       await getCourse(req.db, req.params.id);

@@ -3,19 +3,17 @@
 // who had done every other required item.
 import { defineRoute, pageQuery, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
-import { CourseParams, SectionParams, courseContext } from '../params';
+import { CourseParams, SectionParams, inCourse, Title, Position } from '../params';
 import { decodeCursor, encodeCursor } from '../cursor';
 import { getCourse, visibleCourse } from '../model/courses';
 import { getSection, lockedSection, sectionsWithItems, type SectionRow } from '../model/sections';
 import { renumber } from '../model/positions';
 import { recount } from '../model/progress';
 
-const Title = Type.String({ minLength: 1, maxLength: 300, pattern: '\\S' });
-const Position = Type.Integer({ minimum: 0, maximum: 10_000 });
 
 export const sectionRoutes = [
   defineRoute({
-    method: 'GET', path: '/api/v1/courses/:id/sections', permission: coursePermissions.view, context: courseContext, params: CourseParams,
+    method: 'GET', path: '/api/v1/courses/:id/sections', permission: coursePermissions.view, context: inCourse, params: CourseParams,
     query: Type.Object(pageQuery), summary: 'The sections of a course in order, each with its ordered items',
     async handler(req) {
       await visibleCourse(req, req.params.id);
@@ -30,7 +28,7 @@ export const sectionRoutes = [
   }),
 
   defineRoute({
-    method: 'POST', path: '/api/v1/courses/:id/sections', permission: coursePermissions.update, context: courseContext, params: CourseParams,
+    method: 'POST', path: '/api/v1/courses/:id/sections', permission: coursePermissions.update, context: inCourse, params: CourseParams,
     body: Type.Object({ title: Title, position: Type.Optional(Position) }, { additionalProperties: false }), summary: 'Add a section',
     async handler(req) {
       const { id } = req.params;
@@ -46,7 +44,7 @@ export const sectionRoutes = [
   }),
 
   defineRoute({
-    method: 'PATCH', path: '/api/v1/courses/:id/sections/:sectionId', permission: coursePermissions.update, context: courseContext, params: SectionParams,
+    method: 'PATCH', path: '/api/v1/courses/:id/sections/:sectionId', permission: coursePermissions.update, context: inCourse, params: SectionParams,
     body: Type.Object({ title: Type.Optional(Title), position: Type.Optional(Position) }, { additionalProperties: false, minProperties: 1 }),
     summary: 'Rename or move a section',
     async handler(req) {
@@ -62,7 +60,7 @@ export const sectionRoutes = [
   }),
 
   defineRoute({
-    method: 'DELETE', path: '/api/v1/courses/:id/sections/:sectionId', permission: coursePermissions.update, context: courseContext, params: SectionParams,
+    method: 'DELETE', path: '/api/v1/courses/:id/sections/:sectionId', permission: coursePermissions.update, context: inCourse, params: SectionParams,
     summary: 'Delete a section and its items',
     async handler(req) {
       const { id, sectionId } = req.params;
