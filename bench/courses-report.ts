@@ -6,6 +6,8 @@ import type { Baselines } from './baselines';
 
 export interface Round {
   baselines: Baselines; greeting: Figures; me: Figures; catalog: Figures; mine: Figures; complete: Figures & { statuses: Record<string, number> };
+  /** The catalog and my courses with the learner's token resolved from memory (no token query). */
+  catalogMemory: Figures; mineMemory: Figures;
 }
 /** A measured route; without `minRatio` it is a reference, reported without a verdict. */
 export interface Target { name: string; row: string; pick: (r: Round) => Figures; minRatio?: number; maxP99?: number }

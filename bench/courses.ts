@@ -5,8 +5,9 @@
 //   POST /api/v1/courses/:id/items/:itemId/complete   target ≥ 25 % of B req/s (a different item each request)
 // Real API tokens from POST /api/v1/auth/tokens; auth and courses plugins; job workers off. Each round
 // measures B, two reference routes (the core's hello greeting of bench/http.ts, and auth's GET /api/v1/me
-// with a real token), then the three targets, one server process at a time; the verdict uses each
-// round's own ratios (median over rounds). Prints a markdown report on stdout. Env: DATABASE_URL, BENCH_ROUNDS (3),
+// with a real token), the three targets, and the two GET targets again with the learner's token resolved
+// from memory (what a token cache in auth would give), one server process at a time; the verdict uses
+// each round's own ratios (median over rounds). Prints a markdown report on stdout. Env: DATABASE_URL, BENCH_ROUNDS (3),
 // BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
 import crypto from 'node:crypto';
 import path from 'node:path';
@@ -27,6 +28,8 @@ const TARGETS: Target[] = [
   { name: 'Catalog', row: '`GET /api/v1/courses?limit=20` (learner)', pick: (r) => r.catalog, minRatio: 0.35, maxP99: 50 },
   { name: 'My courses', row: '`GET /api/v1/me/courses` (learner, 10 enrollments)', pick: (r) => r.mine, minRatio: 0.35, maxP99: 50 },
   { name: 'Complete an item', row: '`POST /api/v1/courses/:id/items/:itemId/complete`', pick: (r) => r.complete, minRatio: 0.25 },
+  { name: 'Catalog, token from memory', row: 'reference: catalog with the token resolved from memory (no token query)', pick: (r) => r.catalogMemory },
+  { name: 'My courses, token from memory', row: 'reference: my courses with the token resolved from memory (no token query)', pick: (r) => r.mineMemory },
 ];
 const serverScript = path.join(__dirname, 'courses-server.js');
 const referenceScript = path.join(__dirname, 'lectern-server.js');
@@ -61,9 +64,10 @@ async function prepare(databaseUrl: string, schema: string, logLevel: string) {
       return `Bearer ${((await res.json()) as { token: string }).token}`;
     };
     const learner = await token(seeded.catalogLearner);
+    const learnerId = String((await app.database.knex('auth_users').where({ email: seeded.catalogLearner }).first('id')).id);
     const completers: string[] = [];
     for (const email of seeded.completers) completers.push(await token(email));
-    return { seeded, learner, completers, todo: await completions(app.database.knex, seeded.completers) };
+    return { seeded, learner, learnerId, completers, todo: await completions(app.database.knex, seeded.completers) };
   } finally {
     await app.stop();
     cleanup();
@@ -86,9 +90,10 @@ function completionRequests(todo: Completion[], tokens: string[]) {
 /** The rounds: baselines A and B, then each target, one server process at a time. */
 async function measureRounds(count: number, settings: BenchSettings, databaseUrl: string, prepared: Prepared, fork: { env: NodeJS.ProcessEnv }): Promise<Round[]> {
   const nextCompletion = completionRequests(prepared.todo, prepared.completers);
-  const get = (target: string, check: (body: { items?: unknown[]; id?: string }) => boolean) => measureServer(serverScript, {
-    path: target, headers: { authorization: prepared.learner }, check: (body) => check(JSON.parse(body) as { items?: unknown[] }),
-  }, { fork, measure: settings });
+  const memoryToken = `Bearer ${crypto.randomBytes(24).toString('base64url')}`;
+  const get = (target: string, check: (body: { items?: unknown[]; id?: string }) => boolean, fromMemory = false) => measureServer(serverScript, {
+    path: target, headers: { authorization: fromMemory ? memoryToken : prepared.learner }, check: (body) => check(JSON.parse(body) as { items?: unknown[] }),
+  }, { fork: fromMemory ? { env: { ...fork.env, BENCH_MEMORY_TOKEN: memoryToken.slice(7), BENCH_MEMORY_USER: prepared.learnerId } } : fork, measure: settings });
   // The core's own benchmark route, in the same schema (its server migrates the hello plugin there).
   const referenceToken = crypto.randomBytes(24).toString('base64url');
   const greeting = () => measureServer(referenceScript, {
@@ -109,7 +114,11 @@ async function measureRounds(count: number, settings: BenchSettings, databaseUrl
     progress(line('  GET /api/v1/me/courses', mine));
     const complete = await measureVariedServer(serverScript, fork, settings, nextCompletion);
     progress(`${line('  POST …/items/:itemId/complete', complete)}, statuses ${JSON.stringify(complete.statuses)}`);
-    rounds.push({ baselines, greeting: reference, me, catalog, mine, complete });
+    const catalogMemory = await get('/api/v1/courses?limit=20', (body) => body.items?.length === 20, true);
+    progress(line('  GET /api/v1/courses?limit=20, token from memory', catalogMemory));
+    const mineMemory = await get('/api/v1/me/courses', (body) => Boolean(body.items?.length), true);
+    progress(line('  GET /api/v1/me/courses, token from memory', mineMemory));
+    rounds.push({ baselines, greeting: reference, me, catalog, mine, complete, catalogMemory, mineMemory });
   }
   return rounds;
 }
