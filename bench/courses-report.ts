@@ -1,0 +1,40 @@
+// The courses benchmark's report: the run's facts, the median table against the baselines (see
+// report.ts), and one verdict line per target with each round's own ratio to baseline B and p99.
+import { median, medianOf, type Figures } from './measure';
+import { table } from './report';
+import type { Baselines } from './baselines';
+
+export interface Round {
+  baselines: Baselines; greeting: Figures; me: Figures; catalog: Figures; mine: Figures; complete: Figures & { statuses: Record<string, number> };
+  /** The catalog and my courses with the learner's token resolved from memory (no token query). */
+  catalogMemory: Figures; mineMemory: Figures;
+}
+/** A measured route; without `minRatio` it is a reference, reported without a verdict. */
+export interface Target { name: string; row: string; pick: (r: Round) => Figures; minRatio?: number; maxP99?: number }
+
+const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
+
+function verdict(rounds: Round[], t: Target): string {
+  const ratios = rounds.map((r) => t.pick(r).rps / r.baselines.koaSelect1.rps);
+  const ratio = medianOf(ratios);
+  const p99 = medianOf(rounds.map((r) => t.pick(r).p99));
+  const perRound = `per round ${ratios.map(percent).join(', ')}`;
+  if (t.minRatio === undefined) return `- ${t.name} (reference): ${percent(ratio)} of B (${perRound}); p99 ${p99.toFixed(0)} ms`;
+  const met = ratio >= t.minRatio && (t.maxP99 === undefined || p99 <= t.maxP99);
+  const latency = t.maxP99 === undefined ? '' : `; p99 ${p99.toFixed(0)} ms (per round ${rounds.map((r) => t.pick(r).p99.toFixed(0)).join(', ')}; target ≤ ${t.maxP99} ms)`;
+  return `- ${t.name}: **${percent(ratio)}** of B (${perRound}; target ≥ ${percent(t.minRatio)})${latency}: **${met ? 'MET' : 'NOT MET'}**`;
+}
+
+export function coursesReport(rounds: Round[], targets: Target[], facts: string[]): string {
+  const answers = rounds.flatMap((r) => Object.entries(r.complete.statuses));
+  const count = (code?: string) => answers.filter(([c]) => !code || c === code).reduce((n, [, k]) => n + k, 0);
+  return [
+    ...facts.map((f) => `- ${f}`),
+    `- POST target: ${count('201')} of ${count()} measured answers were 201 (recorded now), the rest 200 (already recorded)`,
+    '',
+    table({ koa: median(rounds.map((r) => r.baselines.koa)), koaSelect1: median(rounds.map((r) => r.baselines.koaSelect1)) },
+      targets.map((t) => ({ name: t.row, figures: median(rounds.map(t.pick)) }))),
+    '',
+    ...targets.map((t) => verdict(rounds, t)),
+  ].join('\n');
+}

@@ -1,0 +1,27 @@
+// A throwaway PostgreSQL schema for one benchmark run: created, handed to the run, and dropped after
+// it — also when the run fails or is interrupted (SIGINT / SIGTERM).
+import crypto from 'node:crypto';
+import knexFactory from 'knex';
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+
+export async function inScratchSchema<T>(databaseUrl: string, run: (schema: string, serverVersion: string) => Promise<T>): Promise<T> {
+  const admin = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
+  const schema = `bench_courses_${crypto.randomBytes(5).toString('hex')}`;
+  let dropping: Promise<unknown> | undefined;
+  const drop = () => (dropping ??= admin.raw('drop schema if exists ?? cascade', [schema]));
+  const interrupted = () => {
+    process.stderr.write(`[bench:courses] interrupted: dropping schema ${schema}\n`);
+    drop().finally(() => process.exit(130));
+  };
+  for (const signal of SIGNALS) process.once(signal, interrupted);
+  try {
+    const version = ((await admin.raw('show server_version')) as { rows: { server_version: string }[] }).rows[0].server_version;
+    await admin.raw('create schema ??', [schema]);
+    return await run(schema, version);
+  } finally {
+    for (const signal of SIGNALS) process.off(signal, interrupted);
+    await drop().catch((err: unknown) => process.stderr.write(`[bench:courses] could not drop schema ${schema}: ${String(err)}\n`));
+    await admin.destroy();
+  }
+}

@@ -1,0 +1,150 @@
+// `npm run bench:courses`: the courses plugin under load on PostgreSQL, with 10,000 courses and 100,000
+// enrollments loaded, against the SELECT 1 baseline (B) measured in the same run (see baselines.ts):
+//   GET /api/v1/courses?limit=20 as a learner         target ≥ 35 % of B req/s, p99 ≤ 50 ms
+//   GET /api/v1/me/courses as that learner            target ≥ 35 % of B req/s, p99 ≤ 50 ms
+//   POST /api/v1/courses/:id/items/:itemId/complete   target ≥ 25 % of B req/s (a different item each request)
+// Real API tokens from POST /api/v1/auth/tokens; auth and courses plugins; job workers off. Each round
+// measures B, two reference routes (the core's hello greeting of bench/http.ts, and auth's GET /api/v1/me
+// with a real token), the three targets, and the two GET targets again with the learner's token resolved
+// from memory (what a token cache in auth would give), one server process at a time; the verdict uses
+// each round's own ratios (median over rounds). Prints a markdown report on stdout. Env: DATABASE_URL, BENCH_ROUNDS (3),
+// BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
+import crypto from 'node:crypto';
+import path from 'node:path';
+import { benchDatabaseUrl, measureBaselines, measureServer } from './baselines';
+import { benchSettings, type BenchSettings } from './measure';
+import { line, loadAverage, machine } from './report';
+import { coursesApp } from './courses-server';
+import { completions, seed, COURSES, type Completion } from './courses-seed';
+import { measureVariedServer } from './courses-load';
+import { coursesReport, type Round, type Target } from './courses-report';
+import { inScratchSchema } from './courses-schema';
+import { hashPassword } from '../plugins/auth/passwords';
+
+const PASSWORD = 'bench password 1';
+const TARGETS: Target[] = [
+  { name: 'Core reference route', row: 'reference: `GET /api/v1/hello/greetings/1` (in-memory token, 1 row; bench/http.ts)', pick: (r) => r.greeting },
+  { name: 'Auth reference route', row: 'reference: `GET /api/v1/me` (real token, 1 row; auth plugin)', pick: (r) => r.me },
+  { name: 'Catalog', row: '`GET /api/v1/courses?limit=20` (learner)', pick: (r) => r.catalog, minRatio: 0.35, maxP99: 50 },
+  { name: 'My courses', row: '`GET /api/v1/me/courses` (learner, 10 enrollments)', pick: (r) => r.mine, minRatio: 0.35, maxP99: 50 },
+  { name: 'Complete an item', row: '`POST /api/v1/courses/:id/items/:itemId/complete`', pick: (r) => r.complete, minRatio: 0.25 },
+  { name: 'Catalog, token from memory', row: 'reference: catalog with the token resolved from memory (no token query)', pick: (r) => r.catalogMemory },
+  { name: 'My courses, token from memory', row: 'reference: my courses with the token resolved from memory (no token query)', pick: (r) => r.mineMemory },
+];
+const serverScript = path.join(__dirname, 'courses-server.js');
+const referenceScript = path.join(__dirname, 'lectern-server.js');
+const progress = (msg: string) => process.stderr.write(`[bench:courses] ${msg}\n`);
+
+function rounds(): number {
+  const n = Number(process.env.BENCH_ROUNDS || '3');
+  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_ROUNDS must be an integer ≥ 1, got "${process.env.BENCH_ROUNDS}"`);
+  return n;
+}
+
+type Prepared = Awaited<ReturnType<typeof prepare>>;
+
+/** Migrates and seeds the schema in this process, then takes real tokens over HTTP. */
+async function prepare(databaseUrl: string, schema: string, logLevel: string) {
+  const { app, cleanup } = await coursesApp(databaseUrl, schema, logLevel);
+  try {
+    await app.start();
+    const started = Date.now();
+    const seeded = await seed(app.database.knex, await hashPassword(PASSWORD));
+    // The steady state of a live system, where autovacuum has run: statistics and visibility maps.
+    for (const table of ['courses_courses', 'courses_items', 'courses_enrollments', 'courses_progress', 'core_contexts', 'core_role_assignments', 'auth_users']) {
+      await app.database.knex.raw('vacuum analyze ??', [table]);
+    }
+    progress(`seeded ${COURSES} courses (${seeded.publishedCourses} open), ${seeded.enrollments} enrollments in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const { port } = await app.listen(0, '127.0.0.1');
+    const token = async (email: string) => {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/tokens`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD, name: 'bench' }),
+      });
+      if (res.status !== 201) throw new Error(`POST /api/v1/auth/tokens for ${email} answered ${res.status}: ${await res.text()}`);
+      return `Bearer ${((await res.json()) as { token: string }).token}`;
+    };
+    const learner = await token(seeded.catalogLearner);
+    const learnerId = String((await app.database.knex('auth_users').where({ email: seeded.catalogLearner }).first('id')).id);
+    const completers: string[] = [];
+    for (const email of seeded.completers) completers.push(await token(email));
+    return { seeded, learner, learnerId, completers, todo: await completions(app.database.knex, seeded.completers) };
+  } finally {
+    await app.stop();
+    cleanup();
+  }
+}
+
+/** Hands out the completers' items one request at a time, across rounds; wraps around (then 200s) if they run out. */
+function completionRequests(todo: Completion[], tokens: string[]) {
+  let i = 0;
+  return () => {
+    const c = todo[i % todo.length];
+    i += 1;
+    return {
+      method: 'POST' as const, path: `/api/v1/courses/${c.courseId}/items/${c.itemId}/complete`,
+      headers: { authorization: tokens[c.completer], 'content-type': 'application/json' }, body: '{}',
+    };
+  };
+}
+
+/** The rounds: baselines A and B, then each target, one server process at a time. */
+async function measureRounds(count: number, settings: BenchSettings, databaseUrl: string, prepared: Prepared, fork: { env: NodeJS.ProcessEnv }): Promise<Round[]> {
+  const nextCompletion = completionRequests(prepared.todo, prepared.completers);
+  const memoryToken = `Bearer ${crypto.randomBytes(24).toString('base64url')}`;
+  const get = (target: string, check: (body: { items?: unknown[]; id?: string }) => boolean, fromMemory = false) => measureServer(serverScript, {
+    path: target, headers: { authorization: fromMemory ? memoryToken : prepared.learner }, check: (body) => check(JSON.parse(body) as { items?: unknown[] }),
+  }, { fork: fromMemory ? { env: { ...fork.env, BENCH_MEMORY_TOKEN: memoryToken.slice(7), BENCH_MEMORY_USER: prepared.learnerId } } : fork, measure: settings });
+  // The core's own benchmark route, in the same schema (its server migrates the hello plugin there).
+  const referenceToken = crypto.randomBytes(24).toString('base64url');
+  const greeting = () => measureServer(referenceScript, {
+    path: '/api/v1/hello/greetings/1', headers: { authorization: `Bearer ${referenceToken}` }, check: (body) => (JSON.parse(body) as { id?: string }).id === '1',
+  }, { fork: { env: { ...fork.env, BENCH_TOKEN: referenceToken } }, measure: settings });
+  const rounds: Round[] = [];
+  for (let r = 1; r <= count; r++) {
+    progress(`round ${r}/${count}: baselines A and B, load ${loadAverage()}`);
+    const baselines = await measureBaselines({ ...settings, databaseUrl });
+    progress(line('  B', baselines.koaSelect1));
+    const reference = await greeting();
+    progress(line('  GET /api/v1/hello/greetings/1', reference));
+    const me = await get('/api/v1/me', (body) => typeof body.id === 'string');
+    progress(line('  GET /api/v1/me', me));
+    const catalog = await get('/api/v1/courses?limit=20', (body) => body.items?.length === 20);
+    progress(line('  GET /api/v1/courses?limit=20', catalog));
+    const mine = await get('/api/v1/me/courses', (body) => Boolean(body.items?.length));
+    progress(line('  GET /api/v1/me/courses', mine));
+    const complete = await measureVariedServer(serverScript, fork, settings, nextCompletion);
+    progress(`${line('  POST …/items/:itemId/complete', complete)}, statuses ${JSON.stringify(complete.statuses)}`);
+    const catalogMemory = await get('/api/v1/courses?limit=20', (body) => body.items?.length === 20, true);
+    progress(line('  GET /api/v1/courses?limit=20, token from memory', catalogMemory));
+    const mineMemory = await get('/api/v1/me/courses', (body) => Boolean(body.items?.length), true);
+    progress(line('  GET /api/v1/me/courses, token from memory', mineMemory));
+    rounds.push({ baselines, greeting: reference, me, catalog, mine, complete, catalogMemory, mineMemory });
+  }
+  return rounds;
+}
+
+async function main(): Promise<void> {
+  const run = {
+    settings: benchSettings(), rounds: rounds(), databaseUrl: benchDatabaseUrl(), logLevel: process.env.BENCH_LOG_LEVEL || 'warn',
+    loadBefore: loadAverage(), started: new Date(),
+  };
+  const { settings, databaseUrl, logLevel } = run;
+  await inScratchSchema(databaseUrl, async (schema, pgVersion) => {
+    const prepared = await prepare(databaseUrl, schema, logLevel);
+    const measured = await measureRounds(run.rounds, settings, databaseUrl, prepared, { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: logLevel } });
+    process.stdout.write(`${coursesReport(measured, TARGETS, [
+      `Run: ${run.started.toISOString()}, ${run.rounds} round(s) of ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per target, ` +
+        `${settings.connections} connections, autocannon → 127.0.0.1, one server process at a time; the table shows medians over rounds`,
+      `Machine: ${machine()}; load average ${run.loadBefore} before, ${loadAverage()} after`,
+      `Database: PostgreSQL ${pgVersion}, fresh schema dropped after the run; ${COURSES} courses (${prepared.seeded.publishedCourses} open to learners), ` +
+        `${prepared.seeded.enrollments} enrollments with role assignments and progress, vacuumed and analyzed; pg pool max 10 everywhere`,
+      `Lectern: auth + courses plugins, real bearer tokens (POST /api/v1/auth/tokens), log level ${logLevel}, job workers off; ` +
+        `POST target: ${prepared.todo.length} distinct items, a different one per request`,
+    ])}\n`);
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[bench:courses] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,48 @@
+// The courses plugin: categories, courses and templates, sections and items, the catalog, enrollment
+// (single, CSV, cohort, self), progress and completion, and recertification (SOP 4.2 and the enrollment
+// half of 4.3). Built on the core's public API and the auth plugin's directory and cohort events.
+import path from 'node:path';
+import { definePlugin } from 'lectern';
+import { coursePermissions } from './permissions';
+import { courseSettings } from './settings';
+import { contentSources, courseEvents } from './api';
+import { coursePrivacy } from './privacy';
+import { categoryRoutes } from './routes/categories';
+import { catalogRoutes } from './routes/catalog';
+import { courseRoutes } from './routes/courses';
+import { sectionRoutes } from './routes/sections';
+import { itemRoutes } from './routes/items';
+import { enrollmentRoutes } from './routes/enrollments';
+import { cohortRoutes } from './routes/cohorts';
+import { importRoutes } from './routes/import';
+import { progressRoutes } from './routes/progress';
+import { meRoutes } from './routes/me';
+import { cohortSubscriptions, enrollCohort, releaseCohort } from './cohorts';
+import { importEnrollments } from './import/job';
+import { recertify } from './recertify';
+import { adminPages, pageRoutes } from './pages';
+
+export * from './api';
+export { coursePermissions } from './permissions';
+
+export default definePlugin({
+  name: 'courses',
+  version: '1.0.0',
+  core: '^1.0.0',
+  description: 'Course catalog, templates, sections and items, enrollment, completion and recertification.',
+  dependsOn: ['auth'],
+  settings: courseSettings,
+  permissions: coursePermissions,
+  events: courseEvents,
+  extensionPoints: [contentSources],
+  migrations: path.join(__dirname, 'migrations'),
+  views: path.join(__dirname, 'views'),
+  routes: [
+    ...categoryRoutes, ...catalogRoutes, ...courseRoutes, ...sectionRoutes, ...itemRoutes, ...enrollmentRoutes,
+    ...cohortRoutes, ...importRoutes, ...progressRoutes, ...meRoutes, ...pageRoutes,
+  ],
+  admin: adminPages,
+  jobs: [importEnrollments, enrollCohort, releaseCohort, recertify],
+  subscribe: cohortSubscriptions,
+  privacy: coursePrivacy,
+});

@@ -1,0 +1,56 @@
+// The caller's own courses: every course they are enrolled in with their standing (learners never see
+// drafts or templates there; instructors do), and one course in detail — which items they completed in
+// the current cycle and every completion they ever had, expired ones included.
+import { defineRoute, notFound, pageQuery, Type, type Knex } from 'lectern';
+import { CourseParams, RoleSchema } from '../params';
+import { decodeCursor, page } from '../cursor';
+import { toCourse, type CourseRow } from '../model/courses';
+import { toEnrollment, type Standing } from '../model/standing';
+import { courseObject, standingColumns } from '../model/columns';
+
+type Mine = Standing & { course: CourseRow };
+
+/** The caller's active enrollments joined with their courses, as learners may see them. */
+function mine(db: Knex, userId: string): Knex.QueryBuilder {
+  return db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
+    .select(...standingColumns(db), courseObject(db, 'course'))
+    .where({ 'e.user_id': userId, 'e.status': 'active' })
+    .andWhere((w) => w.where('e.role', 'instructor').orWhere((l) => l.whereNot('c.status', 'draft').andWhere('c.is_template', false)));
+}
+
+const toMine = (now: Date) => (r: Mine) => ({ ...toEnrollment(r, now), course: toCourse(r.course) });
+
+export const meRoutes = [
+  defineRoute({
+    method: 'GET', path: '/api/v1/me/courses', authenticated: true, summary: 'My courses, with my progress in each (newest enrollment first)',
+    query: Type.Object({ role: Type.Optional(RoleSchema), ...pageQuery }),
+    async handler(req) {
+      const { role, limit, cursor } = req.query;
+      const q = mine(req.db, req.principal?.id as string).orderBy('e.id', 'desc').limit(limit + 1);
+      if (role) q.where('e.role', role);
+      if (cursor) q.where('e.id', '<', decodeCursor(cursor, 1)[0]);
+      return page(await q as Mine[], limit, toMine(req.now()), (r) => [r.id]);
+    },
+  }),
+
+  defineRoute({
+    method: 'GET', path: '/api/v1/me/courses/:id', authenticated: true, params: CourseParams,
+    summary: 'My standing in one course: completed items of the current cycle and every completion',
+    async handler(req) {
+      const row: Mine | undefined = await mine(req.db, req.principal?.id as string).where('e.course_id', req.params.id).first();
+      if (!row) throw notFound(`you are not enrolled in course ${req.params.id}`);
+      const [items, completions] = await Promise.all([
+        req.db('courses_progress').where({ enrollment_id: row.id, cycle: row.cycle }).orderBy('completed_at').select('item_id', 'completed_at', 'score'),
+        req.db('courses_completions').where({ enrollment_id: row.id }).orderBy('cycle').select('cycle', 'completed_at', 'expires_at', 'expired_at'),
+      ]);
+      const iso = (d: Date | null) => (d === null ? null : new Date(d).toISOString());
+      return {
+        ...toMine(req.now())(row),
+        completedItems: items.map((i: { item_id: number; completed_at: Date; score: number | null }) => ({ itemId: String(i.item_id), completedAt: iso(i.completed_at), score: i.score })),
+        completions: completions.map((k: { cycle: number; completed_at: Date; expires_at: Date | null; expired_at: Date | null }) => ({
+          cycle: k.cycle, completedAt: iso(k.completed_at), expiresAt: iso(k.expires_at), expiredAt: iso(k.expired_at),
+        })),
+      };
+    },
+  }),
+];

@@ -1,0 +1,12 @@
+// Settings of the courses plugin, editable by admins at /api/v1/settings/courses.
+import { Type, type Static } from 'lectern';
+
+export const courseSettings = Type.Object({
+  recertifyNoticeDays: Type.Integer({
+    minimum: 0, maximum: 365, default: 30,
+    description: 'How many days before a completion expires the learner is re-enrolled (the new due date is the expiry).',
+  }),
+  importMaxBytes: Type.Integer({ minimum: 1_024, maximum: 104_857_600, default: 5_242_880, description: 'Largest CSV accepted by the enrollment import.' }),
+}, { additionalProperties: false });
+
+export type CourseSettings = Static<typeof courseSettings>;
