@@ -14,7 +14,7 @@ const ConfigSchema = Type.Object({
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   dataDir: Type.String({ minLength: 1, default: './data' }),
   /** The bundled plugins a fresh install runs; organizations list their own. */
-  plugins: Type.Array(Type.String({ pattern: '^[@a-zA-Z0-9./_-]+$' }), { default: ['auth'] }),
+  plugins: Type.Array(Type.String({ pattern: '^[@a-zA-Z0-9./_-]+$' }), { default: ['auth', 'courses'] }),
   theme: Type.String({ pattern: '^[a-z0-9-]+$', default: 'default' }),
   secret: Type.Optional(Type.String({ minLength: 32 })),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
