@@ -187,7 +187,8 @@ export class App implements Kernel {
       for (const job of p.jobs ?? []) this.jobs.register(p.name, job);
       for (const sub of p.subscribe ?? []) this.events.subscribe(p.name, sub);
       for (const command of p.commands ?? []) this.commands.set(command.name, { plugin: p.name, command });
-      for (const route of [...(p.routes ?? []), ...this.adminRoutes(p)]) this.http.mount(p.name, route);
+      // Admin pages first: /admin/users/import must win over a plugin's /admin/users/:id.
+      for (const route of [...this.adminRoutes(p), ...(p.routes ?? [])]) this.http.mount(p.name, route);
     }
     for (const values of this.extensionValues.values()) Object.freeze(values);
     this.http.finish();
@@ -195,8 +196,10 @@ export class App implements Kernel {
 
   private adminRoutes(p: Plugin): RouteRef[] {
     return (p.admin ?? []).map((page) => defineRoute({
-      method: 'GET', path: page.path, permission: page.permission, html: true, summary: page.title,
-      handler: async (req) => req.page(page.view, { title: page.title, ...(await page.load?.(req, req.principal as Principal)) }),
+      method: 'GET', path: page.path, permission: page.permission, html: true, summary: page.title, query: page.query,
+      handler: async (req) => req.page(page.view, {
+        title: page.title, ...(await page.load?.(req, req.principal as Principal, { query: req.query as Record<string, unknown> })),
+      }),
     }));
   }
 

@@ -13,7 +13,8 @@ const ConfigSchema = Type.Object({
   databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   dataDir: Type.String({ minLength: 1, default: './data' }),
-  plugins: Type.Array(Type.String({ pattern: '^[@a-zA-Z0-9./_-]+$' }), { default: [] }),
+  /** The bundled plugins a fresh install runs; organizations list their own. */
+  plugins: Type.Array(Type.String({ pattern: '^[@a-zA-Z0-9./_-]+$' }), { default: ['auth'] }),
   theme: Type.String({ pattern: '^[a-z0-9-]+$', default: 'default' }),
   secret: Type.Optional(Type.String({ minLength: 32 })),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),

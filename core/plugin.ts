@@ -176,12 +176,15 @@ export interface PrivacyProvider {
   erase(userId: string, ctx: PluginContext): Promise<void>;
 }
 
+/** A page in the admin navigation, served by the core: GET `path` renders `view` with what `load` returns. */
 export interface AdminPage {
   path: string;
   title: string;
   permission: PermissionRef;
   view: string;
-  load?: (ctx: PluginContext, principal: Principal) => Promise<Record<string, unknown>>;
+  /** Schema of the page's query string (search, filters, a cursor); validated like a route's. */
+  query?: TSchema;
+  load?: (ctx: PluginContext, principal: Principal, input: { query: Record<string, unknown> }) => Promise<Record<string, unknown>>;
 }
 
 /** A `lectern <name…>` command contributed by a plugin, e.g. `user create`. */

@@ -55,7 +55,7 @@ export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
   const release = opts.pglite ? () => undefined : lockDataDir(opts.dataDir);
   const pglite = opts.pglite ?? new PGlite(path.join(opts.dataDir, 'pglite'));
   const knex = knexFactory({
-    client: ClientPGLite,
+    client: CountingPGLiteClient as unknown as typeof Knex.Client,
     dialect: 'postgres',
     connection: () => ({ pglite }) as Knex.StaticConnectionConfig,
     acquireConnectionTimeout: 60_000,
@@ -69,6 +69,18 @@ export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
       release();
     },
   };
+}
+
+/**
+ * knex-pglite names a delete's command "DEL", so knex returns the raw result instead of the number of
+ * deleted rows as it does on PostgreSQL; this restores the PostgreSQL behaviour.
+ */
+type ResponseProcessing = { processResponse(obj: { method?: string }, runner: unknown): unknown };
+const PGLiteBase = ClientPGLite as unknown as new (config: Knex.Config) => Knex.Client & ResponseProcessing;
+class CountingPGLiteClient extends PGLiteBase {
+  processResponse(obj: { method?: string }, runner: unknown): unknown {
+    return super.processResponse(obj.method === 'del' ? { ...obj, method: 'delete' } : obj, runner);
+  }
 }
 
 /** PGlite does not lock its files; two processes on one data dir would corrupt it. */

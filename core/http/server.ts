@@ -222,7 +222,7 @@ export class HttpServer {
     }
     try {
       const value: unknown = form
-        ? await coBody.form(ctx, { limit: this.deps.bodyLimitBytes })
+        ? await coBody.form(ctx, { limit: this.deps.bodyLimitBytes, queryString: { arrayLimit: 1000 } })
         : await coBody.json(ctx, { limit: this.deps.bodyLimitBytes, strict: true });
       return { value, form };
     } catch (err) {

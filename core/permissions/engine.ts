@@ -198,6 +198,17 @@ export class PermissionEngine {
     return { id: String(row.id), userId, role, context: context.type === 'system' ? SYSTEM : { type: context.type, id: context.id } };
   }
 
+  /** Gives many users one role at one context (bulk imports): one insert, one cache invalidation. */
+  async assignMany(userIds: string[], role: string, context: ContextRef, db: Knex = this.db): Promise<void> {
+    if (!userIds.length) return;
+    const [roleRow, contextRow] = await Promise.all([db('core_roles').where({ key: role }).first('key'), this.contextRow(context, db)]);
+    if (!roleRow) throw badRequest(`unknown role "${role}"`);
+    if (!contextRow) throw badRequest(`unknown context ${context.type}:${context.id ?? ''}`);
+    await db('core_role_assignments').insert(userIds.map((user_id) => ({ user_id, role_key: role, context_id: contextRow.id })))
+      .onConflict(['user_id', 'role_key', 'context_id']).ignore();
+    await this.revisions.bump(REVISION, db);
+  }
+
   /** Removes one assignment; returns it, or null when there was none. */
   async unassign(id: string, db: Knex = this.db): Promise<Assignment | null> {
     if (!/^\d{1,18}$/.test(id)) return null;

@@ -1,5 +1,5 @@
 // A nightly sweep of what has expired: sessions, API tokens, used or stale links, old throttles, and
-// the staged rows of finished imports.
+// old imports (with their staged rows).
 import { defineJob, Type } from 'lectern';
 
 export const cleanup = defineJob({
@@ -13,6 +13,11 @@ export const cleanup = defineJob({
     const links = await job.db('auth_links').where('expires_at', '<=', now).orWhereNotNull('used_at').delete();
     const throttles = await job.db('auth_throttles').where('window_started_at', '<', new Date(now.getTime() - 86_400_000))
       .andWhere((q) => q.whereNull('blocked_until').orWhere('blocked_until', '<=', now)).delete();
-    return { sessions, tokens, links, throttles };
+    // Finished imports are kept a month (their results and failed lines); unfinished ones a week.
+    const imports = await job.db('auth_imports')
+      .where((q) => q.whereNotNull('finished_at').andWhere('finished_at', '<', new Date(now.getTime() - 30 * 86_400_000)))
+      .orWhere((q) => q.whereNull('finished_at').andWhere('created_at', '<', new Date(now.getTime() - 7 * 86_400_000)))
+      .delete();
+    return { sessions, tokens, links, throttles, imports };
   },
 });

@@ -89,7 +89,7 @@ export async function setStatus(tx: TransactionContext, userId: string, status: 
 }
 
 export function checkEmail(email: string, field = 'body.email'): void {
-  if (email.trim() !== email || !/^[^\s@]+@[^\s@]+\.[^\s@]+$|^[^\s@]+@localhost$/.test(email)) {
+  if (email.trim() !== email || /[\u0000-\u001f\u007f]/.test(email) || !/^[^\s@]+@[^\s@]+\.[^\s@]+$|^[^\s@]+@localhost$/.test(email)) {
     throw badRequest(`"${email}" is not an email address`, [{ path: field, message: 'must be an email address' }]);
   }
 }

@@ -1,10 +1,10 @@
 // Cohorts: create, rename, delete, and manage members. Membership changes are events, so enrollment
 // that follows a cohort (courses) keeps up.
-import { conflict, defineRoute, notFound, pageQuery, reply, Type } from 'lectern';
+import { defineRoute, pageQuery, reply, Type } from 'lectern';
 import { authPermissions } from '../permissions';
-import { addMembers, cohortQuery, getCohort, toCohort } from '../cohorts';
-import { findUser, toUser } from '../users';
-import { cohortDeleted, cohortMembersAdded, cohortMembersRemoved } from '../api';
+import { cohortQuery, getCohort, toCohort } from '../cohorts';
+import { toUser } from '../users';
+import { addCohortMember, createCohort, deleteCohort, removeCohortMember, renameCohort } from '../cohort-actions';
 
 const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 const Member = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }), userId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
@@ -28,13 +28,7 @@ export const cohortRoutes = [
   defineRoute({
     method: 'POST', path: '/api/v1/cohorts', permission: authPermissions.manageUsers, body: Name, summary: 'Create a cohort',
     async handler(req) {
-      const cohort = await req.transaction(async (tx) => {
-        const [row] = await tx.db('auth_cohorts').insert({ name: req.body.name.trim() }).onConflict(tx.db.raw('(lower(name))')).ignore().returning('*');
-        if (!row) throw conflictName(req.body.name);
-        await tx.audit({ action: 'auth.cohort.create', target: { type: 'cohort', id: String(row.id) }, details: { name: row.name } });
-        return toCohort(row);
-      });
-      return reply.created(cohort);
+      return reply.created(await createCohort(req, req.body.name));
     },
   }),
 
@@ -48,26 +42,14 @@ export const cohortRoutes = [
   defineRoute({
     method: 'PATCH', path: '/api/v1/cohorts/:id', permission: authPermissions.manageUsers, params: Id, body: Name, summary: 'Rename a cohort',
     async handler(req) {
-      return req.transaction(async (tx) => {
-        const before = await getCohort(tx.db, req.params.id);
-        const clash = await tx.db('auth_cohorts').whereRaw('lower(name) = lower(?)', [req.body.name.trim()]).whereNot({ id: req.params.id }).first('id');
-        if (clash) throw conflictName(req.body.name);
-        await tx.db('auth_cohorts').where({ id: req.params.id }).update({ name: req.body.name.trim(), updated_at: req.now() });
-        await tx.audit({ action: 'auth.cohort.rename', target: { type: 'cohort', id: req.params.id }, details: { from: before.name, to: req.body.name.trim() } });
-        return getCohort(tx.db, req.params.id);
-      });
+      return renameCohort(req, req.params.id, req.body.name);
     },
   }),
 
   defineRoute({
     method: 'DELETE', path: '/api/v1/cohorts/:id', permission: authPermissions.manageUsers, params: Id, summary: 'Delete a cohort (its users stay)',
     async handler(req) {
-      await req.transaction(async (tx) => {
-        const cohort = await getCohort(tx.db, req.params.id);
-        await tx.db('auth_cohorts').where({ id: req.params.id }).delete();
-        await tx.audit({ action: 'auth.cohort.delete', target: { type: 'cohort', id: req.params.id }, details: { name: cohort.name, members: cohort.memberCount } });
-        tx.emit(cohortDeleted, { cohortId: req.params.id });
-      });
+      await deleteCohort(req, req.params.id);
       return reply.noContent();
     },
   }),
@@ -89,15 +71,7 @@ export const cohortRoutes = [
   defineRoute({
     method: 'PUT', path: '/api/v1/cohorts/:id/members/:userId', permission: authPermissions.manageUsers, params: Member, summary: 'Add a member',
     async handler(req) {
-      const { id, userId } = req.params;
-      await req.transaction(async (tx) => {
-        await getCohort(tx.db, id);
-        if (!(await findUser(tx.db, userId))) throw notFound(`user ${userId} does not exist`);
-        const added = await addMembers(tx.db, id, [userId]);
-        if (!added.length) return;
-        await tx.audit({ action: 'auth.cohort.addMember', target: { type: 'cohort', id }, details: { userId } });
-        tx.emit(cohortMembersAdded, { cohortId: id, userIds: added });
-      });
+      await addCohortMember(req, req.params.id, req.params.userId);
       return reply.noContent();
     },
   }),
@@ -105,17 +79,8 @@ export const cohortRoutes = [
   defineRoute({
     method: 'DELETE', path: '/api/v1/cohorts/:id/members/:userId', permission: authPermissions.manageUsers, params: Member, summary: 'Remove a member',
     async handler(req) {
-      const { id, userId } = req.params;
-      await req.transaction(async (tx) => {
-        await getCohort(tx.db, id);
-        const n = await tx.db('auth_cohort_members').where({ cohort_id: id, user_id: userId }).delete();
-        if (!n) throw notFound(`user ${userId} is not a member of cohort ${id}`);
-        await tx.audit({ action: 'auth.cohort.removeMember', target: { type: 'cohort', id }, details: { userId } });
-        tx.emit(cohortMembersRemoved, { cohortId: id, userIds: [userId] });
-      });
+      await removeCohortMember(req, req.params.id, req.params.userId);
       return reply.noContent();
     },
   }),
 ];
-
-const conflictName = (name: string) => conflict(`a cohort named "${name.trim()}" already exists`);

@@ -1,6 +1,151 @@
-// (placeholder) The bulk user import: filled in by the import work.
-import type { CommandDef, JobRef, RouteRef } from 'lectern';
+// Bulk user import from CSV: `POST /api/v1/users/import` streams the upload into a staged import and
+// answers 202 with the job that processes it (`auth.importUsers`); `lectern users import FILE` stages a
+// file the same way and processes it in-process with a progress bar. Staging is in ../import.ts, the
+// batches in ../import-batch.ts. Staging holds one transaction (so one pool connection; on embedded
+// PGlite, the only one) for as long as the upload lasts: a file is at most importMaxBytes.
+import fs from 'node:fs';
+import path from 'node:path';
+import {
+  badRequest, defineJob, defineRoute, reply, serviceUnavailable, Type, unsupportedMediaType,
+  type CommandDef, type JobRef, type PluginContext, type RouteRef,
+} from 'lectern';
+import { authPermissions } from '../permissions';
+import { authSettings } from '../settings';
+import { stageImport, type Staged } from '../import';
+import { runImport, type ImportProgress, type ImportResult } from '../import-batch';
 
-export const importRoutes: RouteRef[] = [];
-export const importJobs: JobRef[] = [];
-export const importCommands: CommandDef[] = [];
+export const importUsers = defineJob({
+  name: 'auth.importUsers',
+  payload: Type.Object({
+    importId: Type.String({ pattern: '^[0-9]{1,18}$' }),
+    /** Send each new account an invitation email. */
+    invite: Type.Optional(Type.Boolean()),
+  }, { additionalProperties: false }),
+  attempts: 5,
+  backoffMs: 2000,
+  // A bad row is a per-line error in the result, never a failed job; this only throws when the database
+  // does, and then the next attempt resumes after the last committed batch.
+  async handler({ importId, invite }, job): Promise<ImportResult> {
+    return runImport(job, importId, { invite: invite === true }, async (p) => {
+      await job.progress(p.done ? 100 : percent(p));
+    });
+  },
+});
+
+const percent = (p: ImportProgress) => (p.totalLines > 0 ? Math.min(99, Math.floor((p.doneThroughLine / p.totalLines) * 100)) : 0);
+
+const UTF8 = new Set(['utf-8', 'utf8', 'us-ascii']);
+
+export const importRoutes: RouteRef[] = [
+  defineRoute({
+    method: 'POST', path: '/api/v1/users/import', permission: authPermissions.manageUsers,
+    summary: 'Import accounts from CSV (email,name[,roles][,cohort]): 202 with the job; its result is { created, updated, failed: [{ line, error }] }',
+    query: Type.Object({ invite: Type.Boolean({ default: false, description: 'Email each new account an invitation.' }) }),
+    rawBody: { types: ['text/csv'] },
+    async handler(req) {
+      const charset = req.koa.request.charset;
+      if (charset && !UTF8.has(charset.toLowerCase())) throw unsupportedMediaType('Send the CSV as UTF-8 (text/csv; charset=utf-8).');
+      const settings = await req.settings(authSettings);
+      const mayAssignRoles = await req.allowed(authPermissions.manageRoles);
+      const length = req.koa.get('content-length');
+      let staged: Staged;
+      try {
+        staged = await req.transaction(async (tx) => {
+          const s = await stageImport(tx, req.koa.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>, {
+            maxBytes: settings.importMaxBytes, declaredBytes: length ? Number(length) : undefined,
+            createdBy: req.principal?.id ?? null, mayAssignRoles,
+          });
+          await tx.audit({
+            action: 'auth.users.importUpload', target: { type: 'import', id: s.importId },
+            details: { importId: s.importId, rows: s.rows, bytes: s.bytes, invite: req.query.invite },
+          });
+          return s;
+        });
+      } catch (err) {
+        // The rest of the body is never read: close the connection once the answer is sent.
+        if (!req.koa.req.readableEnded) req.koa.set('Connection', 'close');
+        throw err;
+      }
+      // Enqueued after the commit (the job must see the staged rows) with ctx.enqueue, whose JobInfo
+      // the 202 needs. Should this fail (queue store down), the staged import stays, unfinished: retry it
+      // with `lectern users import --resume <importId>`, which runs the same batches in-process.
+      try {
+        const job = await req.enqueue(importUsers, { importId: staged.importId, invite: req.query.invite });
+        return reply.accepted(job);
+      } catch (err) {
+        req.log.error({ err, importId: staged.importId }, 'import staged but not queued');
+        throw serviceUnavailable(`The file was stored as import ${staged.importId} but could not be queued. ` +
+          `An administrator can finish it with \`lectern users import --resume ${staged.importId}\`.`);
+      }
+    },
+  }),
+];
+
+export const importJobs: JobRef[] = [importUsers as unknown as JobRef];
+
+/** `\r[#####     ] 52% 52000/100000 lines` on stderr. */
+function drawBar(done: number, total: number): void {
+  const width = 30;
+  const ratio = total > 0 ? Math.min(1, done / total) : 1;
+  const filled = Math.round(ratio * width);
+  process.stderr.write(`\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${Math.floor(ratio * 100)}% ${done}/${total} lines`);
+}
+
+async function processWithBar(ctx: PluginContext, importId: string, invite: boolean, total: number, alreadyDone: number): Promise<ImportResult> {
+  let done = alreadyDone;
+  drawBar(done, total);
+  const result = await runImport(ctx, importId, { invite }, (p) => {
+    done += p.rows;
+    drawBar(p.done ? total : done, total);
+  });
+  process.stderr.write('\n');
+  return result;
+}
+
+export const importCommands: CommandDef[] = [{
+  name: 'users import',
+  description: 'Import accounts from a CSV file (email,name[,roles][,cohort]): FILE [--invite] | --resume IMPORT_ID [--invite]',
+  options: { invite: { type: 'boolean' }, resume: { type: 'string' } },
+  async run({ values, positionals }, ctx) {
+    const invite = values.invite === true;
+    let importId: string;
+    let total: number;
+    let done = 0;
+    if (typeof values.resume === 'string') {
+      // An import whose job could not be queued, or was abandoned: finish it here.
+      const imp = /^[0-9]{1,18}$/.test(values.resume) ? await ctx.db('auth_imports').where({ id: values.resume }).first() : undefined;
+      if (!imp) throw badRequest(`import ${values.resume} does not exist`);
+      importId = String(imp.id);
+      const [{ n }] = await ctx.db('auth_import_rows').where({ import_id: importId }).count({ n: '*' });
+      total = Number(n);
+    } else {
+      const file = positionals[0];
+      if (!file || positionals.length > 1) throw badRequest('usage: lectern users import FILE [--invite]');
+      let size: number;
+      try {
+        size = fs.statSync(file).size;
+      } catch (err) {
+        throw badRequest(`cannot read ${file}: ${(err as Error).message}`);
+      }
+      const settings = await ctx.settings(authSettings);
+      const staged = await ctx.transaction(async (tx) => {
+        const s = await stageImport(tx, fs.createReadStream(file), {
+          maxBytes: settings.importMaxBytes, declaredBytes: size, createdBy: null, mayAssignRoles: true,
+        });
+        await tx.audit({
+          action: 'auth.users.importUpload', target: { type: 'import', id: s.importId },
+          details: { importId: s.importId, rows: s.rows, bytes: s.bytes, invite, via: 'cli', file: path.basename(file) },
+        });
+        return s;
+      });
+      importId = staged.importId;
+      total = staged.rows;
+      done = staged.failed.length;
+      process.stderr.write(`staged ${staged.rows} lines of ${file} as import ${importId}\n`);
+    }
+    const result = await processWithBar(ctx, importId, invite, total, done);
+    const out = [`import ${importId}: ${result.created} created, ${result.updated} updated, ${result.failed.length} failed`];
+    for (const f of result.failed) out.push(`  line ${f.line}: ${f.error}`);
+    process.stdout.write(out.join('\n') + '\n');
+  },
+}];

@@ -1,11 +1,9 @@
 // The caller's own account: who am I and what may I do, my profile and password, my sessions and
 // my API tokens.
-import { badRequest, CoreServices, defineRoute, notFound, reply, unauthorized, Type, type RouteRequest } from 'lectern';
-import { authSettings } from '../settings';
-import { checkPolicy, hashPassword, verifyPassword } from '../passwords';
+import { CoreServices, defineRoute, notFound, reply, unauthorized, Type, type Principal, type RouteRequest } from 'lectern';
 import { findUser, toUser, type UserRow } from '../users';
-import { listSessions, SESSION_COOKIE } from '../sessions';
-import { digest } from '../secrets';
+import { listSessions } from '../sessions';
+import { updateOwnAccount } from '../user-actions';
 import { toTokenInfo } from '../tokens';
 
 const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
@@ -20,11 +18,15 @@ export const meRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/me', authenticated: true, summary: 'The caller, their roles and system-level permissions',
     async handler(req) {
-      const id = req.principal?.id as string;
+      // The identity provider has just read the (active) account: its principal answers without a second query.
+      const principal = req.principal as Principal;
+      const account = principal.via === 'session' || principal.via === 'token'
+        ? { email: principal.email as string, name: principal.name as string, status: 'active' }
+        : await me(req);
       const engine = req.resolve(CoreServices.permissions);
-      const [row, assignments, permissions] = await Promise.all([me(req), engine.assignmentsOfUser(id), engine.permissionsAt(id)]);
+      const [assignments, permissions] = await Promise.all([engine.assignmentsOfUser(principal.id), engine.permissionsAt(principal.id)]);
       return {
-        id: String(row.id), email: row.email, name: row.name, status: row.status,
+        id: principal.id, email: account.email, name: account.name, status: account.status,
         roles: assignments.map((a) => ({ role: a.role, context: a.context })), permissions,
       };
     },
@@ -38,29 +40,7 @@ export const meRoutes = [
       currentPassword: Type.Optional(Type.String({ maxLength: 1024 })),
     }, { additionalProperties: false }),
     async handler(req) {
-      const row = await me(req);
-      const id = String(row.id);
-      const { name, password, currentPassword } = req.body;
-      if (password !== undefined) {
-        if (!(await verifyPassword(currentPassword ?? '', row.password_hash))) {
-          throw badRequest('The current password is wrong.', [{ path: 'body.currentPassword', message: 'does not match' }]);
-        }
-        checkPolicy(password, await req.settings(authSettings), 'body.password', row.email);
-      }
-      const updated = await req.transaction(async (tx) => {
-        const changes: Record<string, unknown> = { updated_at: req.now() };
-        if (name !== undefined) changes.name = name.trim();
-        if (password !== undefined) {
-          changes.password_hash = await hashPassword(password);
-          // Every other session and token ends with the old password.
-          const current = req.koa.cookies.get(SESSION_COOKIE);
-          await tx.db('auth_sessions').where({ user_id: id }).whereNot({ token_hash: current ? digest(current) : '' }).delete();
-        }
-        const [after] = await tx.db('auth_users').where({ id }).update(changes).returning('*');
-        await tx.audit({ action: 'auth.user.update', target: { type: 'user', id }, details: { fields: Object.keys(req.body).filter((k) => k !== 'currentPassword') } });
-        return after;
-      });
-      return toUser(updated);
+      return toUser(await updateOwnAccount(req, await me(req), req.body));
     },
   }),
 

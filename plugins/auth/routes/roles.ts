@@ -1,8 +1,8 @@
 // Roles and role assignments over the core's permission engine: the registered permissions, custom
 // roles, and who holds which role where (system, category or course).
-import { badRequest, CoreServices, defineRoute, notFound, reply, SYSTEM, Type, type ContextRef, type RouteRequest } from 'lectern';
+import { CoreServices, defineRoute, reply, Type, type RouteRequest } from 'lectern';
 import { authPermissions } from '../permissions';
-import { assertNotLastAdmin, findUser } from '../users';
+import { assignRole, createRole, deleteRole, unassignRole, updateRole } from '../role-actions';
 
 const RoleKey = Type.Object({ key: Type.String({ pattern: '^[a-z][a-z0-9-]{1,62}$' }) });
 const Permissions = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 500, uniqueItems: true });
@@ -44,12 +44,7 @@ export const roleRoutes = [
       permissions: Permissions,
     }, { additionalProperties: false }),
     async handler(req) {
-      const role = await req.transaction(async (tx) => {
-        const created = await engineOf(req).createRole(req.body, tx.db);
-        await tx.audit({ action: 'auth.role.create', target: { type: 'role', id: created.key }, details: { permissions: created.permissions } });
-        return created;
-      });
-      return reply.created(role);
+      return reply.created(await createRole(req, req.body));
     },
   }),
 
@@ -61,27 +56,14 @@ export const roleRoutes = [
       permissions: Type.Optional(Permissions),
     }, { additionalProperties: false, minProperties: 1 }),
     async handler(req) {
-      if (req.params.key === 'admin' && req.body.permissions) {
-        throw badRequest('The admin role always holds every permission.', [{ path: 'body.permissions', message: 'cannot be changed for admin' }]);
-      }
-      return req.transaction(async (tx) => {
-        const before = await engineOf(req).getRole(req.params.key, tx.db);
-        const after = await engineOf(req).updateRole(req.params.key, req.body, tx.db);
-        const added = after.permissions.filter((p) => !before.permissions.includes(p));
-        const removed = before.permissions.filter((p) => !after.permissions.includes(p));
-        await tx.audit({ action: 'auth.role.update', target: { type: 'role', id: after.key }, details: { name: req.body.name, added, removed } });
-        return after;
-      });
+      return updateRole(req, req.params.key, req.body);
     },
   }),
 
   defineRoute({
     method: 'DELETE', path: '/api/v1/roles/:key', permission: authPermissions.manageRoles, params: RoleKey, summary: 'Delete a custom role (built-in roles stay)',
     async handler(req) {
-      await req.transaction(async (tx) => {
-        await engineOf(req).deleteRole(req.params.key, tx.db);
-        await tx.audit({ action: 'auth.role.delete', target: { type: 'role', id: req.params.key } });
-      });
+      await deleteRole(req, req.params.key);
       return reply.noContent();
     },
   }),
@@ -105,16 +87,7 @@ export const roleRoutes = [
       context: ContextBody,
     }, { additionalProperties: false }),
     async handler(req) {
-      const { userId, role, context } = req.body;
-      if (context.type !== 'system' && !context.id) throw badRequest(`a ${context.type} context needs an id`, [{ path: 'body.context.id', message: 'is required' }]);
-      const where: ContextRef = context.type === 'system' ? SYSTEM : { type: context.type, id: context.id };
-      const assignment = await req.transaction(async (tx) => {
-        if (!(await findUser(tx.db, userId))) throw badRequest(`user ${userId} does not exist`, [{ path: 'body.userId', message: 'is not a user' }]);
-        const a = await engineOf(req).assign(userId, role, where, tx.db);
-        await tx.audit({ action: 'auth.role.assign', target: { type: 'user', id: userId }, details: { role, context: where, assignmentId: a.id } });
-        return a;
-      });
-      return reply.created(assignment);
+      return reply.created(await assignRole(req, req.body));
     },
   }),
 
@@ -122,13 +95,7 @@ export const roleRoutes = [
     method: 'DELETE', path: '/api/v1/role-assignments/:id', permission: authPermissions.manageRoles,
     params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) }), summary: 'Remove a role assignment',
     async handler(req) {
-      await req.transaction(async (tx) => {
-        const [found] = await engineOf(req).listAssignments({ id: req.params.id }, tx.db);
-        if (!found) throw notFound(`role assignment ${req.params.id} does not exist`);
-        if (found.role === 'admin' && found.context.type === 'system') await assertNotLastAdmin(tx.db, found.userId, 'remove the admin role');
-        await engineOf(req).unassign(req.params.id, tx.db);
-        await tx.audit({ action: 'auth.role.unassign', target: { type: 'user', id: found.userId }, details: { role: found.role, context: found.context, assignmentId: found.id } });
-      });
+      await unassignRole(req, req.params.id);
       return reply.noContent();
     },
   }),

@@ -1,4 +1,6 @@
 // Helpers for the auth tests: real accounts with real credentials (no test identity header).
+import fs from 'node:fs';
+import path from 'node:path';
 import { expect } from 'chai';
 import { SYSTEM, type ContextRef, type TestApp } from 'lectern';
 import { hashPassword } from '../../../plugins/auth/passwords';
@@ -25,4 +27,25 @@ export async function login(t: TestApp, email: string, password = PASSWORD): Pro
   const cookie = set.map((c) => c.split(';')[0]).find((c) => c.startsWith('lectern_session=')) as string;
   expect(cookie, 'session cookie').to.be.a('string');
   return { cookie, csrf: res.body.csrfToken };
+}
+
+/** The emails in the outbox so far (newest last), decoded from quoted-printable. */
+export function outbox(t: TestApp): { to: string; subject: string; text: string }[] {
+  const dir = path.join(t.app.config.dataDir, 'outbox');
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).sort().map((f) => {
+    const raw = fs.readFileSync(path.join(dir, f), 'utf8');
+    const [head, ...body] = raw.split(/\r?\n\r?\n/);
+    const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(head)?.[1] ?? '';
+    const text = body.join('\n\n').replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    return { to: header('To'), subject: header('Subject'), text };
+  });
+}
+
+/** The token of the last link emailed to `email`. */
+export function linkToken(t: TestApp, email: string): string {
+  const mail = outbox(t).filter((m) => m.to.toLowerCase().includes(email.toLowerCase())).pop();
+  const token = mail && /[?&]token=([A-Za-z0-9_-]+)/.exec(mail.text)?.[1];
+  if (!token) throw new Error(`no link emailed to ${email}`);
+  return token;
 }

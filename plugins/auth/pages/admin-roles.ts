@@ -1,0 +1,41 @@
+// The admin list of roles and the form that creates a custom role; its permissions are then chosen on
+// the role's own page (admin-role.ts).
+import { CoreServices, defineRoute, reply, Type, type PluginContext, type Principal, type Static } from 'lectern';
+import { authPermissions } from '../permissions';
+import { createRole } from '../role-actions';
+import { Done, doneNotice, requireFields, submitForm, type PageData } from './forms';
+import { queryPage } from './query-page';
+
+const VIEW = 'auth/admin/roles';
+const TITLE = 'Roles';
+const RolesQuery = Type.Object({ done: Done });
+
+async function rolesPage(ctx: PluginContext, _principal: Principal | null, query: Static<typeof RolesQuery>): Promise<PageData> {
+  const roles = await ctx.resolve(CoreServices.permissions).listRoles();
+  return { roles, notice: doneNotice({ deleted: 'The role is deleted.' }, query.done) };
+}
+
+export const rolesListPage = queryPage({
+  path: '/admin/roles', title: TITLE, permission: authPermissions.manageRoles, view: VIEW, query: RolesQuery, load: rolesPage,
+});
+
+export const roleCreateRoutes = [
+  defineRoute({
+    method: 'POST', path: '/admin/roles', permission: authPermissions.manageRoles, html: true, summary: 'Create a custom role (form)',
+    body: Type.Object({ key: Type.String({ maxLength: 63 }), name: Type.String({ maxLength: 100 }), description: Type.String({ maxLength: 500 }) }),
+    async handler(req) {
+      const key = req.body.key.trim();
+      const name = req.body.name.trim();
+      const description = req.body.description.trim();
+      const page = {
+        view: VIEW, form: 'create', values: { key, name, description }, conflictField: 'key',
+        load: async () => ({ title: TITLE, ...(await rolesPage(req, req.principal, {})) }),
+      };
+      return submitForm(req, page, async () => {
+        requireFields(req.body, ['key', 'name']);
+        await createRole(req, { key, name, description, permissions: [] });
+        return reply.redirect(`/admin/roles/${key}?done=created`);
+      });
+    },
+  }),
+];

@@ -1,0 +1,88 @@
+// One account, for administrators: its details and the form to edit name and email, deactivation and
+// reactivation, its role assignments (changed in admin-user-roles.ts) and its cohorts.
+import {
+  CoreServices, defineRoute, reply, Type, type PluginContext, type Principal,
+} from 'lectern';
+import { authPermissions } from '../permissions';
+import { getUser, toUser, type UserStatus } from '../users';
+import { changeStatus, updateUser } from '../user-actions';
+import { Done, doneNotice, requireFields, submitForm, type PageData } from './forms';
+
+export const USER_VIEW = 'auth/admin/user';
+export const UserId = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+
+const NOTICES = {
+  created: 'The account is created.',
+  invited: 'The account is created, and an invitation to choose a password is on its way.',
+  updated: 'The account is saved.',
+  unchanged: 'Nothing was changed.',
+  deactivated: 'The account is deactivated: its sessions and API tokens have ended.',
+  active: 'The account is active again.',
+  'role-added': 'The role is assigned.',
+  'role-removed': 'The role assignment is removed.',
+};
+
+/** Everything the account's admin page shows; `extra` adds to it (e.g. a notice). */
+export async function userPage(ctx: PluginContext, principal: Principal | null, id: string, extra: PageData = {}): Promise<PageData> {
+  const row = await getUser(ctx.db, id);
+  const engine = ctx.resolve(CoreServices.permissions);
+  const [assignments, cohorts, canManage, canAssign] = await Promise.all([
+    engine.listAssignments({ userId: id }),
+    ctx.db('auth_cohorts as c').join('auth_cohort_members as m', 'm.cohort_id', 'c.id').where('m.user_id', id)
+      .orderBy('c.name').limit(200).select('c.id', 'c.name'),
+    ctx.can(principal, authPermissions.manageUsers),
+    ctx.can(principal, authPermissions.manageRoles),
+  ]);
+  return {
+    title: row.name, subject: toUser(row), assignments, cohorts, canManage, canAssign,
+    roles: canAssign ? await engine.listRoles() : [],
+    forms: { edit: { values: { name: row.name, email: row.email } }, role: { values: { contextType: 'system' } } },
+    ...extra,
+  };
+}
+
+function statusRoute(action: 'deactivate' | 'reactivate', status: UserStatus) {
+  return defineRoute({
+    method: 'POST', path: `/admin/users/:id/${action}`, permission: authPermissions.manageUsers, html: true, params: UserId,
+    summary: `${action[0].toUpperCase()}${action.slice(1)} an account (form)`,
+    async handler(req) {
+      const { id } = req.params;
+      return submitForm(req, { view: USER_VIEW, form: 'status', values: {}, load: () => userPage(req, req.principal, id) }, async () => {
+        await changeStatus(req, id, status);
+        return reply.redirect(`/admin/users/${id}?done=${status}`);
+      });
+    },
+  });
+}
+
+export const userRoutes = [
+  defineRoute({
+    method: 'GET', path: '/admin/users/:id', permission: authPermissions.viewUsers, html: true, params: UserId,
+    query: Type.Object({ done: Done }), summary: 'One account (admin page)',
+    async handler(req) {
+      return req.page(USER_VIEW, await userPage(req, req.principal, req.params.id, { notice: doneNotice(NOTICES, req.query.done) }));
+    },
+  }),
+
+  defineRoute({
+    method: 'POST', path: '/admin/users/:id', permission: authPermissions.manageUsers, html: true, params: UserId,
+    body: Type.Object({ name: Type.String({ maxLength: 200 }), email: Type.String({ maxLength: 320 }) }),
+    summary: 'Edit an account\'s name and email (form)',
+    async handler(req) {
+      const { id } = req.params;
+      const name = req.body.name.trim();
+      const email = req.body.email.trim();
+      const page = { view: USER_VIEW, form: 'edit', values: { name, email }, load: () => userPage(req, req.principal, id) };
+      return submitForm(req, page, async () => {
+        requireFields(req.body, ['name', 'email']);
+        const before = await getUser(req.db, id);
+        if (name === before.name && email === before.email) return reply.redirect(`/admin/users/${id}?done=unchanged`);
+        await updateUser(req, id, { name, email });
+        return reply.redirect(`/admin/users/${id}?done=updated`);
+      });
+    },
+  }),
+
+  statusRoute('deactivate', 'deactivated'),
+  statusRoute('reactivate', 'active'),
+];

@@ -1,0 +1,67 @@
+// The admin list of accounts: search, filters by status, role and cohort, cursor pages, and the form
+// that creates an account (without a password, the new user is emailed an invitation).
+import {
+  CoreServices, defineRoute, reply, Type, type PluginContext, type Principal, type Static,
+} from 'lectern';
+import { authPermissions } from '../permissions';
+import { listUsers, toUser } from '../users';
+import { createUser } from '../user-actions';
+import { given, requireFields, submitForm, type PageData } from './forms';
+import { Cursor, PAGE_SIZE, paged } from './paging';
+import { queryPage } from './query-page';
+
+const VIEW = 'auth/admin/users';
+
+const UsersQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  status: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('active'), Type.Literal('deactivated')])),
+  role: Type.Optional(Type.String({ maxLength: 64 })),
+  cohort: Type.Optional(Type.String({ pattern: '^([0-9]{1,18})?$' })),
+  cursor: Cursor,
+});
+
+async function usersPage(ctx: PluginContext, principal: Principal | null, query: Static<typeof UsersQuery>): Promise<PageData> {
+  const filters = { q: given(query.q), status: query.status || undefined, role: given(query.role), cohort: query.cohort || undefined };
+  const [rows, roles, cohorts, canManage, canAssign] = await Promise.all([
+    listUsers(ctx, { ...filters, cohortId: filters.cohort, limit: PAGE_SIZE, after: query.cursor }),
+    ctx.resolve(CoreServices.permissions).listRoles(),
+    ctx.db('auth_cohorts').orderBy('name').limit(500).select('id', 'name'),
+    ctx.can(principal, authPermissions.manageUsers),
+    ctx.can(principal, authPermissions.manageRoles),
+  ]);
+  const page = paged(rows, '/admin/users', filters, query.cursor);
+  return {
+    accounts: page.items.map(toUser), pager: page.pager, filters, roles,
+    cohorts: cohorts.map((c: { id: number; name: string }) => ({ id: String(c.id), name: c.name })),
+    canManage, canAssign,
+  };
+}
+
+export const usersListPage = queryPage({
+  path: '/admin/users', title: 'Users', permission: authPermissions.viewUsers, view: VIEW, query: UsersQuery, load: usersPage,
+});
+
+export const userCreateRoutes = [
+  defineRoute({
+    method: 'POST', path: '/admin/users', permission: authPermissions.manageUsers, html: true, summary: 'Create an account (form)',
+    body: Type.Object({
+      email: Type.String({ maxLength: 320 }), name: Type.String({ maxLength: 200 }),
+      password: Type.String({ maxLength: 1024 }), role: Type.Optional(Type.String({ maxLength: 64 })),
+    }),
+    async handler(req) {
+      const { name, password, role } = req.body;
+      const email = req.body.email.trim();
+      const page = {
+        view: VIEW, form: 'create', values: { email, name, role }, conflictField: 'email',
+        load: async () => ({ title: 'Users', ...(await usersPage(req, req.principal, {})) }),
+      };
+      return submitForm(req, page, async () => {
+        requireFields(req.body, ['email', 'name']);
+        const chosen = given(password);
+        const chosenRole = given(role);
+        const row = await createUser(req, { email, name, password: chosen, roles: chosenRole ? [chosenRole] : [] });
+        return reply.redirect(`/admin/users/${row.id}?done=${chosen ? 'created' : 'invited'}`);
+      });
+    },
+  }),
+];
