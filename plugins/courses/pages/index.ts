@@ -1,7 +1,9 @@
-// (placeholder) Server-rendered pages of the courses plugin — admin category tree, course list and editor,
-// sections/items editor, enrollment list with import and cohort enrollment; learner catalog, my courses
-// and course page — filled in by the pages work on top of the HTTP API.
+// The courses plugin's server-rendered pages: the learner catalog, course page (with completion and
+// self-enrollment) and my courses, and the admin course list with its create form.
 import type { AdminPage, RouteRef } from 'lectern';
+import { catalogPageRoutes } from './catalog';
+import { coursePageRoutes } from './course';
+import { myCoursesPageRoutes } from './my-courses';
 
-export const pageRoutes: RouteRef[] = [];
+export const pageRoutes: RouteRef[] = [...catalogPageRoutes, ...coursePageRoutes, ...myCoursesPageRoutes];
 export const adminPages: AdminPage[] = [];
