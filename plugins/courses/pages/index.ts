@@ -4,6 +4,7 @@ import type { AdminPage, RouteRef } from 'lectern';
 import { catalogPageRoutes } from './catalog';
 import { coursePageRoutes } from './course';
 import { myCoursesPageRoutes } from './my-courses';
+import { courseCreateRoutes, coursesListPage } from './admin-courses';
 
-export const pageRoutes: RouteRef[] = [...catalogPageRoutes, ...coursePageRoutes, ...myCoursesPageRoutes];
-export const adminPages: AdminPage[] = [];
+export const pageRoutes: RouteRef[] = [...catalogPageRoutes, ...coursePageRoutes, ...myCoursesPageRoutes, ...courseCreateRoutes];
+export const adminPages: AdminPage[] = [coursesListPage];
