@@ -35,7 +35,6 @@ async function coursePage(req: RouteRequest, id: string): Promise<Record<string,
     enrollment: mine ? withStateLabel(await enrollmentOf(req.db, id, userId, req.now())) : null,
     canComplete: Boolean(mine) && open,
     canSelfEnroll: !mine && open && course.self_enrollment,
-    canEdit: await req.allowed(coursePermissions.update, inCourse({ params: { id } })),
   };
 }
 
