@@ -36,7 +36,7 @@ describe('courses pages', () => {
       .and.not.include(`items/${first}/complete`);
   });
 
-  it('lets a manager create a course with the form; without _csrf it is 403 and creates nothing; a learner gets 403', async () => {
+  it('lets a manager create a course with the form; without _csrf it is 403 and creates nothing; a taken code shows the form again', async () => {
     const { t, manager } = w;
     const s = await login(t, manager.email);
     const form = { title: 'Made by form', code: 'FORM-1', summary: '', categoryId: '', templateId: '' };
@@ -53,10 +53,15 @@ describe('courses pages', () => {
     const taken = await t.post('/admin/courses').set('Cookie', s.cookie).type('form').send({ ...form, _csrf: s.csrf });
     expect(taken.status).to.equal(409);
     expect(taken.text).to.include('a course with code &quot;FORM-1&quot; already exists').and.include('value="Made by form"');
+  });
 
+  it('refuses a learner the admin course list and the create form (403)', async () => {
+    const { t } = w;
+    const form = { title: 'Not mine', code: 'FORM-2', summary: '', categoryId: '', templateId: '' };
     const learner = await w.user('nosy', ['learner']);
     const ls = await login(t, learner.email);
     expect((await t.get('/admin/courses').set('Cookie', ls.cookie)).status).to.equal(403);
-    expect((await t.post('/admin/courses').set('Cookie', ls.cookie).type('form').send({ ...form, code: 'FORM-2', _csrf: ls.csrf })).status).to.equal(403);
+    expect((await t.post('/admin/courses').set('Cookie', ls.cookie).type('form').send({ ...form, _csrf: ls.csrf })).status).to.equal(403);
+    expect(await t.db('courses_courses').where({ code: 'FORM-2' }).first()).to.equal(undefined);
   });
 });
