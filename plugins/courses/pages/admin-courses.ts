@@ -78,7 +78,7 @@ export const courseCreateRoutes = [
           await tx.audit({ action: 'courses.course.create', target: { type: 'course', id: String(row.id) }, details: { code: row.code, title: row.title, templateId: b.templateId || null } });
           return String(row.id);
         });
-        return reply.redirect(`/courses/${id}?done=created`);
+        return reply.redirect(`/admin/courses/${id}?done=created`);
       });
     },
   }),

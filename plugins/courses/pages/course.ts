@@ -15,7 +15,7 @@ import { Done, doneNotice, submitForm } from './forms';
 import { withStateLabel } from './states';
 
 const VIEW = 'courses/course';
-const NOTICES = { completed: 'Item marked complete.', enrolled: 'You are enrolled in this course.', created: 'The course is created, as a draft.' };
+const NOTICES = { completed: 'Item marked complete.', enrolled: 'You are enrolled in this course.' };
 
 /** Everything the course page shows to the caller. */
 async function coursePage(req: RouteRequest, id: string): Promise<Record<string, unknown>> {

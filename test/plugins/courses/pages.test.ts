@@ -1,6 +1,7 @@
 // The courses pages through a real app and real browser credentials (session cookie + CSRF field): the
 // learner catalog shows only published courses, an item completed from the course page is recorded,
-// and the admin create-course form works with _csrf, is refused without it, and is closed to learners.
+// and the admin create-course form (and the editor's publish button) works with _csrf, is refused
+// without it, and is closed to learners.
 import { expect } from 'chai';
 import { login } from '../auth/helpers';
 import { addItems, as, createCourse, enroll, expectStatus, useWorld } from './helpers';
@@ -36,7 +37,7 @@ describe('courses pages', () => {
       .and.not.include(`items/${first}/complete`);
   });
 
-  it('lets a manager create a course with the form; without _csrf it is 403 and creates nothing; a taken code shows the form again', async () => {
+  it('lets a manager create a course with the form and publish it in the editor; without _csrf it is 403 and creates nothing; a taken code shows the form again', async () => {
     const { t, manager } = w;
     const s = await login(t, manager.email);
     const form = { title: 'Made by form', code: 'FORM-1', summary: '', categoryId: '', templateId: '' };
@@ -49,7 +50,11 @@ describe('courses pages', () => {
     expect(created.status, created.text).to.equal(303);
     const row = await t.db('courses_courses').where({ code: 'FORM-1' }).first();
     expect(row).to.include({ title: 'Made by form', status: 'draft', is_template: false });
-    expect(created.headers.location).to.equal(`/courses/${String(row.id)}?done=created`);
+    expect(created.headers.location).to.equal(`/admin/courses/${String(row.id)}?done=created`);
+    const editor = await t.get(created.headers.location).set('Cookie', s.cookie);
+    expect(editor.text).to.include('The course is created, as a draft.').and.include(`action="/admin/courses/${String(row.id)}/publish"`);
+    expect((await t.post(`/admin/courses/${String(row.id)}/publish`).set('Cookie', s.cookie).type('form').send({ _csrf: s.csrf })).status).to.equal(303);
+    expect(await t.db('courses_courses').where({ id: row.id }).first()).to.include({ status: 'published' });
     const taken = await t.post('/admin/courses').set('Cookie', s.cookie).type('form').send({ ...form, _csrf: s.csrf });
     expect(taken.status).to.equal(409);
     expect(taken.text).to.include('a course with code &quot;FORM-1&quot; already exists').and.include('value="Made by form"');
