@@ -1,0 +1,93 @@
+// The course page (/courses/:id): its sections and items; for an enrolled learner their progress and a
+// "Mark complete" button per item, otherwise the self-enrollment form where the course allows it. The
+// POST handlers follow the JSON routes (progress.ts, enrollments.ts) through the same model functions.
+import { badRequest, conflict, CoreServices, defineRoute, forbidden, notFound, reply, Type, type RouteRequest } from 'lectern';
+import { coursePermissions } from '../permissions';
+import { CourseItemParams, CourseParams, inCourse } from '../params';
+import { keyMatches, toCourse, visibleCourse } from '../model/courses';
+import { sectionsWithItems, type SectionRow } from '../model/sections';
+import { announceCompletions, recordItem } from '../model/progress';
+import { enroll } from '../model/enrollments';
+import { enrollmentOf } from '../model/listing';
+import { activeUser } from '../model/users';
+import { itemCompleted } from '../api';
+import { Done, doneNotice, submitForm } from './forms';
+import { withStateLabel } from './states';
+
+const VIEW = 'courses/course';
+const NOTICES = { completed: 'Item marked complete.', enrolled: 'You are enrolled in this course.' };
+
+/** Everything the course page shows to the caller. */
+async function coursePage(req: RouteRequest, id: string): Promise<Record<string, unknown>> {
+  const course = await visibleCourse(req, id);
+  const userId = req.principal?.id as string;
+  const sectionRows: SectionRow[] = await req.db('courses_sections').where({ course_id: id }).orderBy([{ column: 'position' }, { column: 'id' }]);
+  const mine: { id: number; cycle: number } | undefined = await req.db('courses_enrollments')
+    .where({ course_id: id, user_id: userId, status: 'active', role: 'learner' }).first('id', 'cycle');
+  const done: { item_id: number }[] = mine ? await req.db('courses_progress').where({ enrollment_id: mine.id, cycle: mine.cycle }).select('item_id') : [];
+  const doneIds = new Set(done.map((d) => String(d.item_id)));
+  const sections = (await sectionsWithItems(req.db, sectionRows)).map((s) => ({
+    ...s, items: s.items.map((i) => ({ ...i, done: doneIds.has(i.id) })),
+  }));
+  const open = course.status === 'published' && !course.is_template;
+  return {
+    title: course.title, course: toCourse(course), sections,
+    enrollment: mine ? withStateLabel(await enrollmentOf(req.db, id, userId, req.now())) : null,
+    canComplete: Boolean(mine) && open,
+    canSelfEnroll: !mine && open && course.self_enrollment,
+  };
+}
+
+export const coursePageRoutes = [
+  defineRoute({
+    method: 'GET', path: '/courses/:id', permission: coursePermissions.view, context: inCourse, params: CourseParams, html: true,
+    query: Type.Object({ done: Done }), summary: 'A course: sections, items and my progress (page)',
+    async handler(req) {
+      return req.page(VIEW, { ...(await coursePage(req, req.params.id)), notice: doneNotice(NOTICES, req.query.done) });
+    },
+  }),
+
+  defineRoute({
+    method: 'POST', path: '/courses/:id/items/:itemId/complete', authenticated: true, params: CourseItemParams, html: true,
+    body: Type.Object({}), summary: 'Complete an item as an enrolled learner (form)',
+    async handler(req) {
+      const { id, itemId } = req.params;
+      const userId = req.principal?.id as string;
+      const now = req.now();
+      await req.transaction(async (tx) => {
+        const found = await recordItem(tx, { courseId: id, userId, itemId }, now, null);
+        if (!found) throw forbidden(`You are not enrolled in course ${id} as a learner.`);
+        if (found.status === 'draft' || found.is_template) throw notFound(`course ${id} does not exist`);
+        if (found.status === 'archived') throw conflict(`course ${id} is archived; its progress is closed`);
+        if (!found.item_found) throw notFound(`course ${id} has no item ${itemId}`);
+        if (found.recorded) {
+          await tx.audit({ action: 'courses.item.complete', target: { type: 'course', id }, details: { itemId, cycle: found.recorded.cycle, score: null } });
+          tx.emit(itemCompleted, { courseId: id, itemId, userId, cycle: found.recorded.cycle, score: null, completedAt: now.toISOString() });
+        }
+        if (found.completion) await announceCompletions(tx, id, [found.completion]);
+      });
+      return reply.redirect(`/courses/${id}?done=completed#item-${itemId}`);
+    },
+  }),
+
+  defineRoute({
+    method: 'POST', path: '/courses/:id/self-enroll', authenticated: true, params: CourseParams, html: true,
+    body: Type.Object({ key: Type.Optional(Type.String({ maxLength: 200 })) }), summary: 'Enroll yourself in a course (form)',
+    async handler(req) {
+      const { id } = req.params;
+      const userId = req.principal?.id as string;
+      return submitForm(req, VIEW, 'enroll', {}, () => coursePage(req, id), async () => {
+        const course = await visibleCourse(req, id);
+        if (course.status !== 'published' || course.is_template || !course.self_enrollment) throw forbidden(`course ${id} does not allow self-enrollment`);
+        const key = req.body.key || undefined;
+        if (course.enrollment_key !== null && !keyMatches(course.enrollment_key, key)) {
+          throw badRequest('The enrollment key is wrong.', [{ path: 'body.key', message: key === undefined ? 'is required' : 'does not match' }]);
+        }
+        await activeUser(req, userId, 'principal');
+        const engine = req.resolve(CoreServices.permissions);
+        await req.transaction((tx) => enroll(tx, engine, { courseId: id, userId, role: 'learner', source: 'self', overwrite: false }, req.now()));
+        return reply.redirect(`/courses/${id}?done=enrolled`);
+      });
+    },
+  }),
+];

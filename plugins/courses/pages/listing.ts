@@ -1,0 +1,43 @@
+// The course lists of the pages (catalog and admin): search by title, code or summary, a category
+// filter, ordered by title with keyset pages whose links keep the filters (the API's cursor format).
+import { Type, type Knex } from 'lectern';
+import { IdString } from '../params';
+import { decodeCursor, page } from '../cursor';
+import { courseColumns } from '../model/columns';
+import { toCourse, type CourseRow } from '../model/courses';
+
+export const PAGE_SIZE = 50;
+
+export const ListQuery = {
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  category: Type.Optional(Type.Union([Type.Literal(''), IdString])),
+  cursor: Type.Optional(Type.String({ maxLength: 400 })),
+};
+
+export interface ListFilters { q?: string; category?: string; cursor?: string }
+
+const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/** One page of courses matching the filters, within `where`, and the pager links for `path`. */
+export async function listCourses(db: Knex, path: string, f: ListFilters, where: (q: Knex.QueryBuilder) => void) {
+  const q = db('courses_courses as c').select(courseColumns(db)).orderBy([{ column: 'c.title' }, { column: 'c.id' }]).limit(PAGE_SIZE + 1);
+  where(q);
+  const text = f.q?.trim();
+  if (text) q.where((w) => w.whereILike('c.title', like(text)).orWhereILike('c.code', like(text)).orWhereILike('c.summary', like(text)));
+  if (f.category) q.where('c.category_id', f.category);
+  if (f.cursor) q.whereRaw('(c.title, c.id) > (?::text, ?::bigint)', decodeCursor(f.cursor, 2));
+  const result = page(await q as CourseRow[], PAGE_SIZE, toCourse, (r) => [r.title, r.id]);
+  const link = (cursor?: string) => {
+    const query = new URLSearchParams(Object.entries({ q: text, category: f.category, cursor }).filter((e): e is [string, string] => Boolean(e[1]))).toString();
+    return query ? `${path}?${query}` : path;
+  };
+  const next = result.nextCursor ? link(result.nextCursor) : null;
+  const first = f.cursor ? link() : null;
+  return { courses: result.items, pager: next || first ? { next, first } : null, filters: { q: text, category: f.category } };
+}
+
+/** Every category, by name, for the filter and form selects. */
+export async function categoryOptions(db: Knex) {
+  const rows: { id: number; name: string }[] = await db('courses_categories').orderBy('name').limit(1000).select('id', 'name');
+  return rows.map((r) => ({ id: String(r.id), name: r.name }));
+}
