@@ -1,24 +1,46 @@
 // The course editor (/admin/courses/:id): title and summary, publish and archive, and the sections
-// with their items, where a section can be added. Each POST takes the steps of the matching JSON route
-// (PATCH /api/v1/courses/:id, …/publish, …/archive, POST …/sections) with the same model functions.
-import { badRequest, defineRoute, reply, Type, type Reply, type RouteRequest, type TransactionContext } from 'lectern';
+// with their items — add, rename, move and delete a section; add, edit, move and delete an item. Each
+// POST goes through the shared action of the matching JSON route (actions/courses.ts, sections.ts,
+// items.ts); a mistake shows the editor again with the message next to the form that was sent.
+import { badRequest, defineRoute, reply, Type, type Reply, type RouteRequest } from 'lectern';
 import { coursePermissions } from '../permissions';
-import { CourseParams, inCourse } from '../params';
-import { getCourse, toCourse, type CourseStatus } from '../model/courses';
+import { CourseParams, ItemParams, SectionParams, inCourse } from '../params';
+import { courseContext, getCourse, toCourse } from '../model/courses';
 import { sectionsWithItems, type SectionRow } from '../model/sections';
-import { renumber } from '../model/positions';
-import { Done, doneNotice, given, submitForm } from './forms';
+import { CONTENT_ID_PATTERN } from '../model/content';
+import { setStatus, updateCourse } from '../actions/courses';
+import { addSection, deleteSection, updateSection } from '../actions/sections';
+import { addItem, deleteItem, updateItem } from '../actions/items';
+import { Done, doneNotice, given, submitForm, type FormStates } from './forms';
 
 const VIEW = 'courses/admin/course';
 const NOTICES = {
-  created: 'The course is created, as a draft.', saved: 'The course is saved.', published: 'The course is published.', archived: 'The course is archived.', 'section-added': 'The section is added.' };
+  created: 'The course is created, as a draft.', saved: 'The course is saved.', published: 'The course is published.', archived: 'The course is archived.',
+  'section-added': 'The section is added.', 'section-renamed': 'The section is renamed.', 'section-moved': 'The section is moved.',
+  'section-deleted': 'The section and its items are deleted.', 'item-added': 'The item is added.', 'item-saved': 'The item is saved.',
+  'item-moved': 'The item is moved.', 'item-deleted': 'The item is removed.',
+};
 const TitleField = Type.String({ maxLength: 300 });
-const editor = { permission: coursePermissions.update, context: inCourse, params: CourseParams, html: true as const };
+const Direction = Type.Object({ direction: Type.Union([Type.Literal('up'), Type.Literal('down')]) });
+const editor = { permission: coursePermissions.update, context: inCourse, html: true as const };
 
-async function editorPage(req: RouteRequest, id: string): Promise<Record<string, unknown>> {
+/** Each row's forms: the state of the one that was sent, or the row's current values. */
+async function editorPage(req: RouteRequest, id: string, forms: FormStates = {}): Promise<Record<string, unknown>> {
   const course = await getCourse(req.db, id);
-  const sections: SectionRow[] = await req.db('courses_sections').where({ course_id: id }).orderBy([{ column: 'position' }, { column: 'id' }]).limit(500);
-  return { title: `Edit ${course.title}`, course: toCourse(course), sections: await sectionsWithItems(req.db, sections) };
+  const rows: SectionRow[] = await req.db('courses_sections').where({ course_id: id }).orderBy([{ column: 'position' }, { column: 'id' }]).limit(500);
+  const sections = (await sectionsWithItems(req.db, rows)).map((s, i, all) => ({
+    ...s, first: i === 0, last: i === all.length - 1,
+    ids: { title: `section-${s.id}-title`, content: `add-item-${s.id}-content`, itemTitle: `add-item-${s.id}-title`, required: `add-item-${s.id}-required` },
+    renameForm: forms[`section-${s.id}`] ?? { values: { title: s.title } },
+    itemForm: forms[`add-item-${s.id}`] ?? { values: { required: true } },
+    items: s.items.map((item, j) => ({
+      ...item, first: j === 0, last: j === s.items.length - 1,
+      ids: { title: `item-${item.id}-title`, required: `item-${item.id}-required` },
+      form: forms[`item-${item.id}`] ?? { values: { title: item.title, required: item.required } },
+    })),
+  }));
+  const canEnroll = await req.allowed(coursePermissions.enroll, courseContext(id));
+  return { title: `Edit ${course.title}`, course: toCourse(course), sections, canEnroll };
 }
 
 /** A blank title is a 400 naming the field, as the API's Title schema answers. */
@@ -28,69 +50,92 @@ function requireTitle(title: string): string {
   return trimmed;
 }
 
-/**
- * An editor form with a title: a blank title shows the form again; otherwise `write` runs with the
- * course locked, in one transaction, and the editor is shown with the `done` notice.
- */
-function titledForm(
-  req: RouteRequest<{ id: string }, unknown, { title: string }>, form: string, done: string,
-  write: (tx: TransactionContext, id: string, title: string) => Promise<void>,
-): Promise<Reply> {
+/** Runs one of the editor's forms; success goes back to the editor with the `done` notice. */
+function editorForm(req: RouteRequest<{ id: string }>, form: string, values: Record<string, unknown>, done: string, write: () => Promise<unknown>): Promise<Reply> {
   const { id } = req.params;
-  return submitForm(req, VIEW, form, req.body, () => editorPage(req, id), async () => {
-    const title = requireTitle(req.body.title);
-    await req.transaction(async (tx) => {
-      await getCourse(tx.db, id, { forUpdate: true });
-      await write(tx, id, title);
-    });
+  return submitForm(req, VIEW, form, values, (forms) => editorPage(req, id, forms), async () => {
+    await write();
     return reply.redirect(`/admin/courses/${id}?done=${done}`);
   });
 }
 
-/** publish and archive: the status with its timestamp and audit record, as the JSON routes do. */
-function statusPage(action: 'publish' | 'archive', status: CourseStatus, stamp: 'published_at' | 'archived_at') {
-  return defineRoute({
-    ...editor, method: 'POST', path: `/admin/courses/:id/${action}`, body: Type.Object({}), summary: `${action} a course (form)`,
-    async handler(req) {
-      const { id } = req.params;
-      await req.transaction(async (tx) => {
-        const before = await getCourse(tx.db, id, { forUpdate: true });
-        if (before.status === status) return;
-        const now = req.now();
-        await tx.db('courses_courses').where({ id }).update({ status, [stamp]: now, updated_at: now });
-        await tx.audit({ action: `courses.course.${action}`, target: { type: 'course', id }, details: { from: before.status } });
-      });
-      return reply.redirect(`/admin/courses/${id}?done=${status}`);
-    },
-  });
+/** A change without a form to show again (publish, move, delete): done, then back to the editor. */
+async function editorButton(req: RouteRequest<{ id: string }>, done: string, write: () => Promise<unknown>): Promise<Reply> {
+  await write();
+  return reply.redirect(`/admin/courses/${req.params.id}?done=${done}`);
 }
+
+const shiftOf = (direction: 'up' | 'down') => (direction === 'up' ? -1 : 1);
 
 export const courseEditorRoutes = [
   defineRoute({
-    ...editor, method: 'GET', path: '/admin/courses/:id', query: Type.Object({ done: Done }), summary: 'Edit a course (page)',
+    ...editor, method: 'GET', path: '/admin/courses/:id', params: CourseParams, query: Type.Object({ done: Done }), summary: 'Edit a course (page)',
     async handler(req) {
       return req.page(VIEW, { ...(await editorPage(req, req.params.id)), notice: doneNotice(NOTICES, req.query.done) });
     },
   }),
 
   defineRoute({
-    ...editor, method: 'POST', path: '/admin/courses/:id', summary: 'Edit a course\'s title and summary (form)',
+    ...editor, method: 'POST', path: '/admin/courses/:id', params: CourseParams, summary: 'Edit a course\'s title and summary (form)',
     body: Type.Object({ title: TitleField, summary: Type.String({ maxLength: 20_000 }) }),
-    handler: (req) => titledForm(req, 'details', 'saved', async (tx, id, title) => {
-      await tx.db('courses_courses').where({ id }).update({ title, summary: req.body.summary, updated_at: req.now() });
-      await tx.audit({ action: 'courses.course.update', target: { type: 'course', id }, details: { fields: ['title', 'summary'] } });
+    handler: (req) => editorForm(req, 'details', req.body, 'saved',
+      () => updateCourse(req, req.params.id, { title: requireTitle(req.body.title), summary: req.body.summary })),
+  }),
+
+  ...(['publish', 'archive'] as const).map((action) => defineRoute({
+    ...editor, method: 'POST', path: `/admin/courses/:id/${action}`, params: CourseParams, body: Type.Object({}), summary: `${action} a course (form)`,
+    handler: (req) => editorButton(req, action === 'publish' ? 'published' : 'archived', () => setStatus(req, req.params.id, action)),
+  })),
+
+  defineRoute({
+    ...editor, method: 'POST', path: '/admin/courses/:id/sections', params: CourseParams, summary: 'Add a section (form)', body: Type.Object({ title: TitleField }),
+    handler: (req) => editorForm(req, 'section', req.body, 'section-added', () => addSection(req, req.params.id, { title: requireTitle(req.body.title) })),
+  }),
+
+  defineRoute({
+    ...editor, method: 'POST', path: '/admin/courses/:id/sections/:sectionId', params: SectionParams, summary: 'Rename a section (form)',
+    body: Type.Object({ title: TitleField }),
+    handler: (req) => editorForm(req, `section-${req.params.sectionId}`, req.body, 'section-renamed',
+      () => updateSection(req, req.params.id, req.params.sectionId, { title: requireTitle(req.body.title) })),
+  }),
+
+  defineRoute({
+    ...editor, method: 'POST', path: '/admin/courses/:id/sections/:sectionId/move', params: SectionParams, body: Direction, summary: 'Move a section up or down (form)',
+    handler: (req) => editorButton(req, 'section-moved', () => updateSection(req, req.params.id, req.params.sectionId, { shift: shiftOf(req.body.direction) })),
+  }),
+
+  defineRoute({
+    ...editor, method: 'POST', path: '/admin/courses/:id/sections/:sectionId/delete', params: SectionParams, summary: 'Delete a section and its items (form)',
+    handler: (req) => editorButton(req, 'section-deleted', () => deleteSection(req, req.params.id, req.params.sectionId)),
+  }),
+
+  defineRoute({
+    ...editor, method: 'POST', path: '/admin/courses/:id/sections/:sectionId/items', params: SectionParams, summary: 'Add an item to a section (form)',
+    body: Type.Object({ contentId: Type.String({ maxLength: 241 }), title: TitleField, required: Type.Optional(Type.Boolean()) }),
+    handler: (req) => editorForm(req, `add-item-${req.params.sectionId}`, req.body, 'item-added', () => {
+      const contentId = req.body.contentId.trim();
+      if (!new RegExp(CONTENT_ID_PATTERN).test(contentId)) {
+        throw badRequest('The content id is not one.', [{ path: 'body.contentId', message: 'must be <type>:<id>, e.g. doc:42' }]);
+      }
+      return addItem(req, req.params.id, req.params.sectionId, { contentId, title: given(req.body.title), required: req.body.required === true });
     }),
   }),
 
-  statusPage('publish', 'published', 'published_at'),
-  statusPage('archive', 'archived', 'archived_at'),
+  defineRoute({
+    ...editor, method: 'POST', path: '/admin/courses/:id/sections/:sectionId/items/:itemId', params: ItemParams, summary: 'Retitle an item, make it required or optional (form)',
+    body: Type.Object({ title: TitleField, required: Type.Optional(Type.Boolean()) }),
+    handler: (req) => editorForm(req, `item-${req.params.itemId}`, req.body, 'item-saved',
+      () => updateItem(req, req.params.id, req.params.sectionId, req.params.itemId, { title: requireTitle(req.body.title), required: req.body.required === true })),
+  }),
 
   defineRoute({
-    ...editor, method: 'POST', path: '/admin/courses/:id/sections', summary: 'Add a section (form)', body: Type.Object({ title: TitleField }),
-    handler: (req) => titledForm(req, 'section', 'section-added', async (tx, id, title) => {
-      const [row]: SectionRow[] = await tx.db('courses_sections').insert({ course_id: id, title, position: 0 }).returning('*');
-      await renumber(tx.db, 'courses_sections', { course_id: id }, { id: row.id, position: undefined });
-      await tx.audit({ action: 'courses.section.create', target: { type: 'course', id }, details: { sectionId: String(row.id), title } });
-    }),
+    ...editor, method: 'POST', path: '/admin/courses/:id/sections/:sectionId/items/:itemId/move', params: ItemParams, body: Direction, summary: 'Move an item up or down (form)',
+    handler: (req) => editorButton(req, 'item-moved',
+      () => updateItem(req, req.params.id, req.params.sectionId, req.params.itemId, { shift: shiftOf(req.body.direction) })),
+  }),
+
+  defineRoute({
+    ...editor, method: 'POST', path: '/admin/courses/:id/sections/:sectionId/items/:itemId/delete', params: ItemParams, summary: 'Remove an item (form)',
+    handler: (req) => editorButton(req, 'item-deleted', () => deleteItem(req, req.params.id, req.params.sectionId, req.params.itemId)),
   }),
 ];

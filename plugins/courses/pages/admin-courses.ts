@@ -1,14 +1,11 @@
 // The admin course list (/admin/courses): every course the caller may edit, drafts, archived and
 // templates included, with search and category filter; and the form that creates a course, optionally
-// from a template (the same steps as POST /api/v1/courses, in one transaction).
-import { badRequest, conflict, defineRoute, reply, Type, type PluginContext, type AdminPage, type Principal, type RouteRequest, type Static } from 'lectern';
+// from a template (through the same action as POST /api/v1/courses).
+import { badRequest, defineRoute, reply, Type, type PluginContext, type AdminPage, type Principal, type RouteRequest, type Static } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { IdString } from '../params';
-import { assertCategory } from '../model/categories';
-import { placeCourse, type CourseRow } from '../model/courses';
-import { copyStructure } from '../model/templates';
-import { recount } from '../model/progress';
 import { scopeOf, whereInScope } from '../model/scope';
+import { createCourse } from '../actions/courses';
 import { given, submitForm } from './forms';
 import { categoryOptions, ListQuery, listCourses, type ListFilters } from './listing';
 
@@ -59,26 +56,10 @@ export const courseCreateRoutes = [
       const b = req.body;
       return submitForm(req, VIEW, 'create', b, () => coursesPage(req, {}), async () => {
         checkFields(b);
-        const id = await req.transaction(async (tx) => {
-          const template: CourseRow | undefined = b.templateId ? await tx.db('courses_courses').where({ id: b.templateId }).first() : undefined;
-          if (b.templateId && !template?.is_template) throw badRequest(`course ${b.templateId} is not a template`, [{ path: 'body.templateId', message: 'is not a template' }]);
-          const categoryId = b.categoryId || (template?.category_id ?? null);
-          if (categoryId !== null) await assertCategory(tx.db, String(categoryId), 'body.categoryId');
-          const [row]: CourseRow[] = await tx.db('courses_courses').insert({
-            title: b.title.trim(), code: b.code, summary: given(b.summary) ?? template?.summary ?? '', category_id: categoryId,
-            template_id: template?.id ?? null, self_enrollment: template?.self_enrollment ?? false,
-            enrollment_key: template?.enrollment_key ?? null, recertify_after_days: template?.recertify_after_days ?? null,
-          }).onConflict(tx.db.raw('(lower(code))')).ignore().returning('*');
-          if (!row) throw conflict(`a course with code "${b.code}" already exists`);
-          await placeCourse(req, tx.db, String(row.id), categoryId);
-          if (template) {
-            await copyStructure(tx.db, template.id, row.id);
-            await recount(tx, String(row.id), req.now(), { progress: false });
-          }
-          await tx.audit({ action: 'courses.course.create', target: { type: 'course', id: String(row.id) }, details: { code: row.code, title: row.title, templateId: b.templateId || null } });
-          return String(row.id);
+        const row = await createCourse(req, {
+          title: b.title, code: b.code, summary: given(b.summary), categoryId: b.categoryId || undefined, templateId: b.templateId || undefined,
         });
-        return reply.redirect(`/admin/courses/${id}?done=created`);
+        return reply.redirect(`/admin/courses/${row.id}?done=created`);
       });
     },
   }),

@@ -1,15 +1,15 @@
 // The course page (/courses/:id): its sections and items; for an enrolled learner their progress and a
 // "Mark complete" button per item, otherwise the self-enrollment form where the course allows it. The
-// POST handlers follow the JSON routes (progress.ts, enrollments.ts) through the same model functions.
-import { badRequest, conflict, CoreServices, defineRoute, forbidden, notFound, reply, Type, type RouteRequest } from 'lectern';
+// POST handlers follow the JSON routes (progress.ts through the same model functions; self-enrollment
+// through the shared action).
+import { conflict, defineRoute, forbidden, notFound, reply, Type, type RouteRequest } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseItemParams, CourseParams, inCourse } from '../params';
-import { keyMatches, toCourse, visibleCourse } from '../model/courses';
+import { toCourse, visibleCourse } from '../model/courses';
 import { sectionsWithItems, type SectionRow } from '../model/sections';
 import { announceCompletions, recordItem } from '../model/progress';
-import { enroll } from '../model/enrollments';
 import { enrollmentOf } from '../model/listing';
-import { activeUser } from '../model/users';
+import { selfEnroll } from '../actions/enrollments';
 import { itemCompleted } from '../api';
 import { Done, doneNotice, submitForm } from './forms';
 import { withStateLabel } from './states';
@@ -75,17 +75,8 @@ export const coursePageRoutes = [
     body: Type.Object({ key: Type.Optional(Type.String({ maxLength: 200 })) }), summary: 'Enroll yourself in a course (form)',
     async handler(req) {
       const { id } = req.params;
-      const userId = req.principal?.id as string;
       return submitForm(req, VIEW, 'enroll', {}, () => coursePage(req, id), async () => {
-        const course = await visibleCourse(req, id);
-        if (course.status !== 'published' || course.is_template || !course.self_enrollment) throw forbidden(`course ${id} does not allow self-enrollment`);
-        const key = req.body.key || undefined;
-        if (course.enrollment_key !== null && !keyMatches(course.enrollment_key, key)) {
-          throw badRequest('The enrollment key is wrong.', [{ path: 'body.key', message: key === undefined ? 'is required' : 'does not match' }]);
-        }
-        await activeUser(req, userId, 'principal');
-        const engine = req.resolve(CoreServices.permissions);
-        await req.transaction((tx) => enroll(tx, engine, { courseId: id, userId, role: 'learner', source: 'self', overwrite: false }, req.now()));
+        await selfEnroll(req, id, req.body.key || undefined);
         return reply.redirect(`/courses/${id}?done=enrolled`);
       });
     },

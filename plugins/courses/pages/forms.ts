@@ -8,10 +8,16 @@ export interface FormState { values: Record<string, unknown>; message?: string; 
 
 const FIXABLE = new Set([400, 403, 404, 409]);
 
-/** Runs `action`; a fixable 4xx renders `view` with `load()`'s data and `forms[form]` set instead. */
+/** The state of the forms of a page, by form name (only the one sent is ever there). */
+export type FormStates = Record<string, FormState>;
+
+/**
+ * Runs `action`; a fixable 4xx renders `view` with `load()`'s data and `forms[form]` set instead.
+ * `load` gets the forms' state too, for pages that place a form's state next to the row it edits.
+ */
 export async function submitForm(
   req: RouteRequest, view: string, form: string, values: Record<string, unknown>,
-  load: () => Promise<Record<string, unknown>>, action: () => Promise<Reply>,
+  load: (forms: FormStates) => Promise<Record<string, unknown>>, action: () => Promise<Reply>,
 ): Promise<Reply> {
   try {
     return await action();
@@ -19,8 +25,8 @@ export async function submitForm(
     if (!(err instanceof HttpError) || !FIXABLE.has(err.status)) throw err;
     const fields: Record<string, string> = {};
     for (const { path, message } of err.errors ?? []) fields[path.replace(/^body\./, '')] = message;
-    const state: FormState = { values, message: err.detail, fields };
-    const shown = await req.page(view, { ...(await load()), forms: { [form]: state } }, err.status);
+    const forms: FormStates = { [form]: { values, message: err.detail, fields } };
+    const shown = await req.page(view, { ...(await load(forms)), forms }, err.status);
     return new Reply(shown.status, shown.body, { ...shown.headers, ...err.headers }, shown.type);
   }
 }

@@ -5,11 +5,9 @@ import { defineRoute, pageQuery, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseParams, SectionParams, inCourse, Title, Position } from '../params';
 import { decodeCursor, encodeCursor } from '../cursor';
-import { getCourse, visibleCourse } from '../model/courses';
-import { getSection, lockedSection, sectionsWithItems, type SectionRow } from '../model/sections';
-import { renumber } from '../model/positions';
-import { recount } from '../model/progress';
-
+import { visibleCourse } from '../model/courses';
+import { sectionsWithItems, type SectionRow } from '../model/sections';
+import { addSection, deleteSection, updateSection } from '../actions/sections';
 
 export const sectionRoutes = [
   defineRoute({
@@ -31,15 +29,8 @@ export const sectionRoutes = [
     method: 'POST', path: '/api/v1/courses/:id/sections', permission: coursePermissions.update, context: inCourse, params: CourseParams,
     body: Type.Object({ title: Title, position: Type.Optional(Position) }, { additionalProperties: false }), summary: 'Add a section',
     async handler(req) {
-      const { id } = req.params;
-      const created = await req.transaction(async (tx) => {
-        await getCourse(tx.db, id, { forUpdate: true });
-        const [row]: SectionRow[] = await tx.db('courses_sections').insert({ course_id: id, title: req.body.title.trim(), position: 0 }).returning('*');
-        row.position = await renumber(tx.db, 'courses_sections', { course_id: id }, { id: row.id, position: req.body.position });
-        await tx.audit({ action: 'courses.section.create', target: { type: 'course', id }, details: { sectionId: String(row.id), title: row.title } });
-        return (await sectionsWithItems(tx.db, [row]))[0];
-      });
-      return reply.created(created);
+      const row = await addSection(req, req.params.id, req.body);
+      return reply.created((await sectionsWithItems(req.db, [row]))[0]);
     },
   }),
 
@@ -48,14 +39,8 @@ export const sectionRoutes = [
     body: Type.Object({ title: Type.Optional(Title), position: Type.Optional(Position) }, { additionalProperties: false, minProperties: 1 }),
     summary: 'Rename or move a section',
     async handler(req) {
-      const { id, sectionId } = req.params;
-      return req.transaction(async (tx) => {
-        const before = await lockedSection(tx.db, id, sectionId);
-        if (req.body.title !== undefined) await tx.db('courses_sections').where({ id: sectionId }).update({ title: req.body.title.trim(), updated_at: req.now() });
-        if (req.body.position !== undefined) await renumber(tx.db, 'courses_sections', { course_id: id }, { id: sectionId, position: req.body.position });
-        await tx.audit({ action: 'courses.section.update', target: { type: 'course', id }, details: { sectionId, fields: Object.keys(req.body), from: { title: before.title, position: before.position } } });
-        return (await sectionsWithItems(tx.db, [await getSection(tx.db, id, sectionId)]))[0];
-      });
+      const row = await updateSection(req, req.params.id, req.params.sectionId, req.body);
+      return (await sectionsWithItems(req.db, [row]))[0];
     },
   }),
 
@@ -63,14 +48,7 @@ export const sectionRoutes = [
     method: 'DELETE', path: '/api/v1/courses/:id/sections/:sectionId', permission: coursePermissions.update, context: inCourse, params: SectionParams,
     summary: 'Delete a section and its items',
     async handler(req) {
-      const { id, sectionId } = req.params;
-      await req.transaction(async (tx) => {
-        const before = await lockedSection(tx.db, id, sectionId);
-        await tx.db('courses_sections').where({ id: sectionId }).delete();
-        await renumber(tx.db, 'courses_sections', { course_id: id });
-        await tx.audit({ action: 'courses.section.delete', target: { type: 'course', id }, details: { sectionId, title: before.title } });
-        await recount(tx, id, req.now(), { progress: true });
-      });
+      await deleteSection(req, req.params.id, req.params.sectionId);
       return reply.noContent();
     },
   }),

@@ -1,0 +1,60 @@
+// Enrollment changes, shared by the JSON API and the pages: enrolling one user (or changing their role
+// or due date), unenrolling them, enrolling oneself where a course allows it, and linking a cohort to a
+// course (its members are enrolled by a job) or unlinking it. Users are checked through auth's
+// directory before the transaction; the write, the role it gives, the audit record and the event go
+// together in it.
+import { badRequest, CoreServices, forbidden, notFound, type JobInfo, type RouteRequest } from 'lectern';
+import { getCourse, keyMatches, visibleCourse } from '../model/courses';
+import { assertEnrollable, enroll, unenroll, type EnrollOutcome } from '../model/enrollments';
+import { activeUser, directory } from '../model/users';
+import { enrollCohort, unlinkCohort } from '../cohorts';
+import type { EnrollmentRole } from '../api';
+
+/** Enrolls an active user, or changes the role and due date of their enrollment (dueAt undefined keeps it, null removes it). */
+export async function enrollUser(req: RouteRequest, courseId: string, input: { userId: string; role: EnrollmentRole; dueAt?: Date | null }): Promise<EnrollOutcome> {
+  await activeUser(req, input.userId, 'body.userId');
+  const engine = req.resolve(CoreServices.permissions);
+  return req.transaction(async (tx) => {
+    assertEnrollable(await getCourse(tx.db, courseId));
+    return enroll(tx, engine, { courseId, ...input, source: 'manual', overwrite: true }, req.now());
+  });
+}
+
+/** Ends a user's active enrollment (their progress and completions are kept); a 404 when there is none. */
+export function unenrollUser(req: RouteRequest, courseId: string, userId: string): Promise<void> {
+  const engine = req.resolve(CoreServices.permissions);
+  return req.transaction(async (tx) => {
+    if (!(await unenroll(tx, engine, courseId, userId, req.now(), 'manual'))) throw notFound(`user ${userId} is not enrolled in course ${courseId}`);
+  });
+}
+
+/** The caller enrolls as a learner in a published course that allows it, with its key when it has one. */
+export async function selfEnroll(req: RouteRequest, courseId: string, key: string | undefined): Promise<EnrollOutcome> {
+  const userId = req.principal?.id as string;
+  const course = await visibleCourse(req, courseId);
+  if (course.status !== 'published' || course.is_template || !course.self_enrollment) throw forbidden(`course ${courseId} does not allow self-enrollment`);
+  if (course.enrollment_key !== null && !keyMatches(course.enrollment_key, key)) {
+    throw badRequest('The enrollment key is wrong.', [{ path: 'body.key', message: key === undefined ? 'is required' : 'does not match' }]);
+  }
+  await activeUser(req, userId, 'principal');
+  const engine = req.resolve(CoreServices.permissions);
+  return req.transaction((tx) => enroll(tx, engine, { courseId, userId, role: 'learner', source: 'self', overwrite: false }, req.now()));
+}
+
+/** Links a cohort (a new due date replaces the link's); the job it returns enrolls the members, and later members follow. */
+export async function linkCohort(req: RouteRequest, courseId: string, cohortId: string, dueAt: string | null): Promise<JobInfo> {
+  if (!(await directory(req).cohort(cohortId))) throw badRequest(`cohort ${cohortId} does not exist`, [{ path: 'body.cohortId', message: 'is not a cohort' }]);
+  await req.transaction(async (tx) => {
+    assertEnrollable(await getCourse(tx.db, courseId));
+    await tx.db('courses_cohort_links').insert({ course_id: courseId, cohort_id: cohortId, due_at: dueAt ? new Date(dueAt) : null })
+      .onConflict(['course_id', 'cohort_id']).merge(['due_at']);
+    await tx.audit({ action: 'courses.cohort.link', target: { type: 'course', id: courseId }, details: { cohortId, dueAt } });
+  });
+  return req.enqueue(enrollCohort, { cohortId, courseId });
+}
+
+/** Unlinks a cohort: later members are no longer enrolled; enrollments made through it stay. A 404 when it was not linked. */
+export async function unlinkCourseCohort(req: RouteRequest, courseId: string, cohortId: string): Promise<void> {
+  const unlinked = await req.transaction((tx) => unlinkCohort(tx, cohortId, courseId, 'unlinked'));
+  if (!unlinked.length) throw notFound(`cohort ${cohortId} is not linked to course ${courseId}`);
+}
