@@ -374,14 +374,19 @@ export class App implements Kernel {
   }
 
   private async layout(principal: Principal | null): Promise<Record<string, unknown>> {
-    const pages = this.plugins.filter((p) => this.isEnabled(p.name)).flatMap((p) => p.admin ?? []);
+    const enabled = this.plugins.filter((p) => this.isEnabled(p.name));
+    const pages = enabled.flatMap((p) => p.admin ?? []);
     const allowed = await Promise.all(pages.map((page) => this.can(principal, page.permission)));
+    const links = principal ? enabled.flatMap((p) => p.nav ?? []) : [];
     return {
       version: CORE_VERSION,
       user: principal ? { id: principal.id, name: principal.name ?? principal.email ?? principal.id, email: principal.email } : null,
       /** For forms in the layout and views (a `_csrf` field) when the caller came with a session cookie. */
       csrfToken: principal?.csrfToken,
-      nav: [{ title: 'Home', path: '/' }, ...pages.filter((_, i) => allowed[i]).map((page) => ({ title: page.title, path: page.path }))],
+      nav: [
+        { title: 'Home', path: '/' }, ...links.map(({ title, path }) => ({ title, path })),
+        ...pages.filter((_, i) => allowed[i]).map((page) => ({ title: page.title, path: page.path })),
+      ],
     };
   }
 

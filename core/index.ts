@@ -10,7 +10,7 @@ export {
 export type {
   Plugin, PluginManifest, PluginContext, TransactionContext, JobContext, JobInfo, JobRef, EventRef, ServiceRef,
   ExtensionPointRef, PermissionRef, ContextRef, ContextType, AuditEntry, EnqueueOptions, Principal, IdentityProvider,
-  IdentityRequest, PrivacyProvider, AdminPage, CommandDef, Registrar,
+  IdentityRequest, PrivacyProvider, AdminPage, NavLink, CommandDef, Registrar,
 } from './plugin';
 export { defineRoute, reply, Reply } from './http/route';
 export type { RouteRef, RouteRequest, Method } from './http/route';

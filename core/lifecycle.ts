@@ -43,6 +43,7 @@ const ManifestSchema = Type.Object({
   views: Type.Optional(Type.String()),
   routes: Type.Optional(Type.Array(Type.Object({ kind: Type.Literal('route') }))),
   jobs: Type.Optional(Type.Array(Type.Object({ kind: Type.Literal('job') }))),
+  nav: Type.Optional(Type.Array(Type.Object({ title: Type.String({ minLength: 1, maxLength: 60 }), path: Type.String({ pattern: '^/(?![/\\\\])' }) }))),
 });
 const validateManifest = new Ajv({ allErrors: true, strict: false }).compile(ManifestSchema);
 

@@ -187,6 +187,13 @@ export interface AdminPage {
   load?: (ctx: PluginContext, principal: Principal, input: { query: Record<string, unknown> }) => Promise<Record<string, unknown>>;
 }
 
+/** A link in the main navigation, shown to every signed-in user (admin pages get theirs from `admin`). */
+export interface NavLink {
+  title: string;
+  /** A page of the site, e.g. `/courses`. */
+  path: string;
+}
+
 /** A `lectern <name…>` command contributed by a plugin, e.g. `user create`. */
 export interface CommandDef {
   name: string;
@@ -221,6 +228,8 @@ export interface PluginManifest<S extends TSchema = TSchema> {
   routes?: RouteRef[];
   jobs?: JobRef[];
   admin?: AdminPage[];
+  /** Links in the main navigation for signed-in users (a catalog, "my courses"), after Home and before the admin pages. */
+  nav?: NavLink[];
   subscribe?: Subscription[];
   exports?: ServiceRef<unknown>[];
   commands?: CommandDef[];
