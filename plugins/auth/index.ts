@@ -6,8 +6,9 @@ import { definePlugin } from 'lectern';
 import { authPermissions } from './permissions';
 import { authSettings } from './settings';
 import { authIdentity, IdentityCache, IdentityCacheRef } from './identity';
-import { AuthDirectory, authEvents } from './api';
+import { AuthCohorts, AuthDirectory, authEvents } from './api';
 import { createDirectory } from './directory';
+import { createCohortList } from './cohort-list';
 import { authPrivacy } from './privacy';
 import { ensureFirstAdmin } from './first-admin';
 import { cleanup } from './cleanup';
@@ -39,9 +40,10 @@ export default definePlugin({
   jobs: [cleanup, ...importJobs],
   commands: [...userCommands, ...importCommands],
   privacy: authPrivacy,
-  exports: [AuthDirectory],
+  exports: [AuthDirectory, AuthCohorts],
   register(c) {
     c.bind(AuthDirectory, createDirectory);
+    c.bind(AuthCohorts, createCohortList);
     c.bind(IdentityCacheRef, (ctx) => new IdentityCache(ctx));
   },
   async start(ctx) {
