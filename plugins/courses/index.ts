@@ -42,6 +42,7 @@ export default definePlugin({
     ...cohortRoutes, ...importRoutes, ...progressRoutes, ...meRoutes, ...pageRoutes,
   ],
   admin: adminPages,
+  nav: [{ title: 'Course catalog', path: '/courses' }, { title: 'My courses', path: '/my/courses' }],
   jobs: [importEnrollments, enrollCohort, releaseCohort, recertify],
   subscribe: cohortSubscriptions,
   privacy: coursePrivacy,

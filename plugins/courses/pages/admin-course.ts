@@ -11,7 +11,7 @@ import { CONTENT_ID_PATTERN } from '../model/content';
 import { setStatus, updateCourse } from '../actions/courses';
 import { addSection, deleteSection, updateSection } from '../actions/sections';
 import { addItem, deleteItem, updateItem } from '../actions/items';
-import { Done, doneNotice, given, submitForm, type FormStates } from './forms';
+import { Done, doneNotice, filled, given, submitForm, type FormStates } from './forms';
 
 const VIEW = 'courses/admin/course';
 const NOTICES = {
@@ -29,25 +29,18 @@ async function editorPage(req: RouteRequest, id: string, forms: FormStates = {})
   const course = await getCourse(req.db, id);
   const rows: SectionRow[] = await req.db('courses_sections').where({ course_id: id }).orderBy([{ column: 'position' }, { column: 'id' }]).limit(500);
   const sections = (await sectionsWithItems(req.db, rows)).map((s, i, all) => ({
-    ...s, first: i === 0, last: i === all.length - 1,
+    ...s, first: i === 0, last: i === all.length - 1, movable: all.length > 1,
     ids: { title: `section-${s.id}-title`, content: `add-item-${s.id}-content`, itemTitle: `add-item-${s.id}-title`, required: `add-item-${s.id}-required` },
     renameForm: forms[`section-${s.id}`] ?? { values: { title: s.title } },
     itemForm: forms[`add-item-${s.id}`] ?? { values: { required: true } },
     items: s.items.map((item, j) => ({
-      ...item, first: j === 0, last: j === s.items.length - 1,
+      ...item, first: j === 0, last: j === s.items.length - 1, movable: s.items.length > 1,
       ids: { title: `item-${item.id}-title`, required: `item-${item.id}-required` },
       form: forms[`item-${item.id}`] ?? { values: { title: item.title, required: item.required } },
     })),
   }));
   const canEnroll = await req.allowed(coursePermissions.enroll, courseContext(id));
   return { title: `Edit ${course.title}`, course: toCourse(course), sections, canEnroll };
-}
-
-/** A blank title is a 400 naming the field, as the API's Title schema answers. */
-function requireTitle(title: string): string {
-  const trimmed = given(title);
-  if (!trimmed) throw badRequest('Fill in the title.', [{ path: 'body.title', message: 'is required' }]);
-  return trimmed;
 }
 
 /** Runs one of the editor's forms; success goes back to the editor with the `done` notice. */
@@ -79,7 +72,7 @@ export const courseEditorRoutes = [
     ...editor, method: 'POST', path: '/admin/courses/:id', params: CourseParams, summary: 'Edit a course\'s title and summary (form)',
     body: Type.Object({ title: TitleField, summary: Type.String({ maxLength: 20_000 }) }),
     handler: (req) => editorForm(req, 'details', req.body, 'saved',
-      () => updateCourse(req, req.params.id, { title: requireTitle(req.body.title), summary: req.body.summary })),
+      () => updateCourse(req, req.params.id, { title: filled(req.body.title, 'title'), summary: req.body.summary })),
   }),
 
   ...(['publish', 'archive'] as const).map((action) => defineRoute({
@@ -89,14 +82,14 @@ export const courseEditorRoutes = [
 
   defineRoute({
     ...editor, method: 'POST', path: '/admin/courses/:id/sections', params: CourseParams, summary: 'Add a section (form)', body: Type.Object({ title: TitleField }),
-    handler: (req) => editorForm(req, 'section', req.body, 'section-added', () => addSection(req, req.params.id, { title: requireTitle(req.body.title) })),
+    handler: (req) => editorForm(req, 'section', req.body, 'section-added', () => addSection(req, req.params.id, { title: filled(req.body.title, 'title') })),
   }),
 
   defineRoute({
     ...editor, method: 'POST', path: '/admin/courses/:id/sections/:sectionId', params: SectionParams, summary: 'Rename a section (form)',
     body: Type.Object({ title: TitleField }),
     handler: (req) => editorForm(req, `section-${req.params.sectionId}`, req.body, 'section-renamed',
-      () => updateSection(req, req.params.id, req.params.sectionId, { title: requireTitle(req.body.title) })),
+      () => updateSection(req, req.params.id, req.params.sectionId, { title: filled(req.body.title, 'title') })),
   }),
 
   defineRoute({
@@ -115,7 +108,7 @@ export const courseEditorRoutes = [
     handler: (req) => editorForm(req, `add-item-${req.params.sectionId}`, req.body, 'item-added', () => {
       const contentId = req.body.contentId.trim();
       if (!new RegExp(CONTENT_ID_PATTERN).test(contentId)) {
-        throw badRequest('The content id is not one.', [{ path: 'body.contentId', message: 'must be <type>:<id>, e.g. doc:42' }]);
+        throw badRequest('Give the content as <type>:<id>, e.g. doc:42.', [{ path: 'body.contentId', message: 'must be <type>:<id>, e.g. doc:42' }]);
       }
       return addItem(req, req.params.id, req.params.sectionId, { contentId, title: given(req.body.title), required: req.body.required === true });
     }),
@@ -125,7 +118,7 @@ export const courseEditorRoutes = [
     ...editor, method: 'POST', path: '/admin/courses/:id/sections/:sectionId/items/:itemId', params: ItemParams, summary: 'Retitle an item, make it required or optional (form)',
     body: Type.Object({ title: TitleField, required: Type.Optional(Type.Boolean()) }),
     handler: (req) => editorForm(req, `item-${req.params.itemId}`, req.body, 'item-saved',
-      () => updateItem(req, req.params.id, req.params.sectionId, req.params.itemId, { title: requireTitle(req.body.title), required: req.body.required === true })),
+      () => updateItem(req, req.params.id, req.params.sectionId, req.params.itemId, { title: filled(req.body.title, 'title'), required: req.body.required === true })),
   }),
 
   defineRoute({

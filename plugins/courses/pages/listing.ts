@@ -5,6 +5,7 @@ import { IdString } from '../params';
 import { decodeCursor, page } from '../cursor';
 import { courseColumns } from '../model/columns';
 import { toCourse, type CourseRow } from '../model/courses';
+import { pagerLinks } from './pager';
 
 export const PAGE_SIZE = 50;
 
@@ -27,13 +28,8 @@ export async function listCourses(db: Knex, path: string, f: ListFilters, where:
   if (f.category) q.where('c.category_id', f.category);
   if (f.cursor) q.whereRaw('(c.title, c.id) > (?::text, ?::bigint)', decodeCursor(f.cursor, 2));
   const result = page(await q as CourseRow[], PAGE_SIZE, toCourse, (r) => [r.title, r.id]);
-  const link = (cursor?: string) => {
-    const query = new URLSearchParams(Object.entries({ q: text, category: f.category, cursor }).filter((e): e is [string, string] => Boolean(e[1]))).toString();
-    return query ? `${path}?${query}` : path;
-  };
-  const next = result.nextCursor ? link(result.nextCursor) : null;
-  const first = f.cursor ? link() : null;
-  return { courses: result.items, pager: next || first ? { next, first } : null, filters: { q: text, category: f.category } };
+  const filters = { q: text, category: f.category };
+  return { courses: result.items, pager: pagerLinks(path, filters, result.nextCursor, f.cursor), filters };
 }
 
 /** Every category, by name, for the filter and form selects. */

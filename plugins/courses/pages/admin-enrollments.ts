@@ -1,0 +1,128 @@
+// A course's enrollments (/admin/courses/:id/enrollments, courses:enroll): who is enrolled or was,
+// filtered by role and status and found by email, a page at a time; enroll one user by email (or change
+// their role or due date), unenroll them, link a cohort (a job enrolls its members) or unlink it, and
+// the CSV upload, whose script sends the file to the import API and shows the job it started. Every
+// POST goes through the same action as the JSON route (actions/enrollments.ts).
+import { badRequest, defineRoute, reply, Type, type RouteRequest, type Static } from 'lectern';
+import { AuthCohorts } from '../../auth';
+import { coursePermissions } from '../permissions';
+import { courseSettings } from '../settings';
+import { CohortLinkParams, CourseParams, EnrollmentParams, IdString, inCourse, RoleSchema } from '../params';
+import { getCourse, toCourse } from '../model/courses';
+import { directory, refusal } from '../model/users';
+import { roster } from '../model/roster';
+import { enrollUser, linkCohort, unenrollUser, unlinkCourseCohort } from '../actions/enrollments';
+import { dateField, Done, doneNotice, filled, submitForm } from './forms';
+import { pagerLinks } from './pager';
+import { withStateLabel } from './states';
+
+const VIEW = 'courses/admin/enrollments';
+const PAGE_SIZE = 50;
+const COHORT_CHOICES = 500;
+const NOTICES = {
+  enrolled: 'The user is enrolled.', updated: 'The enrollment is updated.', unchanged: 'The user was enrolled like that already.',
+  unenrolled: 'The user is unenrolled; their progress is kept.',
+  'cohort-linked': 'The cohort is linked: its members are being enrolled, and members who join later will be too.',
+  'cohort-unlinked': 'The cohort is unlinked. Enrollments made through it stay.',
+};
+
+const RosterQuery = Type.Object({
+  role: Type.Optional(Type.Union([Type.Literal(''), RoleSchema])),
+  status: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('active'), Type.Literal('unenrolled')])),
+  email: Type.Optional(Type.String({ maxLength: 320 })),
+  cursor: Type.Optional(Type.String({ maxLength: 400 })),
+  done: Done,
+  job: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+});
+type Filters = Omit<Static<typeof RosterQuery>, 'done' | 'job'>;
+
+const enrolling = { permission: coursePermissions.enroll, context: inCourse, html: true as const };
+
+async function enrollmentsPage(req: RouteRequest, id: string, filters: Filters = {}): Promise<Record<string, unknown>> {
+  const course = await getCourse(req.db, id);
+  const email = filters.email?.trim() || undefined;
+  const found = email ? (await directory(req).usersByEmail([email])).get(email.toLowerCase()) : undefined;
+  const cohorts = req.resolve(AuthCohorts);
+  const [list, choices, links, { importMaxBytes }] = await Promise.all([
+    email && !found ? { items: [], nextCursor: null }
+      : roster(req, id, { role: filters.role || undefined, status: filters.status || undefined, userId: found?.id, cursor: filters.cursor }, PAGE_SIZE),
+    cohorts.byName(COHORT_CHOICES),
+    req.db('courses_cohort_links').where({ course_id: id }).orderBy('created_at').limit(PAGE_SIZE).select('cohort_id', 'due_at'),
+    req.settings(courseSettings),
+  ]);
+  const named = await cohorts.byIds(links.map((l: { cohort_id: number }) => String(l.cohort_id)));
+  const shown = { role: filters.role, status: filters.status, email };
+  return {
+    title: `Enrollments: ${course.title}`, course: toCourse(course), filters: shown,
+    enrollments: list.items.map(withStateLabel), pager: pagerLinks(`/admin/courses/${id}/enrollments`, shown, list.nextCursor, filters.cursor),
+    cohorts: choices.map((c) => ({ id: c.id, name: c.name, memberCount: c.memberCount })),
+    links: links.map((l: { cohort_id: number; due_at: Date | null }) => ({
+      cohortId: String(l.cohort_id), name: named.get(String(l.cohort_id))?.name ?? `Cohort ${l.cohort_id}`, dueAt: l.due_at && new Date(l.due_at).toISOString(),
+    })),
+    importMaxBytes, forms: { enroll: { values: { role: 'learner' } } },
+  };
+}
+
+/** The enrollments page again, after a change: `done` says what happened, `job` is the job it started. */
+const backTo = (id: string, done: string, job?: string) =>
+  reply.redirect(`/admin/courses/${id}/enrollments?done=${done}${job ? `&job=${encodeURIComponent(job)}` : ''}`);
+
+export const enrollmentPageRoutes = [
+  defineRoute({
+    ...enrolling, method: 'GET', path: '/admin/courses/:id/enrollments', params: CourseParams, query: RosterQuery, summary: 'A course\'s enrollments (page)',
+    async handler(req) {
+      const { done, job, ...filters } = req.query;
+      return req.page(VIEW, {
+        ...(await enrollmentsPage(req, req.params.id, filters)), notice: doneNotice(NOTICES, done),
+        job: job ? { id: job, href: `/api/v1/jobs/${encodeURIComponent(job)}` } : null,
+      });
+    },
+  }),
+
+  defineRoute({
+    ...enrolling, method: 'POST', path: '/admin/courses/:id/enrollments', params: CourseParams, summary: 'Enroll a user by email, or change their role or due date (form)',
+    body: Type.Object({ email: Type.String({ maxLength: 320 }), role: RoleSchema, dueAt: Type.String({ maxLength: 40 }) }),
+    async handler(req) {
+      const { id } = req.params;
+      return submitForm(req, VIEW, 'enroll', req.body, () => enrollmentsPage(req, id), async () => {
+        const email = filled(req.body.email, 'email');
+        const dueAt = dateField(req.body.dueAt, 'dueAt');
+        const user = (await directory(req).usersByEmail([email])).get(email.toLowerCase());
+        const why = refusal(user);
+        if (why) throw badRequest(`${email} cannot be enrolled: ${why}.`, [{ path: 'body.email', message: why === 'no such user' ? 'belongs to no account' : 'belongs to a deactivated account' }]);
+        const outcome = await enrollUser(req, id, { userId: user?.id as string, role: req.body.role, dueAt });
+        return backTo(id, outcome);
+      });
+    },
+  }),
+
+  defineRoute({
+    ...enrolling, method: 'POST', path: '/admin/courses/:id/enrollments/:userId/unenroll', params: EnrollmentParams, summary: 'Unenroll a user (form)',
+    async handler(req) {
+      await unenrollUser(req, req.params.id, req.params.userId);
+      return backTo(req.params.id, 'unenrolled');
+    },
+  }),
+
+  defineRoute({
+    ...enrolling, method: 'POST', path: '/admin/courses/:id/enrollments/cohort', params: CourseParams, summary: 'Link a cohort: enroll its members, now and later (form)',
+    body: Type.Object({ cohortId: Type.Union([Type.Literal(''), IdString]), dueAt: Type.String({ maxLength: 40 }) }),
+    async handler(req) {
+      const { id } = req.params;
+      return submitForm(req, VIEW, 'cohort', req.body, () => enrollmentsPage(req, id), async () => {
+        const { cohortId } = req.body;
+        if (!cohortId) throw badRequest('Choose a cohort.', [{ path: 'body.cohortId', message: 'is required' }]);
+        const job = await linkCohort(req, id, cohortId, dateField(req.body.dueAt, 'dueAt')?.toISOString() ?? null);
+        return backTo(id, 'cohort-linked', job.id);
+      });
+    },
+  }),
+
+  defineRoute({
+    ...enrolling, method: 'POST', path: '/admin/courses/:id/enrollments/cohorts/:cohortId/unlink', params: CohortLinkParams, summary: 'Unlink a cohort (form)',
+    async handler(req) {
+      await unlinkCourseCohort(req, req.params.id, req.params.cohortId);
+      return backTo(req.params.id, 'cohort-unlinked');
+    },
+  }),
+];
