@@ -12,8 +12,8 @@ const ITEMS_PER_COURSE = 10;
 const REQUIRED_ITEMS = 8;
 const LEARNERS = 10_000;
 const ENROLLMENTS_PER_LEARNER = 10;
-export const COMPLETERS = 50;
-const COMPLETER_COURSES = 120;
+export const COMPLETERS = 40;
+const COMPLETER_COURSES = 1_100;
 
 export interface Seeded { enrollments: number; catalogLearner: string; completers: string[]; publishedCourses: number }
 

@@ -348,7 +348,7 @@ export class App implements Kernel {
   emit<P>(event: EventRef<P>, payload: P): Promise<void> { return this.events.emit(event, payload); }
   enqueue(job: JobRef, payload: unknown, opts?: EnqueueOptions): Promise<JobInfo> { return this.jobs.enqueue(job, payload, opts); }
   checkPayload(job: JobRef, payload: unknown): void { this.jobs.checkPayload(job, payload); }
-  writeAudit(entry: AuditEntry, db = this.database.knex): Promise<void> { return this.audit.write(entry, db); }
+  writeAudit(entries: readonly AuditEntry[], db = this.database.knex): Promise<void> { return this.audit.write(entries, db); }
   extensions(point: ExtensionPointRef<unknown>): readonly unknown[] { return this.extensionValues.get(point.name) ?? []; }
   render(view: string, data: Record<string, unknown>, opts?: { layout?: string | false }): Promise<string> {
     return this.views.render(view, data, opts);

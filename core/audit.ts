@@ -20,12 +20,13 @@ interface Row {
 export class AuditLog {
   constructor(private readonly db: Knex) {}
 
-  async write(entry: AuditEntry, db: Knex = this.db): Promise<void> {
-    await db('core_audit').insert({
+  async write(entries: readonly AuditEntry[], db: Knex = this.db): Promise<void> {
+    if (!entries.length) return;
+    await db('core_audit').insert(entries.map((entry) => ({
       actor_id: entry.actorId ?? null, action: entry.action,
       target_type: entry.target?.type ?? null, target_id: entry.target?.id ?? null,
       ip: entry.ip ?? null, details: JSON.stringify(entry.details ?? {}),
-    });
+    })));
   }
 
   /** Newest first; `cursor` is the id of the last record of the previous page. */

@@ -20,7 +20,7 @@ export interface Kernel {
   emit<P>(event: EventRef<P>, payload: P): Promise<void>;
   enqueue(job: JobRef, payload: unknown, opts?: EnqueueOptions): Promise<JobInfo>;
   checkPayload(job: JobRef, payload: unknown): void;
-  writeAudit(entry: AuditEntry, db: Knex): Promise<void>;
+  writeAudit(entries: readonly AuditEntry[], db: Knex): Promise<void>;
   extensions(point: ExtensionPointRef<unknown>): readonly unknown[];
   render(view: string, data: Record<string, unknown>, opts?: { layout?: string | false }): Promise<string>;
 }
@@ -49,8 +49,9 @@ export class PluginRuntime implements PluginContext {
   enqueue<S extends TSchema>(job: JobRef<S>, payload: Static<S>, opts?: EnqueueOptions): Promise<JobInfo> {
     return this.kernel.enqueue(job as unknown as JobRef, payload, { createdBy: this.auditDefaults.actorId ?? null, ...opts });
   }
-  audit(entry: AuditEntry, db: Knex = this.kernel.db): Promise<void> {
-    return this.kernel.writeAudit({ ...this.auditDefaults, ...entry }, db);
+  audit(entry: AuditEntry | readonly AuditEntry[], db: Knex = this.kernel.db): Promise<void> {
+    const entries = Array.isArray(entry) ? entry : [entry as AuditEntry];
+    return this.kernel.writeAudit(entries.map((e) => ({ ...this.auditDefaults, ...e })), db);
   }
   extensions<T>(point: ExtensionPointRef<T>): readonly T[] {
     return this.kernel.extensions(point as ExtensionPointRef<unknown>) as readonly T[];
@@ -72,6 +73,7 @@ export class PluginRuntime implements PluginContext {
         jobs.push([job as unknown as JobRef, payload, opts]);
       },
       audit: (entry) => this.audit(entry, trx),
+      resolve: (service) => this.resolve(service),
     }));
     for (const [job, payload, opts] of jobs) await this.enqueue(job, payload, opts);
     for (const [event, payload] of events) await this.emit(event, payload);

@@ -126,7 +126,10 @@ export interface TransactionContext {
   readonly db: Knex.Transaction;
   emit<P>(event: EventRef<P>, payload: P): void;
   enqueue<S extends TSchema>(job: JobRef<S>, payload: Static<S>, opts?: EnqueueOptions): void;
-  audit(entry: AuditEntry): Promise<void>;
+  /** One record, or many in one insert (set-based changes). */
+  audit(entry: AuditEntry | readonly AuditEntry[]): Promise<void>;
+  /** A service, as PluginContext.resolve gives it (e.g. revisions, to record a change in this transaction). */
+  resolve<T>(service: ServiceRef<T>): T;
 }
 
 export interface PluginContext {
@@ -139,7 +142,8 @@ export interface PluginContext {
   can(principal: Principal | null, permission: PermissionRef, context?: ContextRef): Promise<boolean>;
   emit<P>(event: EventRef<P>, payload: P): Promise<void>;
   enqueue<S extends TSchema>(job: JobRef<S>, payload: Static<S>, opts?: EnqueueOptions): Promise<JobInfo>;
-  audit(entry: AuditEntry): Promise<void>;
+  /** One record, or many in one insert (set-based changes). */
+  audit(entry: AuditEntry | readonly AuditEntry[]): Promise<void>;
   transaction<T>(fn: (tx: TransactionContext) => Promise<T>): Promise<T>;
   extensions<T>(point: ExtensionPointRef<T>): readonly T[];
   render(view: string, data?: Record<string, unknown>): Promise<string>;

@@ -1,12 +1,14 @@
 // Change notices between instances in milliseconds: PostgreSQL LISTEN/NOTIFY on a dedicated
-// connection (kept open, reconnected after a failure), or PGlite's own listen. A notice only says
-// "look now"; the periodic revision poll stays as the fallback for notices missed while reconnecting.
+// connection (kept open, reconnected after a failure), or PGlite's own listen. A notice carries its
+// payload (see sync.ts); `null` means "notices may have been missed" (on every (re)connect), and the
+// periodic revision poll stays as the fallback for revisions bumped while not listening.
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Logger } from 'pino';
 
 export type Unlisten = () => Promise<void>;
-export type Listen = (onNotice: () => void) => Promise<Unlisten>;
+/** `payload` is null when notices may have been missed (just connected or reconnected). */
+export type Listen = (onNotice: (payload: string | null) => void) => Promise<Unlisten>;
 
 const RETRY_MS = 2000;
 
@@ -24,12 +26,12 @@ export function listenPostgres(connectionString: string, channel: string, log?: 
       // Without an error listener a lost connection would crash the process.
       c.on('error', (err) => { log?.warn({ err }, 'change notices: connection lost; retrying'); reconnect(); });
       c.on('end', () => reconnect());
-      c.on('notification', () => onNotice());
+      c.on('notification', (message) => onNotice(message.payload ?? ''));
       try {
         await c.connect();
         await c.query(`listen "${channel}"`);
         if (stopped) await c.end();
-        else onNotice(); // catch up on anything missed while not listening
+        else onNotice(null); // catch up on anything missed while not listening
       } catch (err) {
         log?.warn({ err }, 'change notices: cannot listen; retrying');
         reconnect();
@@ -57,5 +59,5 @@ export function listenPostgres(connectionString: string, channel: string, log?: 
 }
 
 export function listenPglite(pglite: PGlite, channel: string): Listen {
-  return async (onNotice) => pglite.listen(channel, () => onNotice());
+  return async (onNotice) => pglite.listen(channel, (payload) => onNotice(payload));
 }

@@ -1,7 +1,8 @@
 // PostgreSQL plans a statement every time it is sent unnamed. Naming the statements the query
 // builder generates lets each connection parse and plan them once — most of the database's cost
-// for the short queries an LMS serves. Raw SQL (which may hold several statements) stays unnamed;
-// the set of names is bounded; a plan invalidated by a schema change is re-prepared under a new name.
+// for the short queries an LMS serves. Raw SQL (which may hold several statements) stays unnamed
+// unless it asks with `.options({ prepare: true })` (one statement, run often); the set of names is
+// bounded; a plan invalidated by a schema change is re-prepared under a new name.
 import type { Knex } from 'knex';
 
 const PgClient = require('knex/lib/dialects/postgres/index.js') as typeof Knex.Client;
@@ -25,9 +26,9 @@ let generation = 0;
 export class PreparingPgClient extends PgClient {
   _query(connection: unknown, obj: CompiledQuery): Promise<CompiledQuery> {
     const run = (o: CompiledQuery) => baseQuery.call(this, connection, o);
-    const name = nameFor(obj);
+    const { prepare, ...options } = obj.options ?? {};
+    const name = nameFor(obj, prepare === true);
     if (!name) return run(obj);
-    const options = obj.options;
     obj.options = { ...options, name };
     return run(obj).catch((err: { code?: string }) => {
       if (err.code !== STALE_PLAN) throw err;
@@ -40,8 +41,8 @@ export class PreparingPgClient extends PgClient {
 
 }
 
-function nameFor(obj: CompiledQuery): string | undefined {
-  if (!obj.sql || !obj.method || !PREPARABLE.has(obj.method) || obj.options?.name) return undefined;
+function nameFor(obj: CompiledQuery, asked: boolean): string | undefined {
+  if (!obj.sql || !obj.method || !(PREPARABLE.has(obj.method) || (asked && obj.method === 'raw')) || obj.options?.name) return undefined;
   let name = names.get(obj.sql);
   if (!name && names.size < MAX_NAMES) {
     name = `lectern_${generation}_${names.size}`;

@@ -1,7 +1,9 @@
 // Permissions as data (Moodle's model, simplified): plugins register permissions; roles are sets of
 // them; a role is assigned to a user at a context (system, category, course) and applies to every
-// context beneath it. Checks are answered from memory; any change bumps the "permissions" revision,
-// which clears the caches on every instance.
+// context beneath it. Checks are answered from memory; a change to roles or contexts bumps the
+// "permissions" revision, which clears the caches on every instance, and a change to a user's role
+// assignments drops only that user's cached assignments (a keyed notice), so enrolling one learner
+// leaves everyone else's checks warm.
 import type { Knex } from 'knex';
 import { SYSTEM, type ContextRef, type ContextType, type PermissionRef } from '../plugin';
 import { badRequest, conflict, notFound } from '../http/errors';
@@ -16,6 +18,8 @@ type CachedAssignment = Assignment & { contextId: number };
 type AssignmentFilter = { userId?: string; id?: string; role?: string; context?: ContextRef };
 
 const REVISION = 'permissions';
+/** Keyed notices: the users whose role assignments changed. */
+const USER_ASSIGNMENTS = 'permissions.users';
 const ADMIN = 'admin';
 const KEY_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
 
@@ -27,6 +31,10 @@ export class PermissionEngine {
 
   constructor(private readonly db: Knex, private readonly revisions: Revisions) {
     revisions.on(REVISION, () => this.clearCaches());
+    revisions.on(USER_ASSIGNMENTS, (userIds) => {
+      if (!userIds) this.userAssignments.clear();
+      else for (const id of userIds) this.userAssignments.delete(id);
+    });
   }
 
   register(plugin: string, refs: Iterable<PermissionRef>): void {
@@ -194,11 +202,11 @@ export class PermissionEngine {
     if (!contextRow) throw badRequest(`unknown context ${context.type}:${context.id ?? ''}`, [{ path: 'body.context', message: 'does not exist' }]);
     await db('core_role_assignments').insert({ user_id: userId, role_key: role, context_id: contextRow.id }).onConflict(['user_id', 'role_key', 'context_id']).ignore();
     const row = await db('core_role_assignments').where({ user_id: userId, role_key: role, context_id: contextRow.id }).first('id');
-    await this.revisions.bump(REVISION, db);
+    await this.revisions.touch(USER_ASSIGNMENTS, [userId], db);
     return { id: String(row.id), userId, role, context: context.type === 'system' ? SYSTEM : { type: context.type, id: context.id } };
   }
 
-  /** Gives many users one role at one context (bulk imports): one insert, one cache invalidation. */
+  /** Gives many users one role at one context (bulk imports): one insert, one change notice. */
   async assignMany(userIds: string[], role: string, context: ContextRef, db: Knex = this.db): Promise<void> {
     if (!userIds.length) return;
     const [roleRow, contextRow] = await Promise.all([db('core_roles').where({ key: role }).first('key'), this.contextRow(context, db)]);
@@ -206,7 +214,7 @@ export class PermissionEngine {
     if (!contextRow) throw badRequest(`unknown context ${context.type}:${context.id ?? ''}`);
     await db('core_role_assignments').insert(userIds.map((user_id) => ({ user_id, role_key: role, context_id: contextRow.id })))
       .onConflict(['user_id', 'role_key', 'context_id']).ignore();
-    await this.revisions.bump(REVISION, db);
+    await this.revisions.touch(USER_ASSIGNMENTS, userIds, db);
   }
 
   /** Removes one assignment; returns it, or null when there was none. */
@@ -215,7 +223,7 @@ export class PermissionEngine {
     const [found] = await this.listAssignments({ id }, db);
     if (!found) return null;
     await db('core_role_assignments').where({ id }).delete();
-    await this.revisions.bump(REVISION, db);
+    await this.revisions.touch(USER_ASSIGNMENTS, [found.userId], db);
     return found;
   }
 

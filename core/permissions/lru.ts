@@ -19,6 +19,10 @@ export class LruMap<K, V extends Promise<unknown>> {
     return value;
   }
 
+  delete(key: K): void {
+    this.map.delete(key);
+  }
+
   clear(): void {
     this.map.clear();
   }

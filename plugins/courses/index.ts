@@ -21,6 +21,8 @@ import { cohortSubscriptions, enrollCohort, releaseCohort } from './cohorts';
 import { importEnrollments } from './import/job';
 import { recertify } from './recertify';
 import { adminPages, pageRoutes } from './pages';
+import { CourseAnswers, CourseAnswersRef } from './answers';
+import { CompletionWriter, CompletionWriterRef } from './completions';
 
 export * from './api';
 export { coursePermissions } from './permissions';
@@ -46,4 +48,8 @@ export default definePlugin({
   jobs: [importEnrollments, enrollCohort, releaseCohort, recertify],
   subscribe: cohortSubscriptions,
   privacy: coursePrivacy,
+  register(c) {
+    c.bind(CourseAnswersRef, (ctx) => new CourseAnswers(ctx));
+    c.bind(CompletionWriterRef, (ctx) => new CompletionWriter(ctx));
+  },
 });

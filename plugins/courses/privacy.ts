@@ -4,6 +4,7 @@
 import type { PrivacyProvider } from 'lectern';
 import { isId } from './params';
 import { directory } from './model/users';
+import { learnersChanged } from './changes';
 
 export const coursePrivacy: PrivacyProvider = {
   tables: ['courses_enrollments', 'courses_progress', 'courses_completions', 'courses_import_rows'],
@@ -27,6 +28,7 @@ export const coursePrivacy: PrivacyProvider = {
       if (user) await tx.db('courses_import_rows').whereRaw('lower(email) = lower(?)', [user.email]).delete();
       await tx.db('courses_completions').where({ user_id: userId }).delete();
       const n = await tx.db('courses_enrollments').where({ user_id: userId }).delete();
+      await learnersChanged(tx, [userId]);
       await tx.audit({ action: 'courses.user.erase', target: { type: 'user', id: userId }, details: { enrollments: n } });
     });
   },

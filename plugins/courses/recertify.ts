@@ -7,6 +7,7 @@ import { defineJob, sendMail, Type, type JobContext } from 'lectern';
 import { completionExpired, enrolled } from './api';
 import { courseSettings } from './settings';
 import { directory } from './model/users';
+import { learnersChanged } from './changes';
 
 const BATCH = 200;
 const DAY_MS = 86_400_000;
@@ -43,6 +44,7 @@ async function startNewCycles(job: JobContext, now: Date, noticeDays: number): P
           text: `Hello ${user.name},\n\nYour completion of "${d.title}" (${d.code}) expires on ${dueAt.toISOString().slice(0, 10)}. `
             + `You have been enrolled again; complete the course by then to stay certified:\n${job.url(`/courses/${courseId}`)}\n`,
         });
+        await learnersChanged(tx, [userId]);
         await tx.audit({ action: 'courses.recertify', target: { type: 'course', id: courseId }, details: { userId, cycle: d.cycle + 1, dueAt: dueAt.toISOString() } });
         tx.emit(enrolled, { courseId, userId, role: 'learner', source: 'recertification', cycle: d.cycle + 1, dueAt: dueAt.toISOString() });
       }

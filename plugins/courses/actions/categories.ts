@@ -3,6 +3,7 @@
 // category's permission context with it, in one transaction with its audit record.
 import { conflict, CoreServices, type RouteRequest } from 'lectern';
 import { assertCategory, assertNoCycle, categoryContext, getCategory, placeCategory, type CategoryRow } from '../model/categories';
+import { coursesChanged } from '../changes';
 
 const takenName = (name: string) => conflict(`a category named "${name}" already exists there`);
 
@@ -15,6 +16,7 @@ export function createCategory(req: RouteRequest, input: { name: string; parentI
       .onConflict(tx.db.raw('(coalesce(parent_id, 0), lower(name))')).ignore().returning('*');
     if (!row) throw takenName(name);
     await placeCategory(req, tx.db, String(row.id), parentId);
+    await coursesChanged(tx);
     await tx.audit({ action: 'courses.category.create', target: { type: 'category', id: String(row.id) }, details: { name, parentId } });
     return row;
   });
@@ -38,6 +40,7 @@ export function updateCategory(req: RouteRequest, id: string, input: { name?: st
     if (clash) throw takenName(changes.name ?? before.name);
     const [row]: CategoryRow[] = await tx.db('courses_categories').where({ id }).update(changes).returning('*');
     if (parentId !== undefined) await placeCategory(req, tx.db, id, parentId);
+    await coursesChanged(tx);
     await tx.audit({
       action: 'courses.category.update', target: { type: 'category', id },
       details: { ...(name !== undefined ? { name: { from: before.name, to: name } } : {}), ...(parentId !== undefined ? { parentId: { from: before.parent_id === null ? null : String(before.parent_id), to: parentId } } : {}) },
@@ -57,6 +60,7 @@ export function deleteCategory(req: RouteRequest, id: string): Promise<void> {
     if (child || course) throw conflict(`category ${id} still holds ${child ? 'categories' : 'courses'}; move or delete them first`);
     await tx.db('courses_categories').where({ id }).delete();
     await req.resolve(CoreServices.permissions).removeContext(categoryContext(id), tx.db);
+    await coursesChanged(tx);
     await tx.audit({ action: 'courses.category.delete', target: { type: 'category', id }, details: { name: before.name } });
   });
 }

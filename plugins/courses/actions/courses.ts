@@ -7,6 +7,7 @@ import { assertCategory } from '../model/categories';
 import { getCourse, placeCourse, type CourseRow, type CourseStatus } from '../model/courses';
 import { copyStructure } from '../model/templates';
 import { recount } from '../model/progress';
+import { coursesChanged } from '../changes';
 
 export interface NewCourse {
   title: string; code: string; summary?: string;
@@ -52,6 +53,7 @@ export function createCourse(req: RouteRequest, input: NewCourse): Promise<Cours
       await copyStructure(tx.db, template.id, row.id);
       await recount(tx, String(row.id), req.now(), { progress: false });
     }
+    await coursesChanged(tx);
     await tx.audit({ action: 'courses.course.create', target: { type: 'course', id: String(row.id) }, details: { code: row.code, title: row.title, templateId: input.templateId ?? null } });
     return row;
   });
@@ -90,6 +92,7 @@ export async function updateCourse(req: RouteRequest, id: string, b: CourseChang
     }
     const [row]: CourseRow[] = await tx.db('courses_courses').where({ id }).update({ ...changes, updated_at: now }).returning('*');
     // The key itself stays out of the audit trail: anyone reading it could enroll.
+    await coursesChanged(tx);
     await tx.audit({ action: 'courses.course.update', target: { type: 'course', id }, details: { fields: Object.keys(b) } });
     return row;
   });
@@ -103,6 +106,7 @@ export function setStatus(req: RouteRequest, id: string, action: 'publish' | 'ar
     if (before.status === status) return before;
     const now = req.now();
     const [row]: CourseRow[] = await tx.db('courses_courses').where({ id }).update({ status, ...statusStamps(status, now), updated_at: now }).returning('*');
+    await coursesChanged(tx);
     await tx.audit({ action: `courses.course.${action}`, target: { type: 'course', id }, details: { from: before.status } });
     return row;
   });

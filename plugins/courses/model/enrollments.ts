@@ -4,6 +4,7 @@
 import { conflict, type Knex, type PermissionEngine, type TransactionContext } from 'lectern';
 import { enrolled, unenrolled, type EnrollmentRole, type EnrollmentSource } from '../api';
 import { courseContext, type CourseRow } from './courses';
+import { learnersChanged } from '../changes';
 
 export interface EnrollmentRow {
   id: number; course_id: number; user_id: number; role: EnrollmentRole; source: EnrollmentSource; cohort_id: number | null;
@@ -52,6 +53,7 @@ export async function enroll(tx: TransactionContext, engine: PermissionEngine, i
     await dropRole(engine, tx.db, userId, courseId, existing.role);
   }
   await setRole(engine, tx.db, userId, courseId, input.role);
+  await learnersChanged(tx, [userId]);
   await tx.audit({ action: 'courses.enroll', target: { type: 'course', id: courseId }, details: { userId, role: input.role, source: input.source, dueAt: dueAt?.toISOString() ?? null } });
   tx.emit(enrolled, { courseId, userId, role: input.role, source: input.source, cycle: row.cycle, dueAt: dueAt?.toISOString() ?? null });
   return 'enrolled';
@@ -66,6 +68,7 @@ async function update(tx: TransactionContext, engine: PermissionEngine, existing
   if (!Object.keys(changes).length) return 'unchanged';
   await tx.db('courses_enrollments').where({ id: existing.id }).update({ ...changes, updated_at: now });
   if (changes.role) await setRole(engine, tx.db, input.userId, input.courseId, input.role, existing.role);
+  await learnersChanged(tx, [input.userId]);
   await tx.audit({
     action: 'courses.enrollment.update', target: { type: 'course', id: input.courseId },
     details: {
@@ -83,6 +86,7 @@ export async function unenroll(tx: TransactionContext, engine: PermissionEngine,
     .update({ status: 'unenrolled', unenrolled_at: now, updated_at: now }).returning('*');
   if (!row) return false;
   await dropRole(engine, tx.db, userId, courseId, row.role);
+  await learnersChanged(tx, [userId]);
   await tx.audit({ action: 'courses.unenroll', target: { type: 'course', id: courseId }, details: { userId, role: row.role, reason } });
   tx.emit(unenrolled, { courseId, userId, role: row.role });
   return true;

@@ -4,16 +4,17 @@
 // required_items, so completion is decided in the same statement that records an item. Completion
 // stamps the enrollment, adds a row to the completion history (with its expiry when the course
 // recertifies) and emits courseCompleted — all in the caller's transaction.
-import type { TransactionContext } from 'lectern';
+import type { Knex, TransactionContext } from 'lectern';
 import { courseCompleted } from '../api';
 import type { CourseStatus } from './courses';
+import { coursesChanged } from '../changes';
 
 export interface ProgressRow { cycle: number; completed_at: Date | string; score: number | null }
 export interface CompletionRow { enrollment_id: number; user_id: number; cycle: number; completed_at: Date | string; expires_at: Date | string | null }
 
 /** What recording an item found and did. */
 export interface Attempt {
-  enrollment_id: number; status: CourseStatus; is_template: boolean; item_found: boolean;
+  enrollment_id: number | null; status: CourseStatus; is_template: boolean; item_found: boolean;
   /** The new record; null when nothing was recorded (done already, or the course is not open). */
   recorded: ProgressRow | null;
   /** The record as it was when the item had been done already. */
@@ -26,60 +27,95 @@ export interface Attempt {
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
-/** Audits completions and announces them (after commit). */
-export async function announceCompletions(tx: TransactionContext, courseId: string, completions: CompletionRow[]): Promise<void> {
-  for (const r of completions) {
-    const userId = String(r.user_id);
-    const expiresAt = iso(r.expires_at);
-    await tx.audit({ action: 'courses.complete', target: { type: 'course', id: courseId }, details: { userId, cycle: r.cycle, expiresAt } });
-    tx.emit(courseCompleted, { courseId, userId, cycle: r.cycle, completedAt: iso(r.completed_at) as string, expiresAt });
-  }
+/** The audit record and event of a course completion. */
+export function completionNotice(courseId: string, r: CompletionRow) {
+  const userId = String(r.user_id);
+  const expiresAt = iso(r.expires_at);
+  return {
+    audit: { action: 'courses.complete', target: { type: 'course', id: courseId }, details: { userId, cycle: r.cycle, expiresAt } },
+    event: { courseId, userId, cycle: r.cycle, completedAt: iso(r.completed_at) as string, expiresAt },
+  };
 }
 
+/** Audits completions and announces them (after commit). */
+export async function announceCompletions(tx: TransactionContext, courseId: string, completions: CompletionRow[]): Promise<void> {
+  const notices = completions.map((r) => completionNotice(courseId, r));
+  await tx.audit(notices.map((n) => n.audit));
+  for (const n of notices) tx.emit(courseCompleted, n.event);
+}
+
+/** One item completion asked for: by whom, in which course, which item, with what score. */
+export interface ItemCompletion { courseId: string; userId: string; itemId: string; score: number | null }
+
 /**
- * One statement: finds the caller's learner enrollment in the course and locks it (concurrent
- * completions of one learner queue up, and each sees the counters the previous one left); key-share
- * locks the course (its items change under an update lock, so the required count read is current);
- * records the item once in the current cycle when the course is open; bumps the counters; and, when
- * that completes the course, stamps the enrollment and inserts the completion (announce it with
- * announceCompletions). Undefined when the caller is not enrolled as a learner.
+ * Records many item completions in one statement (see completions.ts): locks the learners'
+ * enrollments in id order (concurrent writers queue up without deadlocking, and each sees the counters
+ * the previous one left); key-share locks their courses (items change under an update lock, so the
+ * required counts read are current); records each item once in the current cycle when the course is
+ * open; bumps each enrollment's counters by what it gained; and where that completes the course, stamps
+ * the enrollment and inserts the completion. One row per completion asked for, in order; an item asked
+ * for twice is recorded for the first and found "existing" for the others. `enrollment_id` is null
+ * when the learner is not enrolled in the course as a learner.
  */
-export async function recordItem(tx: TransactionContext, at: { courseId: string; userId: string; itemId: string }, now: Date, score: number | null): Promise<Attempt | undefined> {
+export async function recordItems(tx: TransactionContext, asked: readonly ItemCompletion[], now: Date): Promise<Attempt[]> {
   const { rows } = await tx.db.raw(`
-    with e as (
-      select e.id, e.cycle, c.status, c.is_template, c.required_items, c.recertify_after_days
+    with input as (
+      select * from unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::real[]) with ordinality as a(course_id, user_id, item_id, score, n)),
+    e as (
+      select e.id, e.course_id, e.user_id, e.cycle, c.status, c.is_template, c.required_items, c.recertify_after_days
       from courses_enrollments e join courses_courses c on c.id = e.course_id
-      where e.course_id = :course and e.user_id = :user and e.status = 'active' and e.role = 'learner'
+      where (e.course_id, e.user_id) in (select course_id, user_id from input) and e.status = 'active' and e.role = 'learner'
+      order by e.id
       for update of e for key share of c),
-    i as (select id, required::int as counts from courses_items where id = :item and course_id = :course),
+    t as (
+      select input.n, input.item_id, input.score, e.id as enrollment_id, e.cycle, e.status, e.is_template, i.id is not null as item_found
+      from input left join e on e.course_id = input.course_id and e.user_id = input.user_id
+        left join courses_items i on i.id = input.item_id and i.course_id = input.course_id),
     ins as (
       insert into courses_progress (enrollment_id, cycle, item_id, completed_at, score)
-      select e.id, e.cycle, i.id, :now, :score from e, i where e.status = 'published' and not e.is_template
+      select enrollment_id, cycle, item_id, ?, score from t
+      where enrollment_id is not null and item_found and status = 'published' and not is_template
       on conflict (enrollment_id, cycle, item_id) do nothing
-      returning cycle, completed_at, score),
+      returning enrollment_id, item_id, cycle, completed_at, score),
+    gained as (
+      select ins.enrollment_id, count(*)::int as items, (count(*) filter (where i.required))::int as required
+      from ins join courses_items i on i.id = ins.item_id group by ins.enrollment_id),
     upd as (
-      update courses_enrollments x set items_done = x.items_done + 1, required_done = x.required_done + i.counts, updated_at = :now,
-        completed_at = case when x.completed_at is null and x.required_done + i.counts >= e.required_items then :now else x.completed_at end,
-        last_expires_at = case when x.completed_at is null and x.required_done + i.counts >= e.required_items
-          then :now::timestamptz + e.recertify_after_days * interval '1 day' else x.last_expires_at end
-      from e, i where x.id = e.id and exists (select 1 from ins)
-      returning x.id, x.user_id, x.cycle, x.completed_at, x.last_expires_at),
+      update courses_enrollments x set items_done = x.items_done + g.items, required_done = x.required_done + g.required, updated_at = ?,
+        completed_at = case when x.completed_at is null and x.required_done + g.required >= e.required_items then ? else x.completed_at end,
+        last_expires_at = case when x.completed_at is null and x.required_done + g.required >= e.required_items
+          then ?::timestamptz + e.recertify_after_days * interval '1 day' else x.last_expires_at end
+      from gained g join e on e.id = g.enrollment_id
+      where x.id = g.enrollment_id
+      returning x.id, x.course_id, x.user_id, x.cycle, x.completed_at, x.last_expires_at),
     done as (
       insert into courses_completions (enrollment_id, course_id, user_id, cycle, completed_at, expires_at)
-      select id, :course, user_id, cycle, completed_at, last_expires_at from upd where completed_at is not null
+      select id, course_id, user_id, cycle, completed_at, last_expires_at from upd where completed_at is not null
       on conflict (enrollment_id, cycle) do nothing
       returning enrollment_id, user_id, cycle, completed_at, expires_at)
-    select e.id as enrollment_id, e.status, e.is_template, exists (select 1 from i) as item_found,
-      (select row_to_json(ins) from ins) as recorded,
+    select t.enrollment_id, t.status, t.is_template, t.item_found,
+      (select row_to_json(r) from (select ins.cycle, ins.completed_at, ins.score from ins
+        where ins.enrollment_id = t.enrollment_id and ins.item_id = t.item_id) r) as recorded,
       (select row_to_json(p) from (select p.cycle, p.completed_at, p.score from courses_progress p
-        where p.enrollment_id = e.id and p.cycle = e.cycle and p.item_id = :item) p) as existing,
-      coalesce((select completed_at from upd), (select completed_at from courses_enrollments where id = e.id)) as course_completed_at,
-      (select row_to_json(done) from done) as completion
-    from e`, { course: at.courseId, user: at.userId, item: at.itemId, now, score })
-    // A named statement: PostgreSQL plans it once per connection, not on every completion (the core
-    // names the statements its query builder makes; raw ones it leaves to their author).
-    .options({ name: 'courses_record_item' }) as { rows: Attempt[] };
-  return rows[0];
+        where p.enrollment_id = t.enrollment_id and p.cycle = t.cycle and p.item_id = t.item_id) p) as existing,
+      coalesce((select completed_at from upd where upd.id = t.enrollment_id),
+        (select completed_at from courses_enrollments where id = t.enrollment_id)) as course_completed_at,
+      (select row_to_json(d) from done d where d.enrollment_id = t.enrollment_id) as completion
+    from t order by t.n`, [
+    asked.map((a) => a.courseId), asked.map((a) => a.userId), asked.map((a) => a.itemId), asked.map((a) => a.score), now, now, now, now,
+  ] as Knex.RawBinding[]).options({ prepare: true }) as { rows: Attempt[] };
+  // The same item asked for twice: the first records it, the others find it done; a completion is announced once.
+  const recorded = new Set<string>();
+  const completed = new Set<number | null>();
+  return rows.map((row, i) => {
+    const key = `${row.enrollment_id}:${asked[i].itemId}`;
+    const attempt = { ...row };
+    if (attempt.recorded && recorded.has(key)) [attempt.existing, attempt.recorded] = [attempt.recorded, null];
+    if (attempt.recorded) recorded.add(key);
+    if (attempt.completion && completed.has(row.enrollment_id)) attempt.completion = null;
+    if (attempt.completion) completed.add(row.enrollment_id);
+    return attempt;
+  });
 }
 
 /**
@@ -88,6 +124,7 @@ export async function recordItem(tx: TransactionContext, at: { courseId: string;
  * whose current cycle now satisfies the rule. Call with the course locked for update.
  */
 export async function recount(tx: TransactionContext, courseId: string, now: Date, opts: { progress: boolean }): Promise<void> {
+  await coursesChanged(tx);
   await tx.db.raw(`update courses_courses set required_items = (select count(*) from courses_items where course_id = :course and required)
     where id = :course`, { course: courseId });
   if (!opts.progress) return;

@@ -1,16 +1,14 @@
 // The course page (/courses/:id): its sections and items; for an enrolled learner their progress and a
 // "Mark complete" button per item, otherwise the self-enrollment form where the course allows it. The
-// POST handlers follow the JSON routes (progress.ts through the same model functions; self-enrollment
-// through the shared action).
-import { conflict, defineRoute, forbidden, notFound, reply, Type, type RouteRequest } from 'lectern';
+// POST handlers go through the same shared actions as the JSON routes (completing an item, self-enrolling).
+import { defineRoute, reply, Type, type RouteRequest } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseItemParams, CourseParams, inCourse } from '../params';
 import { toCourse, visibleCourse } from '../model/courses';
 import { sectionsWithItems, type SectionRow } from '../model/sections';
-import { announceCompletions, recordItem } from '../model/progress';
 import { enrollmentOf } from '../model/listing';
 import { selfEnroll } from '../actions/enrollments';
-import { itemCompleted } from '../api';
+import { completeItem } from '../actions/progress';
 import { Done, doneNotice, submitForm } from './forms';
 import { withStateLabel } from './states';
 
@@ -52,20 +50,7 @@ export const coursePageRoutes = [
     body: Type.Object({}), summary: 'Complete an item as an enrolled learner (form)',
     async handler(req) {
       const { id, itemId } = req.params;
-      const userId = req.principal?.id as string;
-      const now = req.now();
-      await req.transaction(async (tx) => {
-        const found = await recordItem(tx, { courseId: id, userId, itemId }, now, null);
-        if (!found) throw forbidden(`You are not enrolled in course ${id} as a learner.`);
-        if (found.status === 'draft' || found.is_template) throw notFound(`course ${id} does not exist`);
-        if (found.status === 'archived') throw conflict(`course ${id} is archived; its progress is closed`);
-        if (!found.item_found) throw notFound(`course ${id} has no item ${itemId}`);
-        if (found.recorded) {
-          await tx.audit({ action: 'courses.item.complete', target: { type: 'course', id }, details: { itemId, cycle: found.recorded.cycle, score: null } });
-          tx.emit(itemCompleted, { courseId: id, itemId, userId, cycle: found.recorded.cycle, score: null, completedAt: now.toISOString() });
-        }
-        if (found.completion) await announceCompletions(tx, id, [found.completion]);
-      });
+      await completeItem(req, id, itemId, null);
       return reply.redirect(`/courses/${id}?done=completed#item-${itemId}`);
     },
   }),

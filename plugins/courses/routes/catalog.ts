@@ -1,15 +1,15 @@
 // The course list: learners see the published courses they may view (a role granting courses:view at
 // the course, its category or the system); whoever may update a course also sees it as a draft, archived
 // or template, so managers see all. Search by title, code or summary; filter by category, status and
-// template; ordered by title with keyset pagination.
-import { defineRoute, pageQuery, Type, type Knex } from 'lectern';
+// template; ordered by title with keyset pagination. Answers are served from memory (answers.ts).
+import { defineRoute, pageQuery, Type, type Knex, type RouteRequest, type Static } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { IdString, CourseStatusSchema } from '../params';
 import { decodeCursor, page } from '../cursor';
 import { toCourse, type CourseRow } from '../model/courses';
 import { courseColumns } from '../model/columns';
 import { isEmpty, scopeOf, whereInScope, type Scope } from '../model/scope';
-
+import { CourseAnswersRef } from '../answers';
 
 /** Published courses in the view scope, plus anything in the edit scope. */
 function whereVisible(q: Knex.QueryBuilder, view: Scope, edit: Scope): void {
@@ -23,30 +23,36 @@ function whereVisible(q: Knex.QueryBuilder, view: Scope, edit: Scope): void {
 
 const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+const CatalogQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: 200 })),
+  categoryId: Type.Optional(IdString),
+  status: Type.Optional(CourseStatusSchema),
+  isTemplate: Type.Optional(Type.Boolean()),
+  ...pageQuery,
+});
+
+async function catalogPage(req: RouteRequest, query: Static<typeof CatalogQuery>, view: Scope, edit: Scope) {
+  const { q: text, categoryId, status, isTemplate, limit, cursor } = query;
+  const q = req.db('courses_courses as c').select(courseColumns(req.db)).orderBy([{ column: 'c.title' }, { column: 'c.id' }]).limit(limit + 1);
+  whereVisible(q, view, edit);
+  if (status) q.where('c.status', status);
+  if (categoryId) q.where('c.category_id', categoryId);
+  if (isTemplate !== undefined) q.where('c.is_template', isTemplate);
+  if (text?.trim()) {
+    const pattern = like(text.trim());
+    q.where((w) => w.whereILike('c.title', pattern).orWhereILike('c.code', pattern).orWhereILike('c.summary', pattern));
+  }
+  if (cursor) q.whereRaw('(c.title, c.id) > (?::text, ?::bigint)', decodeCursor(cursor, 2));
+  return page(await q as CourseRow[], limit, toCourse, (r) => [r.title, r.id]);
+}
+
 export const catalogRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/courses', authenticated: true, summary: 'The course catalog: what the caller may see',
-    query: Type.Object({
-      q: Type.Optional(Type.String({ maxLength: 200 })),
-      categoryId: Type.Optional(IdString),
-      status: Type.Optional(CourseStatusSchema),
-      isTemplate: Type.Optional(Type.Boolean()),
-      ...pageQuery,
-    }),
+    query: CatalogQuery,
     async handler(req) {
-      const { q: text, categoryId, status, isTemplate, limit, cursor } = req.query;
       const [view, edit] = await Promise.all([scopeOf(req, coursePermissions.view), scopeOf(req, coursePermissions.update)]);
-      const q = req.db('courses_courses as c').select(courseColumns(req.db)).orderBy([{ column: 'c.title' }, { column: 'c.id' }]).limit(limit + 1);
-      whereVisible(q, view, edit);
-      if (status) q.where('c.status', status);
-      if (categoryId) q.where('c.category_id', categoryId);
-      if (isTemplate !== undefined) q.where('c.is_template', isTemplate);
-      if (text?.trim()) {
-        const pattern = like(text.trim());
-        q.where((w) => w.whereILike('c.title', pattern).orWhereILike('c.code', pattern).orWhereILike('c.summary', pattern));
-      }
-      if (cursor) q.whereRaw('(c.title, c.id) > (?::text, ?::bigint)', decodeCursor(cursor, 2));
-      return page(await q as CourseRow[], limit, toCourse, (r) => [r.title, r.id]);
+      return req.resolve(CourseAnswersRef).catalog.get('', JSON.stringify([view, edit, req.query]), () => catalogPage(req, req.query, view, edit));
     },
   }),
 ];

@@ -6,6 +6,7 @@ import { coursePermissions } from '../permissions';
 import { CourseParams, IdString, inCourse, Title, CourseStatusSchema } from '../params';
 import { courseContext, getCourse, toCourse, visibleCourse } from '../model/courses';
 import { createCourse, setStatus, updateCourse } from '../actions/courses';
+import { coursesChanged } from '../changes';
 
 const Code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
 const Summary = Type.String({ maxLength: 20_000 });
@@ -71,6 +72,7 @@ export const courseRoutes = [
         }
         await tx.db('courses_courses').where({ id }).delete();
         await req.resolve(CoreServices.permissions).removeContext(courseContext(id), tx.db);
+        await coursesChanged(tx);
         await tx.audit({ action: 'courses.course.delete', target: { type: 'course', id }, details: { code: before.code, title: before.title } });
       });
       return reply.noContent();

@@ -1,12 +1,14 @@
 // The caller's own courses: every course they are enrolled in with their standing (learners never see
 // drafts or templates there; instructors do), and one course in detail — which items they completed in
-// the current cycle and every completion they ever had, expired ones included.
+// the current cycle and every completion they ever had, expired ones included. The list is read once
+// and then served from memory until the person's enrollments or a course change (answers.ts).
 import { defineRoute, notFound, pageQuery, Type, type Knex } from 'lectern';
 import { CourseParams, RoleSchema } from '../params';
 import { decodeCursor, page } from '../cursor';
 import { toCourse, type CourseRow } from '../model/courses';
 import { toEnrollment, type Standing } from '../model/standing';
 import { courseObject, standingColumns } from '../model/columns';
+import { CourseAnswersRef } from '../answers';
 
 type Mine = Standing & { course: CourseRow };
 
@@ -26,10 +28,14 @@ export const meRoutes = [
     query: Type.Object({ role: Type.Optional(RoleSchema), ...pageQuery }),
     async handler(req) {
       const { role, limit, cursor } = req.query;
-      const q = mine(req.db, req.principal?.id as string).orderBy('e.id', 'desc').limit(limit + 1);
-      if (role) q.where('e.role', role);
-      if (cursor) q.where('e.id', '<', decodeCursor(cursor, 1)[0]);
-      return page(await q as Mine[], limit, toMine(req.now()), (r) => [r.id]);
+      const userId = req.principal?.id as string;
+      const rows = await req.resolve(CourseAnswersRef).learners.get(userId, JSON.stringify(req.query), async () => {
+        const q = mine(req.db, userId).orderBy('e.id', 'desc').limit(limit + 1);
+        if (role) q.where('e.role', role);
+        if (cursor) q.where('e.id', '<', decodeCursor(cursor, 1)[0]);
+        return await q as Mine[];
+      });
+      return page(rows, limit, toMine(req.now()), (r) => [r.id]);
     },
   }),
 

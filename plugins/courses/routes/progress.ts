@@ -1,13 +1,12 @@
 // Progress: an enrolled learner completes items (idempotently; completing twice changes nothing) and the
 // course completes itself from its required items; instructors (courses:monitor) see every learner's
 // standing. Learners see only their own, through /api/v1/me/courses.
-import { conflict, defineRoute, forbidden, notFound, pageQuery, reply, Type } from 'lectern';
+import { conflict, defineRoute, pageQuery, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseItemParams, CourseParams, inCourse } from '../params';
 import { getCourse } from '../model/courses';
-import { announceCompletions, recordItem } from '../model/progress';
+import { completeItem } from '../actions/progress';
 import { courseEnrollments } from '../model/listing';
-import { itemCompleted } from '../api';
 
 export const progressRoutes = [
   defineRoute({
@@ -16,22 +15,7 @@ export const progressRoutes = [
     summary: 'Complete an item as an enrolled learner (optionally with a score, 0–100)',
     async handler(req) {
       const { id, itemId } = req.params;
-      const userId = req.principal?.id as string;
-      const now = req.now();
-      const score = req.body.score ?? null;
-      const attempt = await req.transaction(async (tx) => {
-        const found = await recordItem(tx, { courseId: id, userId, itemId }, now, score);
-        if (!found) throw forbidden(`You are not enrolled in course ${id} as a learner.`);
-        if (found.status === 'draft' || found.is_template) throw notFound(`course ${id} does not exist`);
-        if (found.status === 'archived') throw conflict(`course ${id} is archived; its progress is closed`);
-        if (!found.item_found) throw notFound(`course ${id} has no item ${itemId}`);
-        if (found.recorded) {
-          await tx.audit({ action: 'courses.item.complete', target: { type: 'course', id }, details: { itemId, cycle: found.recorded.cycle, score } });
-          tx.emit(itemCompleted, { courseId: id, itemId, userId, cycle: found.recorded.cycle, score, completedAt: now.toISOString() });
-        }
-        if (found.completion) await announceCompletions(tx, id, [found.completion]);
-        return found;
-      });
+      const attempt = await completeItem(req, id, itemId, req.body.score ?? null);
       const row = attempt.recorded ?? attempt.existing;
       if (!row) throw conflict('This item was being recorded at the same moment; try again.');
       const body = {
