@@ -44,8 +44,8 @@ function rounds(): number {
 type Prepared = Awaited<ReturnType<typeof prepare>>;
 
 /** Migrates and seeds the schema in this process, then takes real tokens over HTTP. */
-async function prepare(databaseUrl: string, schema: string, logLevel: string) {
-  const { app, cleanup } = await coursesApp(databaseUrl, schema, logLevel);
+async function prepare(databaseUrl: string, schema: string) {
+  const { app, cleanup } = await coursesApp(databaseUrl, schema);
   try {
     await app.start();
     const started = Date.now();
@@ -130,7 +130,7 @@ async function main(): Promise<void> {
   };
   const { settings, databaseUrl, logLevel } = run;
   await inScratchSchema(databaseUrl, async (schema, pgVersion) => {
-    const prepared = await prepare(databaseUrl, schema, logLevel);
+    const prepared = await prepare(databaseUrl, schema);
     const measured = await measureRounds(run.rounds, settings, databaseUrl, prepared, { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: logLevel } });
     process.stdout.write(`${coursesReport(measured, TARGETS, [
       `Run: ${run.started.toISOString()}, ${run.rounds} round(s) of ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per target, ` +

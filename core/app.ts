@@ -61,8 +61,8 @@ export interface AppOptions {
 }
 
 /** An identity provider with its plugin's context already supplied. */
-type BoundIdentity = { resolve(req: IdentityRequest): Promise<Principal | null> };
-const bind = (provider: IdentityProvider, ctx: PluginContext): BoundIdentity => ({ resolve: (req) => provider.resolve(req, ctx) });
+type BoundIdentity = { resolve(req: IdentityRequest): Promise<Principal | null>; signInPath?: string };
+const bind = (provider: IdentityProvider, ctx: PluginContext): BoundIdentity => ({ resolve: (req) => provider.resolve(req, ctx), signInPath: provider.signInPath });
 
 export interface PhaseTiming { phase: string; ms: number }
 

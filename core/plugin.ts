@@ -170,7 +170,11 @@ export interface IdentityRequest {
   ip: string;
 }
 /** Resolves the principal of a request (cookie, bearer token…). Throws an HttpError to refuse it (e.g. CSRF). */
-export interface IdentityProvider { resolve(req: IdentityRequest, ctx: PluginContext): Promise<Principal | null> }
+export interface IdentityProvider {
+  resolve(req: IdentityRequest, ctx: PluginContext): Promise<Principal | null>;
+  /** Where a person signs in with a browser (e.g. `/login`): an anonymous request for a page goes there, with `?next=`. */
+  signInPath?: string;
+}
 
 /** Every plugin that stores personal data says how to export and erase it. */
 export interface PrivacyProvider {

@@ -21,7 +21,7 @@ export interface ServerDeps {
   bodyLimitBytes: number;
   trustProxy: boolean;
   /** The identity providers in order, each already bound to its plugin's context. */
-  identities(): { resolve(req: IdentityRequest): Promise<Principal | null> }[];
+  identities(): { resolve(req: IdentityRequest): Promise<Principal | null>; signInPath?: string }[];
   isEnabled(plugin: string): boolean;
   can(principal: Principal | null, permission: PermissionRef, context: ContextRef): Promise<boolean>;
   request(plugin: string, init: RequestInit): RequestRuntime;
@@ -162,7 +162,7 @@ export class HttpServer {
     if (!this.deps.isEnabled(plugin)) throw notFound();
     ctx.state.html = route.html === true;
     let principal = await this.principal(ctx);
-    if (!route.public && !principal) throw unauthorized();
+    if (!route.public && !principal) return this.signInFirst(ctx);
 
     const params: Record<string, unknown> = { ...ctx.params };
     const query: Record<string, unknown> = { ...ctx.query };
@@ -198,6 +198,13 @@ export class HttpServer {
       params, query, body, principal, requestId: String(ctx.state.requestId), koa: ctx, layout: this.deps.layout,
     });
     this.write(ctx, await route.handler(req));
+  }
+
+  /** An anonymous browser asking for a page is sent to sign in (and back after); anything else is a 401. */
+  private signInFirst(ctx: Koa.Context): void {
+    const signInPath = ctx.method === 'GET' && this.wantsHtml(ctx) ? this.deps.identities().find((p) => p.signInPath)?.signInPath : undefined;
+    if (!signInPath) throw unauthorized();
+    ctx.redirect(`${signInPath}?next=${encodeURIComponent(ctx.originalUrl)}`);
   }
 
   private async principal(ctx: Koa.Context): Promise<Principal | null> {

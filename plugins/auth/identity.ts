@@ -46,6 +46,7 @@ export class IdentityCache {
 export const IdentityCacheRef = defineService<IdentityCache>('auth.identityCache');
 
 export const authIdentity: IdentityProvider = {
+  signInPath: '/login',
   async resolve(req, ctx) {
     const cache = ctx.resolve(IdentityCacheRef);
     const header = req.headers.authorization;

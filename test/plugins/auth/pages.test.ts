@@ -33,7 +33,9 @@ describe('auth pages', () => {
     const csrf = /name="_csrf" value="([^"]+)"/.exec(page.text)?.[1];
     const out = await t.post('/logout').set('Cookie', cookie).type('form').send({ _csrf: csrf });
     expect(out.headers.location).to.equal('/login?done=signed-out');
-    expect((await t.get('/account').set('Cookie', cookie)).status).to.equal(401);
+    const signedOut = await t.get('/account?tab=1').set('Cookie', cookie);
+    expect([signedOut.status, signedOut.headers.location], 'a page sends an anonymous browser to sign in').to.deep.equal([302, '/login?next=%2Faccount%3Ftab%3D1']);
+    expect((await t.get('/api/v1/me').set('Cookie', cookie)).status, 'the API answers 401').to.equal(401);
 
     const offsite = await t.post('/login').type('form').send({ email: 'ann@example.com', password: PASSWORD, next: '//evil.example/x' });
     expect(offsite.status).to.equal(303);
