@@ -6,7 +6,7 @@
 // Real API tokens from POST /api/v1/auth/tokens; auth and courses plugins; job workers off. Each round
 // measures B, two reference routes (the core's hello greeting of bench/http.ts, and auth's GET /api/v1/me
 // with a real token), the three targets, and the two GET targets again with the learner's token resolved
-// from memory (what a token cache in auth would give), one server process at a time; the verdict uses
+// from memory (what the token lookup still costs), one server process at a time; the verdict uses
 // each round's own ratios (median over rounds). Prints a markdown report on stdout. Env: DATABASE_URL, BENCH_ROUNDS (3),
 // BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
 import crypto from 'node:crypto';

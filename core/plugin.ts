@@ -4,7 +4,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { RouteRef } from './http/route';
+import type { RouteRef, RouteRequest } from './http/route';
 
 export type ContextType = 'system' | 'category' | 'course';
 /** Where a permission applies: the whole system, a category (and all beneath it) or one course. */
@@ -192,7 +192,8 @@ export interface AdminPage {
   view: string;
   /** Schema of the page's query string (search, filters, a cursor); validated like a route's. */
   query?: TSchema;
-  load?: (ctx: PluginContext, principal: Principal, input: { query: Record<string, unknown> }) => Promise<Record<string, unknown>>;
+  /** The page's data, worked out for this request (its caller, permission checks and validated query). */
+  load?: (req: RouteRequest, principal: Principal, input: { query: Record<string, unknown> }) => Promise<Record<string, unknown>>;
 }
 
 /** A link in the main navigation, shown to every signed-in user (admin pages get theirs from `admin`). */

@@ -1,7 +1,7 @@
 // The admin course list (/admin/courses): every course the caller may edit, drafts, archived and
 // templates included, with search and category filter; and the form that creates a course, optionally
 // from a template (through the same action as POST /api/v1/courses).
-import { badRequest, defineRoute, reply, Type, type PluginContext, type AdminPage, type Principal, type RouteRequest, type Static } from 'lectern';
+import { badRequest, defineRoute, reply, Type, type AdminPage, type RouteRequest, type Static } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { IdString } from '../params';
 import { scopeOf, whereInScope } from '../model/scope';
@@ -27,8 +27,7 @@ async function coursesPage(req: RouteRequest, filters: ListFilters): Promise<Rec
 
 export const coursesListPage: AdminPage = {
   path: '/admin/courses', title: 'Courses', permission: coursePermissions.create, view: VIEW, query: CoursesQuery,
-  // An admin page's load gets the plugin context; the list needs the request's permission checks.
-  load: (ctx: PluginContext, _principal: Principal | null, { query }) => coursesPage(ctx as RouteRequest, query as Static<typeof CoursesQuery>),
+  load: (req, _principal, { query }) => coursesPage(req, query as Static<typeof CoursesQuery>),
 };
 
 const CreateBody = Type.Object({
