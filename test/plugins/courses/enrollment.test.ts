@@ -115,12 +115,16 @@ describe('courses: enrollment', () => {
     await expectStatus(a.delete(`/api/v1/cohorts/${String(cohort.id)}/members/${leaver.id}`), 204);
     await w.t.jobs.drain();
     const following = await listed(course.id);
+    const links = async () => ((await expectStatus(as(w.t, w.manager).get(`/api/v1/courses/${String(course.id)}/enrollments/cohorts`), 200)).items as { cohortId: string; dueAt: string }[])
+      .map((l) => `${l.cohortId}:${l.dueAt}`);
+    const linksBefore = await links();
     await expectStatus(as(w.t, w.manager).delete(`/api/v1/courses/${String(course.id)}/enrollments/cohorts/${String(cohort.id)}`), 204);
     await member(afterUnlink);
     await w.t.jobs.drain();
     const unknownCohort = await expectStatus(as(w.t, w.manager).post(`/api/v1/courses/${String(course.id)}/enrollments/cohort`, { cohortId: '999999' }), 400);
-    expect({ status: linked.status, job: [job.state, job.result], initially, following, unlinked: await listed(course.id), unknownCohort: unknownCohort.errors }).to.deep.equal({
+    expect({ status: linked.status, job: [job.state, job.result], initially, following, unlinked: await listed(course.id), unknownCohort: unknownCohort.errors, links: [linksBefore, await links()] }).to.deep.equal({
       status: 202,
+      links: [[`${String(cohort.id)}:2030-03-01T00:00:00.000Z`], []],
       job: ['completed', { enrolled: 2, skipped: 1 }],
       initially: [`${early.email}:learner:cohort:2030-03-01`, `${leaver.email}:learner:cohort:2030-03-01`],
       following: [`${early.email}:learner:cohort:2030-03-01`, `${later.email}:learner:cohort:2030-03-01`],
