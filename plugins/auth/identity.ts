@@ -1,8 +1,8 @@
 // Who is calling: a bearer API token or the session cookie. A credential is looked up once (one
 // indexed query that also checks the account is active) and then answered from memory for at most a
-// minute, until `credentialsChanged` (credential-changes.ts) clears the cache on every instance.
+// minute, until `credentialsChanged` (credential-changes.ts) drops that user's entries on every instance.
 import { CoreServices, defineService, type IdentityProvider, type Knex, type PluginContext, type Principal } from 'lectern';
-import { CREDENTIALS_REVISION } from './credential-changes';
+import { CREDENTIALS_NOTICE } from './credential-changes';
 import { SESSION_COOKIE } from './sessions';
 import { TOKEN_PREFIX } from './tokens';
 import { digest } from './secrets';
@@ -20,12 +20,15 @@ export class IdentityCache {
   private generation = 0;
 
   constructor(ctx: PluginContext) {
-    ctx.resolve(CoreServices.revisions).on(CREDENTIALS_REVISION, () => this.clear());
+    ctx.resolve(CoreServices.revisions).on(CREDENTIALS_NOTICE, (userIds) => this.drop(userIds));
   }
 
-  clear(): void {
+  /** Drops the named users' credentials (all of them when `userIds` is undefined). */
+  drop(userIds?: readonly string[]): void {
     this.generation += 1;
-    this.entries.clear();
+    if (!userIds) return this.entries.clear();
+    const users = new Set(userIds);
+    for (const [key, entry] of this.entries) if (users.has(entry.principal.id)) this.entries.delete(key);
   }
 
   async resolve(key: string, now: Date, load: () => Promise<{ principal: Principal; expiresAt: Date } | null>): Promise<Principal | null> {

@@ -168,7 +168,7 @@ async function apply(ctx: PluginContext, tx: TransactionContext, rows: ValidRow[
     await db.raw(`update auth_users u set name = r.name, updated_at = now()
       from jsonb_to_recordset(?::jsonb) as r(id bigint, name text) where u.id = r.id`, [JSON.stringify(renames)]);
     for (const r of renames) changed.add(r.id);
-    await credentialsChanged(ctx, db); // signed-in principals carry the name
+    await credentialsChanged(ctx, db, renames.map((r) => r.id)); // signed-in principals carry the name
   }
 
   // (c) Roles at the system context that are not held yet, through the permission engine (which also

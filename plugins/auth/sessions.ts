@@ -12,7 +12,10 @@ export interface SessionInfo { id: string; createdAt: string; lastSeenAt: string
 /** Starts a session for a user (ending the one the browser had), and sets the cookie. */
 export async function startSession(req: RouteRequest, db: Knex, userId: string, settings: AuthSettings): Promise<{ csrfToken: string; expiresAt: Date }> {
   const previous = req.koa.cookies.get(SESSION_COOKIE);
-  if (previous && await db('auth_sessions').where({ token_hash: digest(previous) }).delete()) await credentialsChanged(req, db);
+  if (previous) {
+    const ended: { user_id: number }[] = await db('auth_sessions').where({ token_hash: digest(previous) }).delete().returning('user_id');
+    if (ended.length) await credentialsChanged(req, db, [String(ended[0].user_id)]);
+  }
   const token = newSecret();
   const csrfToken = newSecret();
   const now = req.now();
@@ -32,7 +35,8 @@ export async function endSession(req: RouteRequest): Promise<void> {
   const token = req.koa.cookies.get(SESSION_COOKIE);
   if (token) {
     await req.transaction(async (tx) => {
-      if (await tx.db('auth_sessions').where({ token_hash: digest(token) }).delete()) await credentialsChanged(req, tx.db);
+      const ended: { user_id: number }[] = await tx.db('auth_sessions').where({ token_hash: digest(token) }).delete().returning('user_id');
+      if (ended.length) await credentialsChanged(req, tx.db, [String(ended[0].user_id)]);
     });
   }
   req.koa.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'lax', secure: req.koa.secure, path: '/', overwrite: true });

@@ -49,7 +49,7 @@ export async function updateUser(req: RouteRequest, id: string, input: { email?:
   return req.transaction(async (tx) => {
     // The principal carries the name and email; a new password ends every credential.
     if (changes.password_hash) await revokeCredentials(req, tx.db, id);
-    else await credentialsChanged(req, tx.db);
+    else await credentialsChanged(req, tx.db, [id]);
     const [row] = await tx.db('auth_users').where({ id }).update({ ...changes, updated_at: req.now() }).returning('*');
     await tx.audit({
       action: 'auth.user.update', target: { type: 'user', id },
@@ -83,7 +83,7 @@ export async function updateOwnAccount(req: RouteRequest, me: UserRow, input: { 
   if (input.name !== undefined) changes.name = input.name.trim();
   if (input.password !== undefined) changes.password_hash = await hashPassword(input.password);
   return req.transaction(async (tx) => {
-    await credentialsChanged(req, tx.db);
+    await credentialsChanged(req, tx.db, [id]);
     if (input.password !== undefined) {
       // API tokens are separate credentials and stay; this session stays signed in.
       const current = req.koa.cookies.get(SESSION_COOKIE);
@@ -101,7 +101,7 @@ export async function revokeOwn(req: RouteRequest, what: 'session' | 'token', id
   await req.transaction(async (tx) => {
     const n = await tx.db(`auth_${what}s`).where({ id, user_id: req.principal?.id as string }).delete();
     if (!n) throw notFound(`${what} ${id} does not exist`);
-    await credentialsChanged(req, tx.db);
+    await credentialsChanged(req, tx.db, [req.principal?.id as string]);
     await tx.audit({ action: `auth.${what}.revoke`, target: { type: what, id } });
   });
 }

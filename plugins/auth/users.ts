@@ -53,7 +53,7 @@ export async function insertUser(db: Knex, input: { email: string; name: string;
 
 /** Ends every session and API token of a user, and every unused link. */
 export async function revokeCredentials(ctx: PluginContext, db: Knex, userId: string): Promise<void> {
-  await credentialsChanged(ctx, db);
+  await credentialsChanged(ctx, db, [userId]);
   await db('auth_sessions').where({ user_id: userId }).delete();
   await db('auth_tokens').where({ user_id: userId }).delete();
   await db('auth_links').where({ user_id: userId }).whereNull('used_at').delete();

@@ -159,6 +159,20 @@ describe('auth: sessions, tokens and passwords', () => {
     expect(await t.db('auth_users').where({ id: old.id }).first('status')).to.deep.equal({ status: 'active' });
   });
 
+  it('drops only the cached credentials of the user whose credentials changed', async () => {
+    const [kim, lee] = [await account(t, 'kim@example.com'), await account(t, 'lee@example.com')];
+    const kimSession = await login(t, 'kim@example.com');
+    for (const auth of [kim.auth, lee.auth]) expect((await t.get('/api/v1/me').set(auth)).status, 'known (and cached)').to.equal(200);
+    // Behind the plugin's back: only a cached credential still answers for these rows.
+    await t.db('auth_tokens').whereIn('user_id', [kim.id, lee.id]).delete();
+    const out = await t.post('/api/v1/auth/logout').set('Cookie', kimSession.cookie).set('X-CSRF-Token', kimSession.csrf);
+    expect(out.status).to.equal(204);
+    expect({
+      kim: (await t.get('/api/v1/me').set(kim.auth)).status,
+      lee: (await t.get('/api/v1/me').set(lee.auth)).status,
+    }, 'kim\'s logout drops kim\'s cached token, not lee\'s').to.deep.equal({ kim: 401, lee: 200 });
+  });
+
   it('stops a deactivated user\'s session and token at once, on a second instance too, and reactivation restores login', async () => {
     const admin = await account(t, 'boss@example.com', ['admin']);
     const u = await account(t, 'leaver@example.com');
