@@ -9,38 +9,60 @@ import { COURSES_REVISION, LEARNERS_NOTICE } from './changes';
 /** Promises grouped (one group per person, or one for the catalog), bounded, dropped by group or all at once. */
 export class Answers {
   private groups = new Map<string, Map<string, Promise<unknown>>>();
+  private size = 0;
 
-  constructor(private readonly maxGroups: number, private readonly maxPerGroup: number) {}
+  /** At most `maxAnswers` kept in all (the oldest groups go first), and `maxPerGroup` per group. */
+  constructor(private readonly maxAnswers: number, private readonly maxPerGroup: number) {}
 
   get<T>(group: string, key: string, read: () => Promise<T>): Promise<T> {
-    let answers = this.groups.get(group);
-    const hit = answers?.get(key);
+    const hit = this.groups.get(group)?.get(key);
     if (hit) return hit as Promise<T>;
-    if (!answers) {
-      if (this.groups.size >= this.maxGroups) this.groups.delete(this.groups.keys().next().value as string);
-      answers = new Map();
-      this.groups.set(group, answers);
-    }
-    if (answers.size >= this.maxPerGroup) answers.clear();
-    const kept = answers;
+    const answers = this.room(group);
     const value = read();
-    kept.set(key, value);
-    value.catch(() => { if (kept.get(key) === value) kept.delete(key); });
+    answers.set(key, value);
+    this.size += 1;
+    value.catch(() => {
+      if (answers.get(key) !== value) return;
+      answers.delete(key);
+      if (this.groups.get(group) === answers) this.size -= 1;
+    });
     return value;
   }
 
   /** Drops the named groups, or every group. */
   drop(groups?: readonly string[]): void {
-    if (!groups) this.groups = new Map();
-    else for (const group of groups) this.groups.delete(group);
+    if (!groups) {
+      this.groups = new Map();
+      this.size = 0;
+    } else {
+      for (const group of groups) this.dropGroup(group);
+    }
+  }
+
+  /** The group's answers, with room for one more. */
+  private room(group: string): Map<string, Promise<unknown>> {
+    let answers = this.groups.get(group);
+    if (answers && answers.size >= this.maxPerGroup) this.dropGroup(group);
+    while (this.size >= this.maxAnswers && this.groups.size) this.dropGroup(this.groups.keys().next().value as string);
+    answers = this.groups.get(group);
+    if (!answers) {
+      answers = new Map();
+      this.groups.set(group, answers);
+    }
+    return answers;
+  }
+
+  private dropGroup(group: string): void {
+    this.size -= this.groups.get(group)?.size ?? 0;
+    this.groups.delete(group);
   }
 }
 
 export class CourseAnswers {
-  /** Catalog pages, keyed by the caller's visibility scopes and the query. */
-  readonly catalog = new Answers(1, 2_000);
+  /** Catalog pages (up to 200 courses each), keyed by the caller's visibility scopes and the query. */
+  readonly catalog = new Answers(500, 500);
   /** Each person's enrollment rows (GET /api/v1/me/courses), keyed by user id, then by the query. */
-  readonly learners = new Answers(20_000, 20);
+  readonly learners = new Answers(5_000, 4);
 
   constructor(ctx: PluginContext) {
     const revisions = ctx.resolve(CoreServices.revisions);

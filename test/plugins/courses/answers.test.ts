@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { createTestApp, type TestApp } from 'lectern';
 import { eventually } from '../../core/helpers';
 import { addItems, as, createCourse, enroll, expectStatus, fixturePlugin, useWorld } from './helpers';
+import { Answers } from '../../../plugins/courses/answers';
 import type { Account } from '../auth/helpers';
 
 type Page = { items: { id: string; title?: string; course?: { id: string; title: string }; progress?: { itemsDone: number } | null }[] };
@@ -86,5 +87,21 @@ describe('courses: answers kept in memory', () => {
       audited: Number(audited?.n),
       events: w.events.slice(from).filter((e) => e.name === 'courses.itemCompleted').length,
     }).to.deep.equal({ recordedOnce: true, counters: Array(4).fill([3, 2, true]), completions: 4, audited: 12, events: 12 });
+  });
+
+  it('keeps a bounded number of answers, shares a read in progress, and forgets failed reads', async () => {
+    const answers = new Answers(3, 2);
+    let reads = 0;
+    const read = (value: string) => async () => { reads += 1; return value; };
+    const [a, b] = await Promise.all([answers.get('ann', 'page1', read('a')), answers.get('ann', 'page1', read('never'))]);
+    await answers.get('ann', 'page2', read('a2'));
+    await answers.get('bob', 'page1', read('b'));
+    await answers.get('cy', 'page1', read('c')); // 4 answers would be one too many: ann's group (the oldest) goes
+    const failed = await answers.get('dee', 'page1', () => Promise.reject(new Error('db down'))).catch((err: Error) => err.message);
+    const before = reads;
+    const again = await Promise.all([answers.get('ann', 'page1', read('a-again')), answers.get('bob', 'page1', read('b-again')), answers.get('dee', 'page1', read('d'))]);
+    expect({ shared: [a, b], failed, again, rereads: reads - before }).to.deep.equal({
+      shared: ['a', 'a'], failed: 'db down', again: ['a-again', 'b', 'd'], rereads: 2,
+    });
   });
 });
