@@ -20,6 +20,7 @@ export {
 } from './http/errors';
 export type { FieldError, Problem } from './http/errors';
 export { pageQuery, corePermissions } from './system-routes';
+export { containsPattern } from './db/like';
 export { CoreServices } from './services';
 export { sendMail } from './mail';
 export type { Mailer, MailMessage } from './mail';

@@ -11,6 +11,8 @@ export interface Directory {
   /** Users by email, keyed by the lowercased email; unknown emails are absent. */
   usersByEmail(emails: string[]): Promise<Map<string, DirectoryUser>>;
   usersById(ids: string[]): Promise<Map<string, DirectoryUser>>;
+  /** Ids of users whose name or email contains `text` (any case), lowest first, at most `limit`. */
+  searchUsers(text: string, limit: number): Promise<string[]>;
   cohort(id: string): Promise<Cohort | null>;
   /** Member ids of a cohort, in pages (`after` is the last id of the previous page). */
   cohortMembers(cohortId: string, opts?: { after?: string; limit?: number }): Promise<string[]>;

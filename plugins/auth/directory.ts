@@ -1,5 +1,5 @@
 // The Directory service other plugins resolve: read-only lookups of users and cohorts.
-import type { PluginContext } from 'lectern';
+import { containsPattern, type PluginContext } from 'lectern';
 import type { Directory, DirectoryUser } from './api';
 import { findCohort, isCohortId } from './cohorts';
 import { isUserId, type UserRow } from './users';
@@ -30,6 +30,11 @@ export function createDirectory(ctx: PluginContext): Directory {
         for (const r of await ctx.db('auth_users').whereIn('id', valid.slice(i, i + 1000)).select(COLUMNS)) out.set(String(r.id), toEntry(r));
       }
       return out;
+    },
+    async searchUsers(text, limit) {
+      const pattern = containsPattern(text.trim());
+      const ids = await ctx.db('auth_users').whereILike('name', pattern).orWhereILike('email', pattern).orderBy('id').limit(limit).pluck('id');
+      return ids.map(String);
     },
     cohort: (id) => findCohort(ctx.db, id),
     async cohortMembers(cohortId, opts = {}) {

@@ -1,7 +1,7 @@
 // Accounts: the rows, their public shape, and the changes that must stay consistent — unique
 // case-insensitive email, deactivation that revokes every credential at once, and the rule that
 // the last active administrator cannot be locked out.
-import { badRequest, conflict, notFound, type Knex, type PluginContext, type TransactionContext } from 'lectern';
+import { badRequest, conflict, containsPattern, notFound, type Knex, type PluginContext, type TransactionContext } from 'lectern';
 import { credentialsChanged } from './credential-changes';
 
 export type UserStatus = 'active' | 'deactivated';
@@ -102,7 +102,7 @@ export async function listUsers(ctx: PluginContext, f: { q?: string; status?: Us
   if (f.after) q.where('u.id', '>', f.after);
   if (f.status) q.where('u.status', f.status);
   if (f.q) {
-    const like = `%${f.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const like = containsPattern(f.q.toLowerCase());
     q.where((w) => w.whereRaw('lower(u.email) like ?', [like]).orWhereRaw('lower(u.name) like ?', [like]));
   }
   if (f.role) {

@@ -1,6 +1,6 @@
 // Cohorts: create, rename, delete, and manage members. Membership changes are events, so enrollment
 // that follows a cohort (courses) keeps up.
-import { defineRoute, pageQuery, reply, Type } from 'lectern';
+import { containsPattern, defineRoute, pageQuery, reply, Type } from 'lectern';
 import { authPermissions } from '../permissions';
 import { cohortQuery, getCohort, toCohort } from '../cohorts';
 import { toUser } from '../users';
@@ -18,7 +18,7 @@ export const cohortRoutes = [
     async handler(req) {
       const q = cohortQuery(req.db).orderBy('c.id').limit(req.query.limit + 1);
       if (req.query.cursor) q.where('c.id', '>', req.query.cursor);
-      if (req.query.q) q.whereRaw('lower(c.name) like ?', [`%${req.query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`]);
+      if (req.query.q) q.whereRaw('lower(c.name) like ?', [containsPattern(req.query.q.toLowerCase())]);
       const rows = await q;
       const page = rows.slice(0, req.query.limit);
       return { items: page.map(toCohort), nextCursor: rows.length > req.query.limit ? String(page[page.length - 1].id) : null };

@@ -1,5 +1,5 @@
 // A course's enrollments (/admin/courses/:id/enrollments, courses:enroll): who is enrolled or was,
-// filtered by role and status and found by email, a page at a time; enroll one user by email (or change
+// filtered by role and status and found by name or email, a page at a time; enroll one user by email (or change
 // their role or due date), unenroll them, link a cohort (a job enrolls its members) or unlink it, and
 // the CSV upload, whose script sends the file to the import API and shows the job it started. Every
 // POST goes through the same action as the JSON route (actions/enrollments.ts).
@@ -19,6 +19,8 @@ import { withStateLabel } from './states';
 const VIEW = 'courses/admin/enrollments';
 const PAGE_SIZE = 50;
 const COHORT_CHOICES = 500;
+/** A search matching more people than this shows enrollments among the first of them only (and says so). */
+const SEARCH_MATCHES = 1_000;
 const NOTICES = {
   enrolled: 'The user is enrolled.', updated: 'The enrollment is updated.', unchanged: 'The user was enrolled like that already.',
   unenrolled: 'The user is unenrolled; their progress is kept.',
@@ -29,7 +31,7 @@ const NOTICES = {
 const RosterQuery = Type.Object({
   role: Type.Optional(Type.Union([Type.Literal(''), RoleSchema])),
   status: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('active'), Type.Literal('unenrolled')])),
-  email: Type.Optional(Type.String({ maxLength: 320 })),
+  q: Type.Optional(Type.String({ maxLength: 320 })),
   cursor: Type.Optional(Type.String({ maxLength: 400 })),
   done: Done,
   job: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
@@ -40,20 +42,20 @@ const enrolling = { permission: coursePermissions.enroll, context: inCourse, htm
 
 async function enrollmentsPage(req: RouteRequest, id: string, filters: Filters = {}): Promise<Record<string, unknown>> {
   const course = await getCourse(req.db, id);
-  const email = filters.email?.trim() || undefined;
-  const found = email ? (await directory(req).usersByEmail([email])).get(email.toLowerCase()) : undefined;
+  const q = filters.q?.trim() || undefined;
+  const matches = q ? await directory(req).searchUsers(q, SEARCH_MATCHES) : undefined;
   const cohorts = req.resolve(AuthCohorts);
   const [list, choices, links, { importMaxBytes }] = await Promise.all([
-    email && !found ? { items: [], nextCursor: null }
-      : roster(req, id, { role: filters.role || undefined, status: filters.status || undefined, userId: found?.id, cursor: filters.cursor }, PAGE_SIZE),
+    matches?.length === 0 ? { items: [], nextCursor: null }
+      : roster(req, id, { role: filters.role || undefined, status: filters.status || undefined, userIds: matches, cursor: filters.cursor }, PAGE_SIZE),
     cohorts.byName(COHORT_CHOICES),
     req.db('courses_cohort_links').where({ course_id: id }).orderBy('created_at').limit(PAGE_SIZE).select('cohort_id', 'due_at'),
     req.settings(courseSettings),
   ]);
   const named = await cohorts.byIds(links.map((l: { cohort_id: number }) => String(l.cohort_id)));
-  const shown = { role: filters.role, status: filters.status, email };
+  const shown = { role: filters.role, status: filters.status, q };
   return {
-    title: `Enrollments: ${course.title}`, course: toCourse(course), filters: shown,
+    title: `Enrollments: ${course.title}`, course: toCourse(course), filters: shown, broadSearch: matches?.length === SEARCH_MATCHES,
     enrollments: list.items.map(withStateLabel), pager: pagerLinks(`/admin/courses/${id}/enrollments`, shown, list.nextCursor, filters.cursor),
     cohorts: choices.map((c) => ({ id: c.id, name: c.name, memberCount: c.memberCount })),
     links: links.map((l: { cohort_id: number; due_at: Date | null }) => ({

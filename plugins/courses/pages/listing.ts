@@ -1,6 +1,6 @@
 // The course lists of the pages (catalog and admin): search by title, code or summary, a category
 // filter, ordered by title with keyset pages whose links keep the filters (the API's cursor format).
-import { Type, type Knex } from 'lectern';
+import { containsPattern, Type, type Knex } from 'lectern';
 import { IdString } from '../params';
 import { decodeCursor, page } from '../cursor';
 import { courseColumns } from '../model/columns';
@@ -17,14 +17,13 @@ export const ListQuery = {
 
 export interface ListFilters { q?: string; category?: string; cursor?: string }
 
-const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 /** One page of courses matching the filters, within `where`, and the pager links for `path`. */
 export async function listCourses(db: Knex, path: string, f: ListFilters, where: (q: Knex.QueryBuilder) => void) {
   const q = db('courses_courses as c').select(courseColumns(db)).orderBy([{ column: 'c.title' }, { column: 'c.id' }]).limit(PAGE_SIZE + 1);
   where(q);
   const text = f.q?.trim();
-  if (text) q.where((w) => w.whereILike('c.title', like(text)).orWhereILike('c.code', like(text)).orWhereILike('c.summary', like(text)));
+  if (text) q.where((w) => w.whereILike('c.title', containsPattern(text)).orWhereILike('c.code', containsPattern(text)).orWhereILike('c.summary', containsPattern(text)));
   if (f.category) q.where('c.category_id', f.category);
   if (f.cursor) q.whereRaw('(c.title, c.id) > (?::text, ?::bigint)', decodeCursor(f.cursor, 2));
   const result = page(await q as CourseRow[], PAGE_SIZE, toCourse, (r) => [r.title, r.id]);

@@ -2,7 +2,7 @@
 // the course, its category or the system); whoever may update a course also sees it as a draft, archived
 // or template, so managers see all. Search by title, code or summary; filter by category, status and
 // template; ordered by title with keyset pagination. Answers are served from memory (answers.ts).
-import { defineRoute, pageQuery, Type, type Knex, type RouteRequest, type Static } from 'lectern';
+import { containsPattern, defineRoute, pageQuery, Type, type Knex, type RouteRequest, type Static } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { IdString, CourseStatusSchema } from '../params';
 import { decodeCursor, page } from '../cursor';
@@ -21,7 +21,6 @@ function whereVisible(q: Knex.QueryBuilder, view: Scope, edit: Scope): void {
   });
 }
 
-const like = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 const CatalogQuery = Type.Object({
   q: Type.Optional(Type.String({ maxLength: 200 })),
@@ -39,7 +38,7 @@ async function catalogPage(req: RouteRequest, query: Static<typeof CatalogQuery>
   if (categoryId) q.where('c.category_id', categoryId);
   if (isTemplate !== undefined) q.where('c.is_template', isTemplate);
   if (text?.trim()) {
-    const pattern = like(text.trim());
+    const pattern = containsPattern(text.trim());
     q.where((w) => w.whereILike('c.title', pattern).orWhereILike('c.code', pattern).orWhereILike('c.summary', pattern));
   }
   if (cursor) q.whereRaw('(c.title, c.id) > (?::text, ?::bigint)', decodeCursor(cursor, 2));
