@@ -41,6 +41,10 @@ export async function signIn(req: RouteRequest, email: string, password: string)
 /** Emails a reset link when the address has an active account; says nothing either way. */
 export async function requestPasswordReset(req: RouteRequest, email: string): Promise<AuthSettings> {
   const settings = await req.settings(authSettings);
+  // Throttled like failed logins: nobody floods an inbox with links, or probes from one address for long.
+  const keys = throttleKeys(email, req.ip, 'reset');
+  await assertNotThrottled(req.db, keys, req.now(), 'password reset requests');
+  await recordFailure(req.db, keys, settings, req.now());
   const user = await findByEmail(req.db, email);
   if (user && user.status === 'active') {
     await req.transaction(async (tx) => {

@@ -1,24 +1,29 @@
-// Login throttling per account and per client address, kept in the database so every instance
-// counts the same failures. Account keys are hashed: the table never holds an email address.
+// Throttling per account and per client address, kept in the database so every instance counts the
+// same: failed logins, and password reset requests (each one mails a link; counted whether or not the
+// address has an account, so a 429 tells nothing about accounts). Account keys are hashed: the table
+// never holds an email address.
 import { tooManyRequests, type Knex } from 'lectern';
 import { digest } from './secrets';
 import type { AuthSettings } from './settings';
 
 export interface ThrottleKeys { account: string; ip: string }
 
-export const throttleKeys = (email: string, ip: string): ThrottleKeys => ({ account: `account:${digest(email.trim().toLowerCase())}`, ip: `ip:${ip}` });
+const PREFIXES = { login: ['account', 'ip'], reset: ['reset', 'reset-ip'] } as const;
+
+export const throttleKeys = (email: string, ip: string, what: keyof typeof PREFIXES = 'login'): ThrottleKeys =>
+  ({ account: `${PREFIXES[what][0]}:${digest(email.trim().toLowerCase())}`, ip: `${PREFIXES[what][1]}:${ip}` });
 
 /** Throws 429 with Retry-After while either key is blocked. */
-export async function assertNotThrottled(db: Knex, keys: ThrottleKeys, now: Date): Promise<void> {
+export async function assertNotThrottled(db: Knex, keys: ThrottleKeys, now: Date, counted = 'failed attempts'): Promise<void> {
   const blocked: { blocked_until: Date }[] = await db('auth_throttles').whereIn('key', [keys.account, keys.ip])
     .andWhere('blocked_until', '>', now).select('blocked_until');
   if (!blocked.length) return;
   const until = Math.max(...blocked.map((b) => new Date(b.blocked_until).getTime()));
   const seconds = Math.max(1, Math.ceil((until - now.getTime()) / 1000));
-  throw tooManyRequests(seconds, `Too many failed attempts. Try again in ${seconds} seconds.`);
+  throw tooManyRequests(seconds, `Too many ${counted}. Try again in ${seconds} seconds.`);
 }
 
-/** Counts a failure against both keys (atomically, whatever instance sees it) and blocks a key at its limit. */
+/** Counts a failure (or a reset request) against both keys (atomically, whatever instance sees it) and blocks a key at its limit. */
 export async function recordFailure(db: Knex, keys: ThrottleKeys, settings: AuthSettings, now: Date): Promise<void> {
   const windowStart = new Date(now.getTime() - settings.throttleMinutes * 60_000);
   const blockUntil = new Date(now.getTime() + settings.throttleMinutes * 60_000);

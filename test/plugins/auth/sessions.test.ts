@@ -139,6 +139,26 @@ describe('auth: sessions, tokens and passwords', () => {
     expect((await t.post('/api/v1/auth/password-reset/confirm').send({ token: late, password: 'too late for this' })).status).to.equal(400);
   });
 
+  it('mails one address at most five reset links a quarter hour, answering the same whether or not it has an account', async () => {
+    await account(t, 'flooded@example.com');
+    const sentBefore = outbox(t).length;
+    const ask = (email: string) => t.post('/api/v1/auth/password-reset').send({ email });
+    const toVictim = [];
+    for (let i = 0; i < 6; i += 1) toVictim.push((await ask('flooded@example.com')).status);
+    const unknown = [];
+    for (let i = 0; i < 6; i += 1) unknown.push((await ask('no-account@example.com')).status);
+    await t.jobs.drain();
+    const sixth = await ask('flooded@example.com');
+    expect({
+      toVictim, unknown, retryAfter: Number(sixth.headers['retry-after']) > 0,
+      mailed: outbox(t).slice(sentBefore).filter((m) => m.to === 'flooded@example.com').length,
+    }, 'the same answers whether or not the address has an account').to.deep.equal({
+      toVictim: [202, 202, 202, 202, 202, 429], unknown: [202, 202, 202, 202, 202, 429], retryAfter: true, mailed: 5,
+    });
+    now = new Date(now.getTime() + 16 * 60_000);
+    expect((await ask('flooded@example.com')).status, 'a quarter hour later').to.equal(202);
+  });
+
   it('sweeps expired sessions, tokens, used links and old throttles every night', async () => {
     const old = await account(t, 'old-timer@example.com');
     await login(t, 'old-timer@example.com');
