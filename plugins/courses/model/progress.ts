@@ -60,7 +60,7 @@ export interface ItemCompletion { courseId: string; userId: string; itemId: stri
 export async function recordItems(tx: TransactionContext, asked: readonly ItemCompletion[], now: Date): Promise<Attempt[]> {
   const { rows } = await tx.db.raw(`
     with input as (
-      select * from unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::real[]) with ordinality as a(course_id, user_id, item_id, score, n)),
+      select * from unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::float8[]) with ordinality as a(course_id, user_id, item_id, score, n)),
     e as (
       select e.id, e.course_id, e.user_id, e.cycle, c.status, c.is_template, c.required_items, c.recertify_after_days
       from courses_enrollments e join courses_courses c on c.id = e.course_id

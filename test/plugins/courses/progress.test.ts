@@ -21,7 +21,7 @@ describe('courses: progress and completion', () => {
     await enroll(w.t, w.manager, course.id, learner.id);
     const from = w.events.length;
     const steps = [];
-    for (const [item, body] of [[optional, {}], [required1, {}], [required1, { score: 10 }], [required2, { score: 80 }]] as const) {
+    for (const [item, body] of [[optional, {}], [required1, {}], [required1, { score: 10 }], [required2, { score: 80.3 }]] as const) {
       const res = await complete(learner, course.id, item, body);
       steps.push([res.status, res.body.score, Boolean(res.body.courseCompletedAt)]);
     }
@@ -35,7 +35,7 @@ describe('courses: progress and completion', () => {
       completed: completed?.payload,
       mine: [mine.state, mine.progress, (mine.completedItems as unknown[]).length, mine.completions],
     }).to.deep.equal({
-      steps: [[201, null, false], [201, null, false], [200, null, false], [201, 80, true]],
+      steps: [[201, null, false], [201, null, false], [200, null, false], [201, 80.3, true]],
       late: [200, true],
       events: ['courses.itemCompleted', 'courses.itemCompleted', 'courses.itemCompleted', 'courses.courseCompleted'],
       completed: { courseId: String(course.id), userId: learner.id, cycle: 1, completedAt: '2030-01-01T09:00:00.000Z', expiresAt: null },
