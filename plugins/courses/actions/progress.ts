@@ -4,11 +4,15 @@
 import { conflict, forbidden, notFound, type RouteRequest } from 'lectern';
 import { CompletionWriterRef } from '../completions';
 import type { Attempt } from '../model/progress';
+import { isId } from '../params';
 
 export async function completeItem(req: RouteRequest, courseId: string, itemId: string, score: number | null): Promise<Attempt> {
   const userId = req.principal?.id as string;
+  const notEnrolled = () => forbidden(`You are not enrolled in course ${courseId} as a learner.`);
+  // Enrollments belong to accounts with numeric ids; a caller from another identity provider has none.
+  if (!isId(userId)) throw notEnrolled();
   const attempt = await req.resolve(CompletionWriterRef).complete({ courseId, userId, itemId, score }, req.ip);
-  if (attempt.enrollment_id === null) throw forbidden(`You are not enrolled in course ${courseId} as a learner.`);
+  if (attempt.enrollment_id === null) throw notEnrolled();
   if (attempt.status === 'draft' || attempt.is_template) throw notFound(`course ${courseId} does not exist`);
   if (attempt.status === 'archived') throw conflict(`course ${courseId} is archived; its progress is closed`);
   if (!attempt.item_found) throw notFound(`course ${courseId} has no item ${itemId}`);
