@@ -14,6 +14,8 @@ export type {
 } from './plugin';
 export { defineRoute, reply, Reply } from './http/route';
 export type { RouteRef, RouteRequest, Method } from './http/route';
+export { submitForm, Done, doneNotice } from './http/forms';
+export type { FormPage, FormState, PageData } from './http/forms';
 export {
   HttpError, badRequest, unauthorized, forbidden, notFound, conflict, payloadTooLarge, unsupportedMediaType,
   tooManyRequests, serviceUnavailable,

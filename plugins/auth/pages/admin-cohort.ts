@@ -1,11 +1,11 @@
 // One cohort, for administrators: rename or delete it, page through its members, add a member by email
 // and remove one. Membership changes emit the same events as the JSON API, so enrollment keeps up.
-import { badRequest, defineRoute, reply, Type, type PluginContext } from 'lectern';
+import { badRequest, defineRoute, reply, Type, type PluginContext, Done, doneNotice, submitForm, type PageData } from 'lectern';
 import { authPermissions } from '../permissions';
 import { getCohort } from '../cohorts';
 import { findByEmail, toUser } from '../users';
 import { addCohortMember, deleteCohort, removeCohortMember, renameCohort } from '../cohort-actions';
-import { Done, doneNotice, requireFields, submitForm, type PageData } from './forms';
+import { requireFields } from './forms';
 import { Cursor, PAGE_SIZE, paged } from './paging';
 
 const VIEW = 'auth/admin/cohort';

@@ -1,10 +1,10 @@
 // The admin list of cohorts (departments, teams) with their member counts, in cursor pages, and the
 // form that creates one.
-import { defineRoute, reply, Type, type PluginContext, type Principal, type Static } from 'lectern';
+import { defineRoute, reply, Type, type PluginContext, type Principal, type Static, Done, doneNotice, submitForm, type PageData } from 'lectern';
 import { authPermissions } from '../permissions';
 import { cohortQuery, toCohort } from '../cohorts';
 import { createCohort } from '../cohort-actions';
-import { Done, doneNotice, requireFields, submitForm, type PageData } from './forms';
+import { requireFields } from './forms';
 import { Cursor, PAGE_SIZE, paged } from './paging';
 import { queryPage } from './query-page';
 

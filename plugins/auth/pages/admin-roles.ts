@@ -1,9 +1,9 @@
 // The admin list of roles and the form that creates a custom role; its permissions are then chosen on
 // the role's own page (admin-role.ts).
-import { CoreServices, defineRoute, reply, Type, type PluginContext, type Principal, type Static } from 'lectern';
+import { CoreServices, defineRoute, reply, Type, type PluginContext, type Principal, type Static, Done, doneNotice, submitForm, type PageData } from 'lectern';
 import { authPermissions } from '../permissions';
 import { createRole } from '../role-actions';
-import { Done, doneNotice, requireFields, submitForm, type PageData } from './forms';
+import { requireFields } from './forms';
 import { queryPage } from './query-page';
 
 const VIEW = 'auth/admin/roles';

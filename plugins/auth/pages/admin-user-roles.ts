@@ -1,9 +1,9 @@
 // Role assignments from an account's admin page: give the account a role at the system, a category
 // or a course, and take one away (never the last active administrator's).
-import { defineRoute, reply, Type } from 'lectern';
+import { defineRoute, reply, Type, submitForm } from 'lectern';
 import { authPermissions } from '../permissions';
 import { assignRole, unassignRole } from '../role-actions';
-import { given, requireFields, submitForm } from './forms';
+import { given, requireFields } from './forms';
 import { USER_VIEW, UserId, userPage } from './admin-user';
 
 const ContextType = Type.Union([Type.Literal('system'), Type.Literal('category'), Type.Literal('course')]);

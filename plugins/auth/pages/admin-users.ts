@@ -1,12 +1,13 @@
 // The admin list of accounts: search, filters by status, role and cohort, cursor pages, and the form
 // that creates an account (without a password, the new user is emailed an invitation).
+import { submitForm, type PageData } from 'lectern';
 import {
   CoreServices, defineRoute, reply, Type, type PluginContext, type Principal, type Static,
 } from 'lectern';
 import { authPermissions } from '../permissions';
 import { listUsers, toUser } from '../users';
 import { createUser } from '../user-actions';
-import { given, requireFields, submitForm, type PageData } from './forms';
+import { given, requireFields } from './forms';
 import { Cursor, PAGE_SIZE, paged } from './paging';
 import { queryPage } from './query-page';
 

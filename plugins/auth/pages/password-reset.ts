@@ -1,8 +1,8 @@
 // Password reset in a browser: ask for a link (the answer never tells whether the address has an
 // account), then, from the emailed link, choose a new password. Invitations use the same link.
-import { badRequest, defineRoute, reply, Type } from 'lectern';
+import { badRequest, defineRoute, reply, Type, submitForm } from 'lectern';
 import { requestPasswordReset, setPasswordWithLink } from '../signin';
-import { requireFields, submitForm } from './forms';
+import { requireFields } from './forms';
 
 const VIEW = 'auth/password-reset';
 const TITLE = 'Reset your password';

@@ -2,13 +2,13 @@
 // under a chosen parent; /admin/categories/:id renames or moves one (a move into its own subtree is
 // refused, as the API refuses it) and deletes an empty one. Every POST goes through the same action
 // as the JSON route (actions/categories.ts).
-import { defineRoute, reply, Type, type AdminPage, type PluginContext, type RouteRequest } from 'lectern';
+import { defineRoute, reply, Type, type AdminPage, type PluginContext, type RouteRequest, Done, doneNotice, submitForm } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CategoryParams, IdString } from '../params';
 import { getCategory } from '../model/categories';
 import { createCategory, deleteCategory, updateCategory } from '../actions/categories';
 import { categoryTree } from './category-tree';
-import { Done, doneNotice, filled, submitForm } from './forms';
+import { filled } from './forms';
 
 const LIST_VIEW = 'courses/admin/categories';
 const VIEW = 'courses/admin/category';
@@ -44,7 +44,7 @@ export const categoryPageRoutes = [
   defineRoute({
     ...manage, method: 'POST', path: '/admin/categories', body: CategoryForm, summary: 'Create a category (form)',
     async handler(req) {
-      return submitForm(req, LIST_VIEW, 'create', req.body, () => categoriesPage(req), async () => {
+      return submitForm(req, { view: LIST_VIEW, form: 'create', values: req.body, load: () => categoriesPage(req) }, async () => {
         await createCategory(req, { name: filled(req.body.name, 'name'), parentId: req.body.parentId || null });
         return reply.redirect('/admin/categories?done=created');
       });
@@ -62,7 +62,7 @@ export const categoryPageRoutes = [
     ...manage, method: 'POST', path: '/admin/categories/:id', params: CategoryParams, body: CategoryForm, summary: 'Rename or move a category (form)',
     async handler(req) {
       const { id } = req.params;
-      return submitForm(req, VIEW, 'edit', req.body, () => categoryPage(req, id), async () => {
+      return submitForm(req, { view: VIEW, form: 'edit', values: req.body, load: () => categoryPage(req, id) }, async () => {
         await updateCategory(req, id, { name: filled(req.body.name, 'name'), parentId: req.body.parentId || null });
         return reply.redirect(`/admin/categories/${id}?done=saved`);
       });
@@ -73,7 +73,7 @@ export const categoryPageRoutes = [
     ...manage, method: 'POST', path: '/admin/categories/:id/delete', params: CategoryParams, summary: 'Delete an empty category (form)',
     async handler(req) {
       const { id } = req.params;
-      return submitForm(req, VIEW, 'delete', {}, () => categoryPage(req, id), async () => {
+      return submitForm(req, { view: VIEW, form: 'delete', values: {}, load: () => categoryPage(req, id) }, async () => {
         await deleteCategory(req, id);
         return reply.redirect('/admin/categories?done=deleted');
       });

@@ -2,7 +2,7 @@
 // with their items — add, rename, move and delete a section; add, edit, move and delete an item. Each
 // POST goes through the shared action of the matching JSON route (actions/courses.ts, sections.ts,
 // items.ts); a mistake shows the editor again with the message next to the form that was sent.
-import { badRequest, defineRoute, reply, Type, type Reply, type RouteRequest } from 'lectern';
+import { badRequest, defineRoute, reply, Type, type Reply, type RouteRequest, Done, doneNotice, submitForm, type FormState } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseParams, ItemParams, SectionParams, inCourse } from '../params';
 import { courseContext, getCourse, toCourse } from '../model/courses';
@@ -11,7 +11,7 @@ import { CONTENT_ID_PATTERN } from '../model/content';
 import { setStatus, updateCourse } from '../actions/courses';
 import { addSection, deleteSection, updateSection } from '../actions/sections';
 import { addItem, deleteItem, updateItem } from '../actions/items';
-import { Done, doneNotice, filled, given, submitForm, type FormStates } from './forms';
+import { filled, given } from './forms';
 
 const VIEW = 'courses/admin/course';
 const NOTICES = {
@@ -25,7 +25,7 @@ const Direction = Type.Object({ direction: Type.Union([Type.Literal('up'), Type.
 const editor = { permission: coursePermissions.update, context: inCourse, html: true as const };
 
 /** Each row's forms: the state of the one that was sent, or the row's current values. */
-async function editorPage(req: RouteRequest, id: string, forms: FormStates = {}): Promise<Record<string, unknown>> {
+async function editorPage(req: RouteRequest, id: string, forms: Record<string, FormState> = {}): Promise<Record<string, unknown>> {
   const course = await getCourse(req.db, id);
   const rows: SectionRow[] = await req.db('courses_sections').where({ course_id: id }).orderBy([{ column: 'position' }, { column: 'id' }]).limit(500);
   const sections = (await sectionsWithItems(req.db, rows)).map((s, i, all) => ({
@@ -46,7 +46,7 @@ async function editorPage(req: RouteRequest, id: string, forms: FormStates = {})
 /** Runs one of the editor's forms; success goes back to the editor with the `done` notice. */
 function editorForm(req: RouteRequest<{ id: string }>, form: string, values: Record<string, unknown>, done: string, write: () => Promise<unknown>): Promise<Reply> {
   const { id } = req.params;
-  return submitForm(req, VIEW, form, values, (forms) => editorPage(req, id, forms), async () => {
+  return submitForm(req, { view: VIEW, form, values, load: (forms) => editorPage(req, id, forms) }, async () => {
     await write();
     return reply.redirect(`/admin/courses/${id}?done=${done}`);
   });

@@ -1,12 +1,12 @@
 // The admin course list (/admin/courses): every course the caller may edit, drafts, archived and
 // templates included, with search and category filter; and the form that creates a course, optionally
 // from a template (through the same action as POST /api/v1/courses).
-import { badRequest, defineRoute, reply, Type, type AdminPage, type RouteRequest, type Static } from 'lectern';
+import { badRequest, defineRoute, reply, Type, type AdminPage, type RouteRequest, type Static, submitForm } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { IdString } from '../params';
 import { scopeOf, whereInScope } from '../model/scope';
 import { createCourse } from '../actions/courses';
-import { given, submitForm } from './forms';
+import { given } from './forms';
 import { categoryOptions, ListQuery, listCourses, type ListFilters } from './listing';
 
 const VIEW = 'courses/admin/courses';
@@ -53,7 +53,7 @@ export const courseCreateRoutes = [
     method: 'POST', path: '/admin/courses', permission: coursePermissions.create, html: true, body: CreateBody, summary: 'Create a course (form)',
     async handler(req) {
       const b = req.body;
-      return submitForm(req, VIEW, 'create', b, () => coursesPage(req, {}), async () => {
+      return submitForm(req, { view: VIEW, form: 'create', values: b, load: () => coursesPage(req, {}) }, async () => {
         checkFields(b);
         const row = await createCourse(req, {
           title: b.title, code: b.code, summary: given(b.summary), categoryId: b.categoryId || undefined, templateId: b.templateId || undefined,

@@ -3,7 +3,7 @@
 // their role or due date), unenroll them, link a cohort (a job enrolls its members) or unlink it, and
 // the CSV upload, whose script sends the file to the import API and shows the job it started. Every
 // POST goes through the same action as the JSON route (actions/enrollments.ts).
-import { badRequest, defineRoute, reply, Type, type RouteRequest, type Static } from 'lectern';
+import { badRequest, defineRoute, reply, Type, type RouteRequest, type Static, Done, doneNotice, submitForm } from 'lectern';
 import { AuthCohorts } from '../../auth';
 import { coursePermissions } from '../permissions';
 import { courseSettings } from '../settings';
@@ -12,7 +12,7 @@ import { getCourse, toCourse } from '../model/courses';
 import { directory, refusal } from '../model/users';
 import { roster } from '../model/roster';
 import { enrollUser, linkCohort, unenrollUser, unlinkCourseCohort } from '../actions/enrollments';
-import { dateField, Done, doneNotice, filled, submitForm } from './forms';
+import { dateField, filled } from './forms';
 import { pagerLinks } from './pager';
 import { withStateLabel } from './states';
 
@@ -86,7 +86,7 @@ export const enrollmentPageRoutes = [
     body: Type.Object({ email: Type.String({ maxLength: 320 }), role: RoleSchema, dueAt: Type.String({ maxLength: 40 }) }),
     async handler(req) {
       const { id } = req.params;
-      return submitForm(req, VIEW, 'enroll', req.body, () => enrollmentsPage(req, id), async () => {
+      return submitForm(req, { view: VIEW, form: 'enroll', values: req.body, load: () => enrollmentsPage(req, id) }, async () => {
         const email = filled(req.body.email, 'email');
         const dueAt = dateField(req.body.dueAt, 'dueAt');
         const user = (await directory(req).usersByEmail([email])).get(email.toLowerCase());
@@ -111,7 +111,7 @@ export const enrollmentPageRoutes = [
     body: Type.Object({ cohortId: Type.Union([Type.Literal(''), IdString]), dueAt: Type.String({ maxLength: 40 }) }),
     async handler(req) {
       const { id } = req.params;
-      return submitForm(req, VIEW, 'cohort', req.body, () => enrollmentsPage(req, id), async () => {
+      return submitForm(req, { view: VIEW, form: 'cohort', values: req.body, load: () => enrollmentsPage(req, id) }, async () => {
         const { cohortId } = req.body;
         if (!cohortId) throw badRequest('Choose a cohort.', [{ path: 'body.cohortId', message: 'is required' }]);
         const job = await linkCohort(req, id, cohortId, dateField(req.body.dueAt, 'dueAt')?.toISOString() ?? null);

@@ -1,7 +1,7 @@
 // The course page (/courses/:id): its sections and items; for an enrolled learner their progress and a
 // "Mark complete" button per item, otherwise the self-enrollment form where the course allows it. The
 // POST handlers go through the same shared actions as the JSON routes (completing an item, self-enrolling).
-import { defineRoute, reply, Type, type RouteRequest } from 'lectern';
+import { defineRoute, reply, Type, type RouteRequest, Done, doneNotice, submitForm } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseItemParams, CourseParams, inCourse } from '../params';
 import { toCourse, visibleCourse } from '../model/courses';
@@ -9,7 +9,6 @@ import { sectionsWithItems, type SectionRow } from '../model/sections';
 import { enrollmentOf } from '../model/listing';
 import { selfEnroll } from '../actions/enrollments';
 import { completeItem } from '../actions/progress';
-import { Done, doneNotice, submitForm } from './forms';
 import { withStateLabel } from './states';
 
 const VIEW = 'courses/course';
@@ -60,7 +59,7 @@ export const coursePageRoutes = [
     body: Type.Object({ key: Type.Optional(Type.String({ maxLength: 200 })) }), summary: 'Enroll yourself in a course (form)',
     async handler(req) {
       const { id } = req.params;
-      return submitForm(req, VIEW, 'enroll', {}, () => coursePage(req, id), async () => {
+      return submitForm(req, { view: VIEW, form: 'enroll', values: {}, load: () => coursePage(req, id) }, async () => {
         await selfEnroll(req, id, req.body.key || undefined);
         return reply.redirect(`/courses/${id}?done=enrolled`);
       });
