@@ -2,25 +2,11 @@
 // drafts or templates there; instructors do), and one course in detail — which items they completed in
 // the current cycle and every completion they ever had, expired ones included. The list is read once
 // and then served from memory until the person's enrollments or a course change (answers.ts).
-import { defineRoute, notFound, pageQuery, Type, type Knex } from 'lectern';
+import { defineRoute, notFound, pageQuery, Type } from 'lectern';
 import { CourseParams, RoleSchema } from '../params';
 import { decodeCursor, page } from '../cursor';
-import { toCourse, type CourseRow } from '../model/courses';
-import { toEnrollment, type Standing } from '../model/standing';
-import { courseObject, standingColumns } from '../model/columns';
+import { mine, toMine, type Mine } from '../model/mine';
 import { CourseAnswersRef } from '../answers';
-
-type Mine = Standing & { course: CourseRow };
-
-/** The caller's active enrollments joined with their courses, as learners may see them. */
-function mine(db: Knex, userId: string): Knex.QueryBuilder {
-  return db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
-    .select(...standingColumns(db), courseObject(db, 'course'))
-    .where({ 'e.user_id': userId, 'e.status': 'active' })
-    .andWhere((w) => w.where('e.role', 'instructor').orWhere((l) => l.whereNot('c.status', 'draft').andWhere('c.is_template', false)));
-}
-
-const toMine = (now: Date) => (r: Mine) => ({ ...toEnrollment(r, now), course: toCourse(r.course) });
 
 export const meRoutes = [
   defineRoute({

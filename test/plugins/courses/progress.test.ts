@@ -70,6 +70,7 @@ describe('courses: progress and completion', () => {
     expect({
       notEnrolled: (await complete(stranger, course.id, item)).status,
       otherIdentity: (await w.t.as('sso:ann').post(`/api/v1/courses/${String(course.id)}/items/${item}/complete`).send({})).status,
+      otherIdentityLists: [(await w.t.as('sso:ann').get('/api/v1/me/courses')).body.items, (await w.t.as('sso:ann').get('/my/courses')).status],
       itemOfOtherCourse: (await complete(learner, course.id, otherItem)).status,
       otherCourse: (await complete(learner, other.id, otherItem)).status,
       instructor: (await complete(teacher, course.id, item)).status,
@@ -77,7 +78,7 @@ describe('courses: progress and completion', () => {
       score: (await complete(learner, course.id, item, { score: 101 })).body.errors,
       progressRows: Number((await w.t.db('courses_progress as p').join('courses_enrollments as e', 'e.id', 'p.enrollment_id').where('e.course_id', String(course.id)).count({ n: '*' }).first())?.n),
     }).to.deep.equal({
-      notEnrolled: 403, otherIdentity: 403, itemOfOtherCourse: 404, otherCourse: 403, instructor: 403, archived: 409,
+      notEnrolled: 403, otherIdentity: 403, otherIdentityLists: [[], 200], itemOfOtherCourse: 404, otherCourse: 403, instructor: 403, archived: 409,
       score: [{ path: 'body.score', message: 'must be <= 100' }], progressRows: 0,
     });
   });
