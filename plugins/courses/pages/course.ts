@@ -6,7 +6,8 @@ import { coursePermissions } from '../permissions';
 import { CourseItemParams, CourseParams, inCourse } from '../params';
 import { toCourse, visibleCourse } from '../model/courses';
 import { sectionsWithItems, type SectionRow } from '../model/sections';
-import { enrollmentOf } from '../model/listing';
+import { mine as myEnrollments, type Mine } from '../model/mine';
+import { toEnrollment } from '../model/standing';
 import { selfEnroll } from '../actions/enrollments';
 import { completeItem } from '../actions/progress';
 import { withStateLabel } from './states';
@@ -17,10 +18,10 @@ const NOTICES = { completed: 'Item marked complete.', enrolled: 'You are enrolle
 /** Everything the course page shows to the caller. */
 async function coursePage(req: RouteRequest, id: string): Promise<Record<string, unknown>> {
   const course = await visibleCourse(req, id);
-  const userId = req.principal?.id as string;
-  const sectionRows: SectionRow[] = await req.db('courses_sections').where({ course_id: id }).orderBy([{ column: 'position' }, { column: 'id' }]);
-  const mine: { id: number; cycle: number } | undefined = await req.db('courses_enrollments')
-    .where({ course_id: id, user_id: userId, status: 'active', role: 'learner' }).first('id', 'cycle');
+  const [sectionRows, mine]: [SectionRow[], Mine | undefined] = await Promise.all([
+    req.db('courses_sections').where({ course_id: id }).orderBy([{ column: 'position' }, { column: 'id' }]),
+    myEnrollments(req.db, req.principal?.id as string).where({ 'e.course_id': id, 'e.role': 'learner' }).first(),
+  ]);
   const done: { item_id: number }[] = mine ? await req.db('courses_progress').where({ enrollment_id: mine.id, cycle: mine.cycle }).select('item_id') : [];
   const doneIds = new Set(done.map((d) => String(d.item_id)));
   const sections = (await sectionsWithItems(req.db, sectionRows)).map((s) => ({
@@ -29,7 +30,7 @@ async function coursePage(req: RouteRequest, id: string): Promise<Record<string,
   const open = course.status === 'published' && !course.is_template;
   return {
     title: course.title, course: toCourse(course), sections,
-    enrollment: mine ? withStateLabel(await enrollmentOf(req.db, id, userId, req.now())) : null,
+    enrollment: mine ? withStateLabel(toEnrollment(mine, req.now())) : null,
     canComplete: Boolean(mine) && open,
     canSelfEnroll: !mine && open && course.self_enrollment,
   };
