@@ -1,5 +1,5 @@
 // What other plugins may use from auth (after listing 'auth' in dependsOn): the directory of users
-// and cohorts, the list of cohorts, and the events auth emits when accounts and cohorts change.
+// and cohorts, and the events auth emits when accounts and cohorts change.
 import { defineEvent, defineService } from 'lectern';
 import type { UserStatus } from './users';
 
@@ -14,21 +14,15 @@ export interface Directory {
   /** Ids of users whose name or email contains `text` (any case), lowest first, at most `limit`. */
   searchUsers(text: string, limit: number): Promise<string[]>;
   cohort(id: string): Promise<Cohort | null>;
+  /** Cohorts by name (a picker), at most `limit` of them. */
+  cohortsByName(limit: number): Promise<Cohort[]>;
+  /** Cohorts by id; unknown ids are absent. */
+  cohortsById(ids: string[]): Promise<Map<string, Cohort>>;
   /** Member ids of a cohort, in pages (`after` is the last id of the previous page). */
   cohortMembers(cohortId: string, opts?: { after?: string; limit?: number }): Promise<string[]>;
 }
 
 export const AuthDirectory = defineService<Directory>('auth.directory');
-
-/** Cohorts to choose from (a cohort picker) and to name (a list of linked cohorts). */
-export interface CohortList {
-  /** Cohorts by name, at most `limit` of them. */
-  byName(limit: number): Promise<Cohort[]>;
-  /** Cohorts by id; unknown ids are absent. */
-  byIds(ids: string[]): Promise<Map<string, Cohort>>;
-}
-
-export const AuthCohorts = defineService<CohortList>('auth.cohorts');
 
 export const userCreated = defineEvent<{ userId: string; email: string }>('auth.userCreated');
 export const userDeactivated = defineEvent<{ userId: string }>('auth.userDeactivated');

@@ -1,7 +1,7 @@
 // The Directory service other plugins resolve: read-only lookups of users and cohorts.
 import { containsPattern, type PluginContext } from 'lectern';
 import type { Directory, DirectoryUser } from './api';
-import { findCohort, isCohortId } from './cohorts';
+import { cohortQuery, findCohort, isCohortId, toCohort } from './cohorts';
 import { isUserId, type UserRow } from './users';
 
 const toEntry = (r: Pick<UserRow, 'id' | 'email' | 'name' | 'status'>): DirectoryUser => ({ id: String(r.id), email: r.email, name: r.name, status: r.status });
@@ -37,6 +37,14 @@ export function createDirectory(ctx: PluginContext): Directory {
       return ids.map(String);
     },
     cohort: (id) => findCohort(ctx.db, id),
+    async cohortsByName(limit) {
+      return (await cohortQuery(ctx.db).orderByRaw('lower(c.name), c.id').limit(limit)).map(toCohort);
+    },
+    async cohortsById(ids) {
+      const valid = [...new Set(ids.filter(isCohortId))];
+      const rows = valid.length ? await cohortQuery(ctx.db).whereIn('c.id', valid) : [];
+      return new Map(rows.map((r: Parameters<typeof toCohort>[0]) => [String(r.id), toCohort(r)]));
+    },
     async cohortMembers(cohortId, opts = {}) {
       if (!isCohortId(cohortId)) return [];
       const q = ctx.db('auth_cohort_members').where({ cohort_id: cohortId }).orderBy('user_id').limit(opts.limit ?? 1000).pluck('user_id');

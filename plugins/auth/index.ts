@@ -6,9 +6,8 @@ import { definePlugin } from 'lectern';
 import { authPermissions } from './permissions';
 import { authSettings } from './settings';
 import { authIdentity, IdentityCache, IdentityCacheRef } from './identity';
-import { AuthCohorts, AuthDirectory, authEvents } from './api';
+import { AuthDirectory, authEvents } from './api';
 import { createDirectory } from './directory';
-import { createCohortList } from './cohort-list';
 import { authPrivacy } from './privacy';
 import { ensureFirstAdmin } from './first-admin';
 import { cleanup } from './cleanup';
@@ -40,10 +39,9 @@ export default definePlugin({
   jobs: [cleanup, ...importJobs],
   commands: [...userCommands, ...importCommands],
   privacy: authPrivacy,
-  exports: [AuthDirectory, AuthCohorts],
+  exports: [AuthDirectory],
   register(c) {
     c.bind(AuthDirectory, createDirectory);
-    c.bind(AuthCohorts, createCohortList);
     c.bind(IdentityCacheRef, (ctx) => new IdentityCache(ctx));
   },
   async start(ctx) {

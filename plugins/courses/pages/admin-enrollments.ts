@@ -4,7 +4,6 @@
 // the CSV upload, whose script sends the file to the import API and shows the job it started. Every
 // POST goes through the same action as the JSON route (actions/enrollments.ts).
 import { badRequest, defineRoute, reply, Type, type RouteRequest, type Static, Done, doneNotice, submitForm } from 'lectern';
-import { AuthCohorts } from '../../auth';
 import { coursePermissions } from '../permissions';
 import { courseSettings } from '../settings';
 import { CohortLinkParams, CourseParams, EnrollmentParams, IdString, inCourse, RoleSchema } from '../params';
@@ -43,16 +42,16 @@ const enrolling = { permission: coursePermissions.enroll, context: inCourse, htm
 async function enrollmentsPage(req: RouteRequest, id: string, filters: Filters = {}): Promise<Record<string, unknown>> {
   const course = await getCourse(req.db, id);
   const q = filters.q?.trim() || undefined;
-  const matches = q ? await directory(req).searchUsers(q, SEARCH_MATCHES) : undefined;
-  const cohorts = req.resolve(AuthCohorts);
+  const users = directory(req);
+  const matches = q ? await users.searchUsers(q, SEARCH_MATCHES) : undefined;
   const [list, choices, links, { importMaxBytes }] = await Promise.all([
     matches?.length === 0 ? { items: [], nextCursor: null }
       : roster(req, id, { role: filters.role || undefined, status: filters.status || undefined, userIds: matches, cursor: filters.cursor }, PAGE_SIZE),
-    cohorts.byName(COHORT_CHOICES),
+    users.cohortsByName(COHORT_CHOICES),
     req.db('courses_cohort_links').where({ course_id: id }).orderBy('created_at').limit(PAGE_SIZE).select('cohort_id', 'due_at'),
     req.settings(courseSettings),
   ]);
-  const named = await cohorts.byIds(links.map((l: { cohort_id: number }) => String(l.cohort_id)));
+  const named = await users.cohortsById(links.map((l: { cohort_id: number }) => String(l.cohort_id)));
   const shown = { role: filters.role, status: filters.status, q };
   return {
     title: `Enrollments: ${course.title}`, course: toCourse(course), filters: shown, broadSearch: matches?.length === SEARCH_MATCHES,
