@@ -18,7 +18,7 @@ import { coursesApp } from './courses-server';
 import { completions, seed, COURSES, type Completion } from './courses-seed';
 import { measureVariedServer } from './courses-load';
 import { coursesReport, type Round, type Target } from './courses-report';
-import { inScratchSchema } from './courses-schema';
+import { inScratchSchema } from './scratch-schema';
 import { hashPassword } from '../plugins/auth/passwords';
 
 const PASSWORD = 'bench password 1';
@@ -129,7 +129,7 @@ async function main(): Promise<void> {
     loadBefore: loadAverage(), started: new Date(),
   };
   const { settings, databaseUrl, logLevel } = run;
-  await inScratchSchema(databaseUrl, async (schema, pgVersion) => {
+  await inScratchSchema(databaseUrl, 'bench_courses', async ({ schema, serverVersion: pgVersion }) => {
     const prepared = await prepare(databaseUrl, schema);
     const measured = await measureRounds(run.rounds, settings, databaseUrl, prepared, { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: logLevel } });
     process.stdout.write(`${coursesReport(measured, TARGETS, [

@@ -11,10 +11,10 @@
 // process into this folder), BENCH_LOG_LEVEL (Lectern log level, default warn).
 import crypto from 'node:crypto';
 import path from 'node:path';
-import knexFactory, { type Knex } from 'knex';
 import { benchDatabaseUrl, measureBaselines, measureServer, type Baselines, type Target } from './baselines';
 import { benchSettings, median, medianOf, type Figures } from './measure';
 import { line, loadAverage, machine, pct, table } from './report';
+import { inScratchSchema } from './scratch-schema';
 
 const TARGET_RATIO = 0.6;
 const lecternScript = path.join(__dirname, 'lectern-server.js');
@@ -38,33 +38,13 @@ async function main(): Promise<void> {
   const loadBefore = loadAverage();
   const started = new Date();
 
-  const admin: Knex = knexFactory({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
-  const schema = `bench_${crypto.randomBytes(5).toString('hex')}`;
   const token = crypto.randomBytes(24).toString('base64url');
-  let schemaCreated = false;
-  const dropSchema = async () => {
-    if (!schemaCreated) return;
-    schemaCreated = false;
-    await admin.raw('drop schema if exists ?? cascade', [schema]);
-  };
-  const onSignal = () => {
-    progress('interrupted: dropping the schema');
-    dropSchema().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  const lectern = (target: Target | ((info: Record<string, unknown>) => Target)): Promise<Figures> =>
-    measureServer(lecternScript, target, {
-      fork: { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_TOKEN: token, BENCH_LOG_LEVEL: logLevel } },
-      measure: settings,
-    });
-
-  try {
-    const { rows } = await admin.raw<{ rows: { server_version: string }[] }>('show server_version');
-    const pgVersion = rows[0].server_version;
-    await admin.raw('create schema ??', [schema]);
-    schemaCreated = true;
+  await inScratchSchema(databaseUrl, 'bench', async ({ schema, serverVersion: pgVersion }) => {
+    const lectern = (target: Target | ((info: Record<string, unknown>) => Target)): Promise<Figures> =>
+      measureServer(lecternScript, target, {
+        fork: { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_TOKEN: token, BENCH_LOG_LEVEL: logLevel } },
+        measure: settings,
+      });
 
     const done: Round[] = [];
     for (let r = 1; r <= roundCount; r++) {
@@ -119,12 +99,7 @@ async function main(): Promise<void> {
       `Lectern /healthz: ${pct(healthz.rps, baselines.koaSelect1.rps)} of B, ${pct(healthz.rps, baselines.koa.rps)} of A.`,
     ];
     process.stdout.write(`${out.join('\n')}\n`);
-  } finally {
-    await dropSchema().catch((err: unknown) => progress(`could not drop schema ${schema}: ${String(err)}`));
-    await admin.destroy();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
+  });
 }
 
 main().catch((err: unknown) => {
