@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import type { TSchema } from '@sinclair/typebox';
 import type { PGlite } from '@electric-sql/pglite';
+import type { Knex } from 'knex';
 import { loadConfig, type ConfigInput, type LecternConfig } from './config';
 import { BootError } from './errors';
 import { connectDatabase, type Database } from './db/connect';
@@ -14,7 +15,7 @@ import { loadMigrationDir, migrationStatus, pendingMigrations, runMigrations, ty
 import { coreMigrations } from './db/core-schema';
 import { CORE_VERSION, loadPlugins, orderPlugins, validateAll } from './lifecycle';
 import { Containers } from './container';
-import { PluginRuntime, type Kernel } from './context';
+import { PluginRuntime, type Emitted, type Kernel } from './context';
 import { Revisions } from './sync';
 import { PermissionEngine } from './permissions/engine';
 import { SettingsStore } from './settings';
@@ -30,7 +31,7 @@ import { HttpServer } from './http/server';
 import { RequestRuntime } from './http/request';
 import { defineRoute, type RouteRef } from './http/route';
 import { openApiDocument } from './http/openapi';
-import { notFound } from './http/errors';
+import { conflict, notFound } from './http/errors';
 import { corePermissions, systemRoutes, type PluginState } from './system-routes';
 import { PrivacyRegistry, corePrivacy } from './privacy';
 import { CoreServices } from './services';
@@ -61,8 +62,12 @@ export interface AppOptions {
 }
 
 /** An identity provider with its plugin's context already supplied. */
-type BoundIdentity = { resolve(req: IdentityRequest): Promise<Principal | null>; signInPath?: string };
-const bind = (provider: IdentityProvider, ctx: PluginContext): BoundIdentity => ({ resolve: (req) => provider.resolve(req, ctx), signInPath: provider.signInPath });
+type BoundIdentity = { resolve(req: IdentityRequest): Promise<Principal | null>; signInPath?: string; createTestUser?: (name: string) => Promise<string> };
+const bind = (provider: IdentityProvider, ctx: PluginContext): BoundIdentity => ({
+  resolve: (req) => provider.resolve(req, ctx),
+  signInPath: provider.signInPath,
+  createTestUser: provider.createTestUser && ((name) => (provider.createTestUser as NonNullable<IdentityProvider['createTestUser']>)(name, ctx)),
+});
 
 export interface PhaseTiming { phase: string; ms: number }
 
@@ -155,7 +160,10 @@ export class App implements Kernel {
   private createDriver(): QueueDriver {
     const { jobs, redisUrl } = this.config;
     return redisUrl
-      ? new BullmqDriver({ redisUrl, prefix: jobs.prefix, log: this.log, lockMs: jobs.lockMs, stalledIntervalMs: jobs.stalledIntervalMs, concurrency: jobs.concurrency })
+      ? new BullmqDriver({
+        redisUrl, db: this.database.knex, prefix: jobs.prefix, log: this.log, lockMs: jobs.lockMs, stalledIntervalMs: jobs.stalledIntervalMs,
+        concurrency: jobs.concurrency, relayMs: jobs.relayMs, scheduleCheckMs: jobs.scheduleCheckMs,
+      })
       : new InlineDriver({ db: this.database.knex, log: this.log, pollMs: jobs.pollMs, lockMs: jobs.lockMs, concurrency: jobs.concurrency });
   }
 
@@ -167,7 +175,10 @@ export class App implements Kernel {
   private register(): void {
     this.permissions.register('core', Object.values(corePermissions));
     this.privacy.add('core', corePrivacy);
-    for (const p of this.plugins) this.permissions.register(p.name, Object.values(p.permissions ?? {}));
+    for (const p of this.plugins) {
+      this.permissions.register(p.name, Object.values(p.permissions ?? {}));
+      this.permissions.registerRoles(p.roles ?? []);
+    }
     this.containers.provide(CoreServices.permissions, this.permissions);
     this.containers.provide(CoreServices.settings, this.settings);
     this.containers.provide(CoreServices.audit, this.audit);
@@ -186,7 +197,10 @@ export class App implements Kernel {
       for (const ep of p.extensionPoints ?? []) this.extensionValues.set(ep.name, []);
       for (const c of p.contributes ?? []) this.extensionValues.get(c.point.name)?.push(c.value);
       for (const job of p.jobs ?? []) this.jobs.register(p.name, job);
-      for (const sub of p.subscribe ?? []) this.events.subscribe(p.name, sub);
+      for (const sub of p.subscribe ?? []) {
+        const delivery = this.events.subscribe(p.name, sub);
+        if (delivery) this.jobs.register(p.name, delivery);
+      }
       for (const command of p.commands ?? []) this.commands.set(command.name, { plugin: p.name, command });
       // Admin pages first: /admin/users/import must win over a plugin's /admin/users/:id.
       for (const route of [...this.adminRoutes(p), ...(p.routes ?? [])]) this.http.mount(p.name, route);
@@ -321,6 +335,19 @@ export class App implements Kernel {
     const plugin = this.byName.get(name);
     if (!plugin) throw new BootError('LECTERN_PLUGIN_NOT_FOUND', `plugin "${name}" is not loaded`);
     await this.contextOf('core').transaction(async (tx) => {
+      // Decided on the stored states, under a lock, so two instances cannot each allow half of a conflict.
+      await tx.db.raw('select pg_advisory_xact_lock(hashtext(?))', ['lectern:plugins']);
+      const stored = new Map((await tx.db('core_plugins').select('name', 'enabled') as { name: string; enabled: boolean }[]).map((r) => [r.name, r.enabled]));
+      const isOn = (p: string) => stored.get(p) !== false && this.byName.has(p);
+      const blocking = enabled
+        ? (plugin.dependsOn ?? []).filter((dep) => !isOn(dep))
+        : this.plugins.filter((p) => p.name !== name && isOn(p.name) && (p.dependsOn ?? []).includes(name)).map((p) => p.name);
+      if (blocking.length) {
+        const list = blocking.map((p) => `"${p}"`).join(', ');
+        throw conflict(enabled
+          ? `plugin "${name}" depends on ${list}, which ${blocking.length > 1 ? 'are' : 'is'} disabled; enable ${blocking.length > 1 ? 'them' : 'it'} first`
+          : `${list} ${blocking.length > 1 ? 'depend' : 'depends'} on plugin "${name}"; disable ${blocking.length > 1 ? 'them' : 'it'} first`);
+      }
       await tx.db('core_plugins').insert({ name, version: plugin.version, enabled })
         .onConflict('name').merge({ enabled, updated_at: tx.db.fn.now() });
       await tx.audit({ action: enabled ? 'plugins.enable' : 'plugins.disable', target: { type: 'plugin', id: name }, ...actor });
@@ -345,9 +372,13 @@ export class App implements Kernel {
     return this.permissions.can(principal?.id, permission, context);
   }
 
-  emit<P>(event: EventRef<P>, payload: P): Promise<void> { return this.events.emit(event, payload); }
-  enqueue(job: JobRef, payload: unknown, opts?: EnqueueOptions): Promise<JobInfo> { return this.jobs.enqueue(job, payload, opts); }
-  checkPayload(job: JobRef, payload: unknown): void { this.jobs.checkPayload(job, payload); }
+  enqueue(jobs: readonly { ref: JobRef; payload: unknown; opts?: EnqueueOptions }[], db: Knex): Promise<JobInfo[]> {
+    return this.jobs.enqueue(jobs, db);
+  }
+  async recordDeliveries(events: readonly Emitted[], db: Knex): Promise<void> {
+    await this.jobs.enqueue(this.events.deliveries(events), db);
+  }
+  notify(event: EventRef<unknown>, payload: unknown): Promise<void> { return this.events.notify(event, payload); }
   writeAudit(entries: readonly AuditEntry[], db = this.database.knex): Promise<void> { return this.audit.write(entries, db); }
   extensions(point: ExtensionPointRef<unknown>): readonly unknown[] { return this.extensionValues.get(point.name) ?? []; }
   render(view: string, data: Record<string, unknown>, opts?: { layout?: string | false }): Promise<string> {
@@ -365,7 +396,7 @@ export class App implements Kernel {
   }
 
   /** The enabled plugins' identity providers, then the app's own; rebuilt when plugin states change. */
-  private identities(): BoundIdentity[] {
+  identities(): BoundIdentity[] {
     this.identityList ??= [
       ...this.plugins.filter((p) => p.identity && this.isEnabled(p.name)).map((p) => bind(p.identity as IdentityProvider, this.contextOf(p.name))),
       ...(this.opts.identity ?? []).map((provider) => bind(provider, this.contextOf('core'))),
@@ -378,13 +409,16 @@ export class App implements Kernel {
     const pages = enabled.flatMap((p) => p.admin ?? []);
     const allowed = await Promise.all(pages.map((page) => this.can(principal, page.permission)));
     const links = principal ? enabled.flatMap((p) => p.nav ?? []) : [];
+    const shown = await Promise.all(links.map((link) => !link.permission || this.can(principal, link.permission)));
     return {
       version: CORE_VERSION,
       user: principal ? { id: principal.id, name: principal.name ?? principal.email ?? principal.id, email: principal.email } : null,
       /** For forms in the layout and views (a `_csrf` field) when the caller came with a session cookie. */
       csrfToken: principal?.csrfToken,
+      /** Where to sign in, when an identity plugin offers it (the layout's "Sign in" link). */
+      signInPath: this.identities().find((p) => p.signInPath)?.signInPath,
       nav: [
-        { title: 'Home', path: '/' }, ...links.map(({ title, path }) => ({ title, path })),
+        { title: 'Home', path: '/' }, ...links.filter((_, i) => shown[i]).map(({ title, path }) => ({ title, path })),
         ...pages.filter((_, i) => allowed[i]).map((page) => ({ title: page.title, path: page.path })),
       ],
     };
@@ -412,7 +446,7 @@ export class App implements Kernel {
       },
       settings: this.settings,
       audit: this.audit,
-      openApi: () => openApiDocument(this.http.mounted, CORE_VERSION),
+      openApi: () => openApiDocument(this.http.mounted, CORE_VERSION, this.plugins.find((p) => p.identity?.sessionCookie)?.identity?.sessionCookie),
     };
   }
 }

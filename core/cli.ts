@@ -72,7 +72,10 @@ async function run(argv: string[]): Promise<void> {
         } else {
           throw new BootError('LECTERN_USAGE', 'lectern plugins list|enable|disable <name>');
         }
-      }, false);
+      }, false).catch((err: unknown) => {
+        if (!(err instanceof BootError && err.code === 'LECTERN_DATA_DIR_LOCKED') || !name) throw err;
+        throw new BootError('LECTERN_DATA_DIR_LOCKED', `${err.message.replace(/^\w+: /, '')}\nWhile it runs, ask the server instead: as an administrator, PATCH /api/v1/plugins/${name} with {"enabled": ${action === 'enable'}} (every instance follows within seconds).`);
+      });
       return;
     }
     case undefined:

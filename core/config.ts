@@ -33,6 +33,10 @@ const ConfigSchema = Type.Object({
     lockMs: Type.Integer({ minimum: 500, default: 30_000 }),
     stalledIntervalMs: Type.Integer({ minimum: 500, default: 30_000 }),
     pollMs: Type.Integer({ minimum: 10, default: 500 }),
+    /** BullMQ: how often each process relays committed jobs that have not reached Redis yet. */
+    relayMs: Type.Integer({ minimum: 50, default: 1000 }),
+    /** BullMQ: how often schedules are checked and restored when Redis lost them. */
+    scheduleCheckMs: Type.Integer({ minimum: 100, default: 60_000 }),
     /** Redis key prefix of the BullMQ queues. */
     prefix: Type.String({ pattern: '^[a-zA-Z0-9_-]+$', default: 'lectern' }),
   }, { default: {} }),

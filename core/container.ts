@@ -1,6 +1,6 @@
 // Dependency injection with tsyringe, scoped by construction: a root container for core services,
 // one child per plugin holding its own services plus delegates to exactly the services its
-// dependencies export. Registration uses typed tokens and factories, never decorator metadata.
+// dependencies export. Services are registered under their names (stable across separately built packages) with factories, never decorator metadata.
 import 'reflect-metadata';
 import { container as globalContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
 import type { Plugin, PluginContext, ServiceRef } from './plugin';
@@ -8,40 +8,38 @@ import type { Plugin, PluginContext, ServiceRef } from './plugin';
 export class Containers {
   readonly root: DependencyContainer = globalContainer.createChildContainer();
   private readonly plugins = new Map<string, DependencyContainer>();
-  private readonly provided = new Map<string, Set<symbol>>();
 
   provide<T>(service: ServiceRef<T>, value: T): void {
-    this.root.registerInstance(service.token, value);
+    this.root.registerInstance(service.name, value);
   }
 
   /** Creates the plugin's container, runs its `register` and links the services its dependencies export. */
   create(plugin: Plugin, ctx: PluginContext, byName: Map<string, Plugin>): void {
     const child = this.root.createChildContainer();
-    const own = new Set<symbol>();
+    const own = new Set<string>();
     plugin.register?.({
       bind: (service, factory) => {
-        own.add(service.token);
-        child.register(service.token, { useFactory: instanceCachingFactory(() => factory(ctx)) });
+        own.add(service.name);
+        child.register(service.name, { useFactory: instanceCachingFactory(() => factory(ctx)) });
       },
     });
     for (const exported of plugin.exports ?? []) {
-      if (!own.has(exported.token)) throw new Error(`plugin "${plugin.name}" exports "${exported.name}" but does not bind it in register()`);
+      if (!own.has(exported.name)) throw new Error(`plugin "${plugin.name}" exports "${exported.name}" but does not bind it in register()`);
     }
     for (const dep of plugin.dependsOn ?? []) {
       const owner = this.plugins.get(dep) as DependencyContainer;
       for (const exported of byName.get(dep)?.exports ?? []) {
-        child.register(exported.token, { useFactory: () => owner.resolve(exported.token) });
+        child.register(exported.name, { useFactory: () => owner.resolve(exported.name) });
       }
     }
     this.plugins.set(plugin.name, child);
-    this.provided.set(plugin.name, own);
   }
 
   resolve<T>(plugin: string, service: ServiceRef<T>): T {
     const c = this.plugins.get(plugin) ?? this.root;
-    if (!c.isRegistered(service.token, true)) {
+    if (!c.isRegistered(service.name, true)) {
       throw new Error(`plugin "${plugin}" cannot use service "${service.name}": it is not a core service, not its own, and not exported by a plugin it dependsOn`);
     }
-    return c.resolve<T>(service.token);
+    return c.resolve<T>(service.name);
   }
 }

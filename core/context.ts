@@ -1,5 +1,6 @@
 // The context object handed to a plugin's start/stop, job handlers, event subscribers and routes:
-// its database, logger, settings, services, and the after-commit rules for events and jobs.
+// its database, logger, settings, services, and the transaction rules for events and jobs: jobs and
+// durable deliveries are written with the change; in-process subscribers run after the commit.
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Static, TSchema } from '@sinclair/typebox';
@@ -17,13 +18,18 @@ export interface Kernel {
   resolve<T>(plugin: string, service: ServiceRef<T>): T;
   settingsFor(plugin: string, schema: TSchema): Promise<Record<string, unknown>>;
   can(principal: Principal | null, permission: PermissionRef, context?: ContextRef): Promise<boolean>;
-  emit<P>(event: EventRef<P>, payload: P): Promise<void>;
-  enqueue(job: JobRef, payload: unknown, opts?: EnqueueOptions): Promise<JobInfo>;
-  checkPayload(job: JobRef, payload: unknown): void;
+  /** Writes jobs through `db` (the caller's transaction, or the database itself). */
+  enqueue(jobs: readonly { ref: JobRef; payload: unknown; opts?: EnqueueOptions }[], db: Knex): Promise<JobInfo[]>;
+  /** Writes the durable subscribers' deliveries of these events through `db`. */
+  recordDeliveries(events: readonly Emitted[], db: Knex): Promise<void>;
+  /** Runs the in-process subscribers of an event that has happened (committed). */
+  notify(event: EventRef<unknown>, payload: unknown): Promise<void>;
   writeAudit(entries: readonly AuditEntry[], db: Knex): Promise<void>;
   extensions(point: ExtensionPointRef<unknown>): readonly unknown[];
   render(view: string, data: Record<string, unknown>, opts?: { layout?: string | false }): Promise<string>;
 }
+
+export type Emitted = readonly [EventRef<unknown>, unknown];
 
 export class PluginRuntime implements PluginContext {
   constructor(
@@ -45,9 +51,14 @@ export class PluginRuntime implements PluginContext {
   can(principal: Principal | null, permission: PermissionRef, context?: ContextRef): Promise<boolean> {
     return this.kernel.can(principal, permission, context);
   }
-  emit<P>(event: EventRef<P>, payload: P): Promise<void> { return this.kernel.emit(event, payload); }
-  enqueue<S extends TSchema>(job: JobRef<S>, payload: Static<S>, opts?: EnqueueOptions): Promise<JobInfo> {
-    return this.kernel.enqueue(job as unknown as JobRef, payload, { createdBy: this.auditDefaults.actorId ?? null, ...opts });
+  /** Outside a transaction: the deliveries are one insert of their own, then in-process subscribers run. */
+  async emit<P>(event: EventRef<P>, payload: P): Promise<void> {
+    await this.kernel.recordDeliveries([[event as EventRef<unknown>, payload]], this.kernel.db);
+    await this.kernel.notify(event as EventRef<unknown>, payload);
+  }
+  async enqueue<S extends TSchema>(job: JobRef<S>, payload: Static<S>, opts?: EnqueueOptions, db: Knex = this.kernel.db): Promise<JobInfo> {
+    const [info] = await this.kernel.enqueue([{ ref: job as unknown as JobRef, payload, opts: { createdBy: this.auditDefaults.actorId ?? null, ...opts } }], db);
+    return info;
   }
   audit(entry: AuditEntry | readonly AuditEntry[], db: Knex = this.kernel.db): Promise<void> {
     const entries = Array.isArray(entry) ? entry : [entry as AuditEntry];
@@ -61,22 +72,24 @@ export class PluginRuntime implements PluginContext {
 
   url(path: string): string { return new URL(path, this.kernel.publicUrl).toString(); }
 
-  /** Runs `fn` in one transaction; its events and jobs go out only after the commit. */
+  /**
+   * Runs `fn` in one transaction. Its jobs and its events' durable deliveries are written in it (the
+   * deliveries in one insert when `fn` returns); in-process subscribers run after the commit.
+   */
   async transaction<T>(fn: (tx: TransactionContext) => Promise<T>): Promise<T> {
-    const events: [EventRef<unknown>, unknown][] = [];
-    const jobs: [JobRef, unknown, EnqueueOptions | undefined][] = [];
-    const result = await withTransaction(this.kernel.db, (trx) => fn({
-      db: trx,
-      emit: (event, payload) => { events.push([event as EventRef<unknown>, payload]); },
-      enqueue: (job, payload, opts) => {
-        this.kernel.checkPayload(job as unknown as JobRef, payload);
-        jobs.push([job as unknown as JobRef, payload, opts]);
-      },
-      audit: (entry) => this.audit(entry, trx),
-      resolve: (service) => this.resolve(service),
-    }));
-    for (const [job, payload, opts] of jobs) await this.enqueue(job, payload, opts);
-    for (const [event, payload] of events) await this.emit(event, payload);
+    const events: Emitted[] = [];
+    const result = await withTransaction(this.kernel.db, async (trx) => {
+      const out = await fn({
+        db: trx,
+        emit: (event, payload) => { events.push([event as EventRef<unknown>, payload]); },
+        enqueue: (job, payload, opts) => this.enqueue(job, payload, opts, trx),
+        audit: (entry) => this.audit(entry, trx),
+        resolve: (service) => this.resolve(service),
+      });
+      await this.kernel.recordDeliveries(events, trx);
+      return out;
+    });
+    for (const [event, payload] of events) await this.kernel.notify(event, payload);
     return result;
   }
 }

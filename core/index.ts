@@ -10,7 +10,7 @@ export {
 export type {
   Plugin, PluginManifest, PluginContext, TransactionContext, JobContext, JobInfo, JobRef, EventRef, ServiceRef,
   ExtensionPointRef, PermissionRef, ContextRef, ContextType, AuditEntry, EnqueueOptions, Principal, IdentityProvider,
-  IdentityRequest, PrivacyProvider, AdminPage, NavLink, CommandDef, Registrar,
+  IdentityRequest, PrivacyProvider, AdminPage, NavLink, CommandDef, Registrar, RoleDef, SubscribeOptions, Subscription,
 } from './plugin';
 export { defineRoute, reply, Reply } from './http/route';
 export type { RouteRef, RouteRequest, Method } from './http/route';
@@ -34,4 +34,4 @@ export { App, createApp } from './app';
 export type { AppOptions } from './app';
 export type { ConfigInput, LecternConfig } from './config';
 export { createTestApp } from './testing/test-app';
-export type { TestApp, TestAppOptions } from './testing/test-app';
+export type { TestApp, TestAppOptions, Persona } from './testing/test-app';

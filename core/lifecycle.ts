@@ -103,10 +103,11 @@ export function reachable(p: Plugin, byName: Map<string, Plugin>): Set<string> {
 
 /** Checks every plugin's references; `core` lists the permissions the core itself registers. */
 export function validateAll(plugins: Plugin[], core: PermissionRef[]): void {
-  const owners = new Map<PermissionRef, string>(core.map((ref) => [ref, 'core']));
-  for (const p of plugins) for (const ref of Object.values(p.permissions ?? {})) owners.set(ref, p.name);
+  // By name: a plugin built in another package holds its own copy of another plugin's references.
+  const owners = new Map<string, string>(core.map((ref) => [ref.name, 'core']));
+  for (const p of plugins) for (const ref of Object.values(p.permissions ?? {})) owners.set(ref.name, p.name);
   const byName = new Map(plugins.map((p) => [p.name, p]));
-  for (const p of plugins) validateReferences(p, byName, (ref) => owners.get(ref));
+  for (const p of plugins) validateReferences(p, byName, (ref) => owners.get(ref.name));
 }
 
 /** Every route, subscription, contribution and job refers only to things `p` can reach. */

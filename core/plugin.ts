@@ -43,20 +43,44 @@ export interface EventRef<P> { readonly kind: 'event'; readonly name: string; re
 export function defineEvent<P>(name: string): EventRef<P> {
   return Object.freeze({ kind: 'event' as const, name });
 }
+export interface SubscribeOptions {
+  /**
+   * Durable: a delivery is written in the emitter's transaction and run as a job of the subscribing
+   * plugin — at least once, retried with backoff, held while the plugin is disabled, failures listed in
+   * the jobs API. The handler must be safe to run twice. Otherwise the handler runs in the emitting
+   * process after commit and may be lost (fine for dropping caches, not for anything that must happen).
+   */
+  durable?: boolean;
+  /** Runs of a durable delivery before it fails for good (default 5). */
+  attempts?: number;
+  /** First retry delay of a durable delivery; doubles each retry (default 2000 ms). */
+  backoffMs?: number;
+}
 export interface Subscription {
   readonly event: EventRef<unknown>;
   readonly handler: (payload: unknown, ctx: PluginContext) => void | Promise<void>;
+  readonly durable?: { attempts: number; backoffMs: number };
 }
-/** Subscribe to an event; the handler runs after the emitting transaction commits. */
-export function on<P>(event: EventRef<P>, handler: (payload: P, ctx: PluginContext) => void | Promise<void>): Subscription {
-  return { event: event as EventRef<unknown>, handler: handler as Subscription['handler'] };
+/** Subscribe to an event: in-process after commit, or `{ durable: true }` through the job system. */
+export function on<P>(
+  event: EventRef<P>, handler: (payload: P, ctx: PluginContext) => void | Promise<void>, opts: SubscribeOptions = {},
+): Subscription {
+  return {
+    event: event as EventRef<unknown>,
+    handler: handler as Subscription['handler'],
+    durable: opts.durable ? { attempts: opts.attempts ?? 5, backoffMs: opts.backoffMs ?? 2000 } : undefined,
+  };
 }
 
 // ---- services and extension points ----------------------------------------------------------
 
-export interface ServiceRef<T> { readonly kind: 'service'; readonly name: string; readonly token: symbol; readonly __type?: T }
+/**
+ * A service's identity is its name (`<plugin>.<service>`), a plain string, so a plugin built in another
+ * package — with its own copy of `lectern` — resolves the same service.
+ */
+export interface ServiceRef<T> { readonly kind: 'service'; readonly name: string; readonly __type?: T }
 export function defineService<T>(name: string): ServiceRef<T> {
-  return Object.freeze({ kind: 'service' as const, name, token: Symbol(name) });
+  return Object.freeze({ kind: 'service' as const, name });
 }
 
 export interface ExtensionPointRef<T> { readonly kind: 'extension-point'; readonly name: string; readonly __type?: T }
@@ -121,11 +145,16 @@ export interface JobInfo {
   createdAt: string; finishedAt?: string;
 }
 
-/** Work done inside one database transaction; events and jobs go out only after it commits. */
+/**
+ * Work done inside one database transaction. Jobs and durable event deliveries are written in it, so
+ * they exist exactly when the change does; in-process subscribers run only after the commit.
+ */
 export interface TransactionContext {
   readonly db: Knex.Transaction;
+  /** Durable subscribers' deliveries are written when `fn` returns, before the commit (one insert). */
   emit<P>(event: EventRef<P>, payload: P): void;
-  enqueue<S extends TSchema>(job: JobRef<S>, payload: Static<S>, opts?: EnqueueOptions): void;
+  /** Writes the job in this transaction; its id is valid (and the job runs) once the transaction commits. */
+  enqueue<S extends TSchema>(job: JobRef<S>, payload: Static<S>, opts?: EnqueueOptions): Promise<JobInfo>;
   /** One record, or many in one insert (set-based changes). */
   audit(entry: AuditEntry | readonly AuditEntry[]): Promise<void>;
   /** A service, as PluginContext.resolve gives it (e.g. revisions, to record a change in this transaction). */
@@ -174,6 +203,13 @@ export interface IdentityProvider {
   resolve(req: IdentityRequest, ctx: PluginContext): Promise<Principal | null>;
   /** Where a person signs in with a browser (e.g. `/login`): an anonymous request for a page goes there, with `?next=`. */
   signInPath?: string;
+  /** The cookie that carries a session, if any (named in the OpenAPI document). */
+  sessionCookie?: string;
+  /**
+   * Tests only (`createTestApp` personas): makes a real account for the persona `name` and returns its
+   * principal id, so code that looks users up finds one.
+   */
+  createTestUser?(name: string, ctx: PluginContext): Promise<string>;
 }
 
 /** Every plugin that stores personal data says how to export and erase it. */
@@ -196,12 +232,17 @@ export interface AdminPage {
   load?: (req: RouteRequest, principal: Principal, input: { query: Record<string, unknown> }) => Promise<Record<string, unknown>>;
 }
 
-/** A link in the main navigation, shown to every signed-in user (admin pages get theirs from `admin`). */
+/** A link in the main navigation for signed-in users (admin pages get theirs from `admin`). */
 export interface NavLink {
   title: string;
   /** A page of the site, e.g. `/courses`. */
   path: string;
+  /** Shown only to those holding this permission (at system level); otherwise to every signed-in user. */
+  permission?: PermissionRef;
 }
+
+/** A role a plugin's permissions expect (e.g. `learner`); created at start when missing, never deleted. */
+export interface RoleDef { key: string; name: string; description?: string }
 
 /** A `lectern <name…>` command contributed by a plugin, e.g. `user create`. */
 export interface CommandDef {
@@ -227,6 +268,8 @@ export interface PluginManifest<S extends TSchema = TSchema> {
   dependsOn?: string[];
   settings?: S;
   permissions?: Readonly<Record<string, PermissionRef>>;
+  /** Built-in roles this plugin brings (the core ships only `admin`); several plugins may declare one key. */
+  roles?: RoleDef[];
   events?: EventRef<unknown>[];
   extensionPoints?: ExtensionPointRef<unknown>[];
   contributes?: Contribution[];

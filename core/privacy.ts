@@ -24,7 +24,7 @@ export class PrivacyRegistry {
  * audit records are exported but kept, since the audit trail is the legal record of changes.
  */
 export const corePrivacy: PrivacyProvider = {
-  tables: ['core_role_assignments', 'core_audit', 'core_jobs'],
+  tables: ['core_role_assignments', 'core_audit', 'core_jobs', 'core_job_outbox'],
   async export(userId: string, ctx: PluginContext) {
     const [roleAssignments, auditRecords] = await Promise.all([
       ctx.db('core_role_assignments').where({ user_id: userId }).select('role_key', 'context_id', 'created_at'),
@@ -35,5 +35,6 @@ export const corePrivacy: PrivacyProvider = {
   async erase(userId: string, ctx: PluginContext) {
     await ctx.db('core_role_assignments').where({ user_id: userId }).delete();
     await ctx.db('core_jobs').where({ created_by: userId }).update({ created_by: null });
+    await ctx.db('core_job_outbox').where({ created_by: userId }).update({ created_by: null });
   },
 };

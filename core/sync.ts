@@ -16,7 +16,14 @@ const MAX_NOTICE_IDS = 400;
 
 const commitHooks = new WeakMap<Knex.Transaction, Listener[]>();
 
-/** Runs `fn` in a transaction, then whatever must happen once it has committed (cache refreshes). */
+/** Runs `fn` after `db`'s transaction commits (never after a rollback), or now when `db` is no transaction. */
+export async function afterCommit(db: Knex, fn: Listener): Promise<void> {
+  if (!db.isTransaction) return void await fn();
+  const trx = db as Knex.Transaction;
+  commitHooks.set(trx, [...(commitHooks.get(trx) ?? []), fn]);
+}
+
+/** Runs `fn` in a transaction, then whatever must happen once it has committed (cache refreshes, waking workers). */
 export async function withTransaction<T>(db: Knex, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   let trx: Knex.Transaction | undefined;
   const result = await db.transaction((t) => { trx = t; return fn(t); });
@@ -60,12 +67,7 @@ export class Revisions {
   private async announce(key: string, payload: string, ids: readonly string[] | undefined, db: Knex): Promise<void> {
     // Delivered when the transaction commits (at once outside one); never for a rollback.
     if (this.notices) await db.raw('select pg_notify(?, ?)', [this.notices.channel, payload]);
-    if (db.isTransaction) {
-      const trx = db as Knex.Transaction;
-      commitHooks.set(trx, [...(commitHooks.get(trx) ?? []), () => this.notify(key, ids)]);
-    } else {
-      await this.notify(key, ids);
-    }
+    await afterCommit(db, () => this.notify(key, ids));
   }
 
   /** Tells this instance's listeners of `key`. */

@@ -65,7 +65,6 @@ export function systemRoutes(api: SystemApi): RouteRef[] {
       handler: async (req) => req.page('core/home', {
         title: 'Home',
         plugins: api.plugins().filter((p) => p.enabled),
-        signInAvailable: api.plugins().some((p) => p.name === 'auth' && p.enabled),
       }),
     }),
     defineRoute({

@@ -2,15 +2,8 @@
 // permissions/roles/contexts, and the inline job queue. Migrated first, as plugin "core".
 import type { Knex } from 'knex';
 import type { Migration } from './migrations';
-import { createJobTables } from '../jobs/schema';
+import { createJobTables, createOutboxTable } from '../jobs/schema';
 
-export const BUILT_IN_ROLES = [
-  { key: 'admin', name: 'Administrator', description: 'Everything, everywhere.' },
-  { key: 'content-manager', name: 'Content manager', description: 'Creates, reviews and publishes content.' },
-  { key: 'instructor', name: 'Instructor', description: 'Teaches courses and follows learners.' },
-  { key: 'learner', name: 'Learner', description: 'Takes courses.' },
-  { key: 'support', name: 'Support', description: 'Helps users: tickets and guides.' },
-] as const;
 
 async function base(knex: Knex): Promise<void> {
   await knex.schema.createTable('core_plugins', (t) => {
@@ -84,10 +77,12 @@ async function base(knex: Knex): Promise<void> {
   });
   await knex('core_contexts').insert({ id: 1, type: 'system', instance_id: '', parent_id: null, path: '/1' });
   await knex.raw(`select setval(pg_get_serial_sequence('core_contexts', 'id'), 1)`);
-  await knex('core_roles').insert(BUILT_IN_ROLES.map((r) => ({ ...r, builtin: true })));
+  // The only role the core knows; plugins declare the rest (learner, instructor, …) in their manifests.
+  await knex('core_roles').insert({ key: 'admin', name: 'Administrator', description: 'Everything, everywhere.', builtin: true });
 }
 
 export const coreMigrations: Migration[] = [
   { plugin: 'core', name: '0001_base', up: base },
   { plugin: 'core', name: '0002_jobs', up: createJobTables },
+  { plugin: 'core', name: '0003_job_outbox', up: createOutboxTable },
 ];

@@ -1,5 +1,7 @@
 // HTTP errors as RFC 9457 problem+json: a stable `type`, a title, a detail, and for bad input the
 // list of every bad field. Handlers throw these; the server turns them into responses.
+import { isBranded } from '../brand';
+
 export interface FieldError { path: string; message: string }
 
 export interface Problem {
@@ -10,7 +12,12 @@ export interface Problem {
   errors?: FieldError[];
 }
 
+const HTTP_ERROR = Symbol.for('lectern.HttpError');
+
 export class HttpError extends Error {
+  readonly [HTTP_ERROR] = true;
+  static [Symbol.hasInstance](value: unknown): boolean { return isBranded(value, HTTP_ERROR); }
+
   constructor(
     readonly status: number,
     readonly slug: string,

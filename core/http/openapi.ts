@@ -8,7 +8,8 @@ type Json = Record<string, unknown>;
 const problem = { $ref: '#/components/schemas/Problem' };
 const problemResponse = (description: string) => ({ description, content: { 'application/problem+json': { schema: problem } } });
 
-export function openApiDocument(routes: MountedRoute[], version: string): Json {
+/** `sessionCookie`: the cookie of the identity plugin's sessions, when it has them. */
+export function openApiDocument(routes: MountedRoute[], version: string, sessionCookie?: string): Json {
   const paths: Record<string, Record<string, Json>> = {};
   for (const { plugin, route } of routes) {
     const path = route.path.replace(/:(\w+)/g, '{$1}').replace(/\{\/(\{\w+\})\}/g, '/$1');
@@ -24,7 +25,7 @@ export function openApiDocument(routes: MountedRoute[], version: string): Json {
       },
       'x-permission': route.permission?.name ?? (route.public ? 'public' : 'authenticated'),
     };
-    if (!route.public) op.security = [{ bearer: [] }, { session: [] }];
+    if (!route.public) op.security = [{ bearer: [] }, ...(sessionCookie ? [{ session: [] }] : [])];
     if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: plain(route.body) } } };
     if (route.rawBody) op.requestBody = { required: true, content: Object.fromEntries(route.rawBody.types.map((t) => [t, {}])) };
     (paths[path] ??= {})[route.method.toLowerCase()] = op;
@@ -36,7 +37,7 @@ export function openApiDocument(routes: MountedRoute[], version: string): Json {
     components: {
       securitySchemes: {
         bearer: { type: 'http', scheme: 'bearer' },
-        session: { type: 'apiKey', in: 'cookie', name: 'lectern_session' },
+        ...(sessionCookie ? { session: { type: 'apiKey', in: 'cookie', name: sessionCookie } } : {}),
       },
       schemas: {
         Problem: {

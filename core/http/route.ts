@@ -2,6 +2,7 @@
 // receives validated input and returns a value (200 JSON) or a Reply. The server mounts them.
 import type Koa from 'koa';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
+import { isBranded } from '../brand';
 import type { ContextRef, JobInfo, PermissionRef, PluginContext, Principal } from '../plugin';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -52,7 +53,12 @@ export function defineRoute<P extends TSchema = Empty, Q extends TSchema = Empty
 }
 
 /** What a handler returns when 200-with-JSON is not the answer. */
+const REPLY = Symbol.for('lectern.Reply');
+
 export class Reply {
+  readonly [REPLY] = true;
+  static [Symbol.hasInstance](value: unknown): boolean { return isBranded(value, REPLY); }
+
   constructor(
     readonly status: number,
     readonly body?: unknown,

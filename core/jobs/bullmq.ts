@@ -2,15 +2,30 @@
 // plugin's queue can be paused), workers in any number of processes, cron schedules as BullMQ job
 // schedulers (one job per tick across all processes). A killed worker's job reruns after the stalled
 // check (lockMs / stalledIntervalMs): delivery is at-least-once.
+// Jobs are enqueued into a transactional outbox (core_job_outbox) in the caller's transaction and
+// relayed to Redis after the commit by every process (at least once; the outbox id is the BullMQ job id,
+// so a second relay adds nothing). A request never waits on Redis, and a crash or a Redis outage between
+// commit and relay only delays the job. Schedules are checked periodically and restored if Redis lost them.
+import { randomUUID } from 'node:crypto';
 import { Queue, WaitingError, Worker, type Job, type JobsOptions, type JobType } from 'bullmq';
 import { Redis } from 'ioredis';
+import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { JobInfo, JobRef } from '../plugin';
+import { afterCommit } from '../sync';
 import { clampPercent, errorMessage, withTimeout } from './inline';
-import { drainByCounts, type JobListFilter, type JobPage, type JobRunner, type JobState, type QueueDriver, type RegisteredJob } from './queue';
+import {
+  drainByCounts, type JobListFilter, type JobPage, type JobRunner, type JobState, type NewJob, type QueueDriver, type RegisteredJob,
+} from './queue';
 
 export interface BullmqDriverOptions {
   redisUrl: string;
+  /** The app's database, which holds the outbox. */
+  db: Knex;
+  /** How often every process relays outbox rows left behind (default 1 s; each commit also relays at once). */
+  relayMs?: number;
+  /** How often schedules are checked and restored when Redis lost them (default 60 s). */
+  scheduleCheckMs?: number;
   /** Prefix of every Redis key (BullMQ's `prefix`). */
   prefix: string;
   log: Logger;
@@ -29,6 +44,7 @@ interface JobData { payload: unknown; createdBy: string | null }
 type BullJob = Job<JobData, unknown, string>;
 type BullQueue = Queue<JobData, unknown, string>;
 interface Running { handBack(): Promise<void> }
+interface OutboxRow { id: string; name: string; plugin: string; payload: unknown; created_by: string | null; created_at: Date | string; delay_ms: number }
 
 /** BullMQ's job types behind each of our states. */
 const BULL_TYPES: Record<JobState, JobType[]> = {
@@ -43,6 +59,11 @@ const PLUGIN_NAME = /^[a-z0-9][a-z0-9_-]*$/;
 const KEEP_COMPLETED_S = 7 * 86_400;
 const KEEP_FAILED_S = 30 * 86_400;
 const PING_TIMEOUT_MS = 2000;
+const RELAY_BATCH = 500;
+/** A relay or schedule check that Redis does not answer in time is given up, and tried again later. */
+const REDIS_TIMEOUT_MS = 3000;
+const OUTBOX_COLUMNS = ['id', 'name', 'plugin', 'payload', 'created_by', 'created_at'];
+const OUTBOX_DELAY = `greatest(0, extract(epoch from (run_at - now())) * 1000)::float8 AS delay_ms`;
 
 export class BullmqDriver implements QueueDriver {
   readonly name = 'bullmq' as const;
@@ -54,26 +75,41 @@ export class BullmqDriver implements QueueDriver {
   private readonly running = new Map<string, Running>();
   private jobs = new Map<string, RegisteredJob>();
   private run: JobRunner | null = null;
+  private readonly db: Knex;
+  private timers: NodeJS.Timeout[] = [];
+  private relaying: Promise<void> | undefined;
+  private relayAgain = false;
 
   constructor(opts: BullmqDriverOptions) {
     this.opts = {
       ...opts, lockMs: opts.lockMs ?? 30_000, stalledIntervalMs: opts.stalledIntervalMs ?? 30_000,
       concurrency: opts.concurrency ?? 4, closeTimeoutMs: opts.closeTimeoutMs ?? 10_000,
+      relayMs: opts.relayMs ?? 1000, scheduleCheckMs: opts.scheduleCheckMs ?? 60_000,
     };
     this.log = opts.log;
-    this.conn = this.connect('queue');
+    this.db = opts.db;
+    // Not a worker's blocking connection: a command fails soon while Redis is down instead of waiting for it.
+    this.conn = this.connect('queue', 1);
   }
 
   // ---- storing and reading jobs ---------------------------------------------------------------
 
-  async add(job: RegisteredJob, payload: unknown, opts: { delayMs?: number; createdBy?: string | null }): Promise<JobInfo> {
-    const delay = Math.max(0, Number(opts.delayMs) || 0);
-    const data: JobData = { payload: payload ?? null, createdBy: opts.createdBy ?? null };
-    const added = await this.queue(job.plugin).add(job.ref.name, data, { ...jobOptions(job.ref), delay });
-    return toInfo(job.plugin, added, delay > 0 ? 'delayed' : 'waiting');
+  async add(jobs: readonly NewJob[], db: Knex): Promise<JobInfo[]> {
+    const rows = jobs.map((j) => ({
+      id: randomUUID(), name: j.job.ref.name, plugin: j.job.plugin, payload: JSON.stringify(j.payload ?? null),
+      created_by: j.createdBy ?? null, run_at: db.raw(`now() + ?::float8 * interval '1 millisecond'`, [Math.max(0, Number(j.delayMs) || 0)]),
+    }));
+    const stored: OutboxRow[] = await db('core_job_outbox').insert(rows).returning([...OUTBOX_COLUMNS, db.raw(OUTBOX_DELAY)]);
+    await afterCommit(db, () => this.relay());
+    return stored.map(outboxInfo);
   }
 
   async get(id: string): Promise<JobInfo | null> {
+    const colon = id.indexOf(':');
+    const waiting: OutboxRow | undefined = colon > 0
+      ? await this.db('core_job_outbox').where({ plugin: id.slice(0, colon), id: id.slice(colon + 1) }).first([...OUTBOX_COLUMNS, this.db.raw(OUTBOX_DELAY)])
+      : undefined;
+    if (waiting) return outboxInfo(waiting);
     const found = await this.find(id);
     if (!found) return null;
     const { plugin, queue, jobId } = found;
@@ -92,6 +128,11 @@ export class BullmqDriver implements QueueDriver {
     const after = filter.cursor === undefined ? null : decodeCursor(filter.cursor);
     if (filter.cursor !== undefined && !after) return { items: [], nextCursor: null };
     const items: JobInfo[] = [];
+    if (!filter.state || filter.state === 'waiting' || filter.state === 'delayed') {
+      const q = this.db('core_job_outbox').select([...OUTBOX_COLUMNS, this.db.raw(OUTBOX_DELAY)]).orderBy('created_at', 'desc').limit(1000);
+      if (filter.createdBy !== undefined) q.where('created_by', filter.createdBy);
+      items.push(...(await q as OutboxRow[]).map(outboxInfo).filter((i) => !filter.state || i.state === filter.state));
+    }
     for (const [plugin, q] of this.queues) {
       for (const state of filter.state ? [filter.state] : STATES) {
         for (const job of await q.getJobs(BULL_TYPES[state])) {
@@ -121,6 +162,9 @@ export class BullmqDriver implements QueueDriver {
 
   async counts(): Promise<Record<JobState, number>> {
     const out: Record<JobState, number> = { waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 };
+    const { rows } = await this.db.raw<{ rows: { delayed: boolean; n: number }[] }>(
+      'SELECT run_at > now() AS delayed, count(*)::int AS n FROM core_job_outbox GROUP BY 1');
+    for (const r of rows) out[r.delayed ? 'delayed' : 'waiting'] += r.n;
     for (const q of this.queues.values()) {
       const c = await q.getJobCounts(...STATES.flatMap((s) => BULL_TYPES[s]));
       for (const s of STATES) out[s] += BULL_TYPES[s].reduce((n, t) => n + (c[t] ?? 0), 0);
@@ -171,26 +215,108 @@ export class BullmqDriver implements QueueDriver {
 
   async start(opts: { jobs: RegisteredJob[]; run: JobRunner; workers: boolean }): Promise<void> {
     this.jobs = new Map(opts.jobs.map((j) => [j.ref.name, j]));
-    const plugins = [...new Set(opts.jobs.map((j) => j.plugin))];
-    for (const j of opts.jobs) {
-      if (!j.ref.schedule) continue;
-      await this.queue(j.plugin).upsertJobScheduler(j.ref.name, { pattern: j.ref.schedule.cron }, {
-        name: j.ref.name, data: { payload: j.ref.schedule.payload ?? null, createdBy: null }, opts: jobOptions(j.ref),
-      });
-    }
-    for (const plugin of plugins) {
+    await this.guarded('schedules', () => this.syncSchedules());
+    this.relay();
+    this.timers = [
+      setInterval(() => this.relay(), this.opts.relayMs),
+      setInterval(() => void this.guarded('schedule check', () => this.restoreSchedules()), this.opts.scheduleCheckMs),
+    ];
+    for (const t of this.timers) t.unref();
+    if (!opts.workers) return;
+    this.run = opts.run;
+    for (const plugin of new Set(opts.jobs.map((j) => j.plugin))) this.startWorker(plugin);
+  }
+
+  /** Upserts every schedule and removes schedulers whose job no longer has one. */
+  private async syncSchedules(): Promise<void> {
+    for (const j of this.scheduled()) await this.upsertSchedule(j);
+    for (const plugin of new Set([...this.jobs.values()].map((j) => j.plugin))) {
       const q = this.queue(plugin);
       for (const s of await q.getJobSchedulers(0, -1)) {
         const id = s.id ?? s.key;
         if (!this.jobs.get(id)?.ref.schedule) await q.removeJobScheduler(id);
       }
     }
-    if (!opts.workers) return;
-    this.run = opts.run;
-    for (const plugin of plugins) this.startWorker(plugin);
+  }
+
+  /** Puts back the schedules Redis no longer has (restarted without persistence, flushed). */
+  private async restoreSchedules(): Promise<void> {
+    for (const j of this.scheduled()) {
+      if (await this.queue(j.plugin).getJobScheduler(j.ref.name)) continue;
+      await this.upsertSchedule(j);
+      this.log.warn({ job: j.ref.name }, 'job schedule was missing from Redis; restored');
+    }
+  }
+
+  private scheduled(): RegisteredJob[] {
+    return [...this.jobs.values()].filter((j) => j.ref.schedule);
+  }
+
+  private async upsertSchedule(j: RegisteredJob): Promise<void> {
+    const schedule = j.ref.schedule as NonNullable<JobRef['schedule']>;
+    await this.queue(j.plugin).upsertJobScheduler(j.ref.name, { pattern: schedule.cron }, {
+      name: j.ref.name, data: { payload: schedule.payload ?? null, createdBy: null }, opts: jobOptions(j.ref),
+    });
+  }
+
+  /** Runs a Redis task with a deadline; a failure is logged and left to the next periodic run. */
+  private async guarded(what: string, task: () => Promise<void>): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${REDIS_TIMEOUT_MS} ms`)), REDIS_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([task(), deadline]);
+      return true;
+    } catch (err) {
+      this.log.warn({ err: errorMessage(err) }, `job queue: ${what} failed; will retry`);
+      return false;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Relays the outbox now (coalesced: one relay at a time per process, another right after if asked). */
+  private relay(): void {
+    if (this.relaying) {
+      this.relayAgain = true;
+      return;
+    }
+    this.relaying = (async () => {
+      do {
+        this.relayAgain = false;
+        let moved = RELAY_BATCH;
+        while (moved === RELAY_BATCH) {
+          moved = 0;
+          const ok = await this.guarded('outbox relay', async () => { moved = await this.relayBatch(); });
+          if (!ok) return;
+        }
+      } while (this.relayAgain);
+    })().finally(() => { this.relaying = undefined; });
+  }
+
+  /**
+   * Adds the oldest outbox rows to their queues, then deletes them. No lock is held while Redis works:
+   * two processes relaying one row add it once (the job id), and a row whose delete is lost is re-added as nothing.
+   */
+  private async relayBatch(): Promise<number> {
+    const rows: OutboxRow[] = await this.db('core_job_outbox').select([...OUTBOX_COLUMNS, this.db.raw(OUTBOX_DELAY)])
+      .whereIn('name', [...this.jobs.keys()]).orderBy('created_at').limit(RELAY_BATCH);
+    if (!rows.length) return 0;
+    const byPlugin = new Map<string, OutboxRow[]>();
+    for (const row of rows) byPlugin.set(row.plugin, [...(byPlugin.get(row.plugin) ?? []), row]);
+    await Promise.all([...byPlugin].map(([plugin, list]) => this.queue(plugin).addBulk(list.map((row) => ({
+      name: row.name,
+      data: { payload: row.payload, createdBy: row.created_by },
+      opts: { ...jobOptions((this.jobs.get(row.name) as RegisteredJob).ref), jobId: row.id, delay: Math.round(row.delay_ms) },
+    })))));
+    await this.db('core_job_outbox').whereIn('id', rows.map((r) => r.id)).delete();
+    return rows.length;
   }
 
   async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
+    await this.relaying;
     const closing = this.workers.map((w) => w.worker.close());
     if (!(await withTimeout(Promise.all(closing), this.opts.closeTimeoutMs))) {
       await Promise.all([...this.running.values()].map((r) => r.handBack()));
@@ -277,11 +403,20 @@ export class BullmqDriver implements QueueDriver {
     return jobs.filter((j) => j && isUpcomingTick(j, 'delayed')).length;
   }
 
-  private connect(role: string): Redis {
-    const conn = new Redis(this.opts.redisUrl, { maxRetriesPerRequest: null });
+  /** Workers need `maxRetriesPerRequest: null` (they block); the queue connection fails fast instead. */
+  private connect(role: string, maxRetriesPerRequest: number | null = null): Redis {
+    const conn = new Redis(this.opts.redisUrl, { maxRetriesPerRequest });
     conn.on('error', (err: Error) => this.log.warn({ err: errorMessage(err), role }, 'redis connection error'));
     return conn;
   }
+}
+
+/** A job still in the outbox: committed, on its way to Redis. */
+function outboxInfo(row: OutboxRow): JobInfo {
+  return {
+    id: `${row.plugin}:${row.id}`, name: row.name, state: row.delay_ms > 0 ? 'delayed' : 'waiting', progress: 0,
+    attempts: 0, createdBy: row.created_by, createdAt: new Date(row.created_at).toISOString(),
+  };
 }
 
 function jobOptions(ref: JobRef): JobsOptions {

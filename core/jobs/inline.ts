@@ -8,7 +8,8 @@ import { CronExpressionParser } from 'cron-parser';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { JobInfo } from '../plugin';
-import { drainByCounts, type JobListFilter, type JobPage, type JobRunner, type JobState, type QueueDriver, type RegisteredJob } from './queue';
+import { afterCommit } from '../sync';
+import { drainByCounts, type JobListFilter, type JobPage, type JobRunner, type JobState, type NewJob, type QueueDriver, type RegisteredJob } from './queue';
 
 export interface InlineDriverOptions {
   db: Knex;
@@ -86,13 +87,13 @@ export class InlineDriver implements QueueDriver {
 
   // ---- storing and reading jobs ---------------------------------------------------------------
 
-  async add(job: RegisteredJob, payload: unknown, opts: { delayMs?: number; createdBy?: string | null }): Promise<JobInfo> {
-    const delayMs = Math.max(0, Number(opts.delayMs) || 0);
-    const [row] = await this.db<JobRow>('core_jobs')
-      .insert({ ...this.newJob(job, payload, opts.createdBy ?? null), run_at: this.db.raw(this.afterMs, [delayMs]) })
+  async add(jobs: readonly NewJob[], db: Knex): Promise<JobInfo[]> {
+    const delays = jobs.map((j) => Math.max(0, Number(j.delayMs) || 0));
+    const rows: JobRow[] = await db('core_jobs')
+      .insert(jobs.map((j, i) => ({ ...this.newJob(j.job, j.payload, j.createdBy ?? null), run_at: db.raw(this.afterMs, [delays[i]]) })))
       .returning('*');
-    if (delayMs === 0) this.wake();
-    return toInfo(row, delayMs > 0);
+    await afterCommit(db, () => this.wake());
+    return rows.map((row, i) => toInfo(row, delays[i] > 0));
   }
 
   async get(id: string): Promise<JobInfo | null> {

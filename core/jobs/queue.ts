@@ -1,5 +1,6 @@
 // The job queue contract both drivers honor (BullMQ on Redis, and the in-process "inline" driver that
 // keeps its state in the database), so plugins and the core never know which one runs.
+import type { Knex } from 'knex';
 import type { JobInfo, JobRef } from '../plugin';
 
 export type JobState = JobInfo['state'];
@@ -20,10 +21,16 @@ export type JobRunner = (job: RegisteredJob, payload: unknown, meta: RunMeta) =>
 export interface JobListFilter { state?: JobState; createdBy?: string; limit: number; cursor?: string }
 export interface JobPage { items: JobInfo[]; nextCursor: string | null }
 
+/** A job to store; its payload is already validated. */
+export interface NewJob { job: RegisteredJob; payload: unknown; delayMs?: number; createdBy?: string | null }
+
 export interface QueueDriver {
   readonly name: 'bullmq' | 'inline';
-  /** Stores a job; it runs when a worker takes it. The payload is already validated. */
-  add(job: RegisteredJob, payload: unknown, opts: { delayMs?: number; createdBy?: string | null }): Promise<JobInfo>;
+  /**
+   * Stores jobs through `db` — the caller's transaction or the app's database — so they exist exactly
+   * when the caller's change commits (one insert however many); they run when a worker takes them.
+   */
+  add(jobs: readonly NewJob[], db: Knex): Promise<JobInfo[]>;
   get(id: string): Promise<JobInfo | null>;
   list(filter: JobListFilter): Promise<JobPage>;
   /** Moves a failed job back to waiting; null when there is no such failed job. */

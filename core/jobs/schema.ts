@@ -1,4 +1,4 @@
-// Tables of the inline job driver: the jobs themselves and the cron schedules. The core's own migration
+// Tables of the job drivers: the inline driver's jobs and cron schedules, and BullMQ's outbox. The core's own migration
 // calls createJobTables once; the SQL is plain PostgreSQL that both PostgreSQL 15 and PGlite accept.
 import type { Knex } from 'knex';
 
@@ -39,5 +39,23 @@ export async function createJobTables(knex: Knex): Promise<void> {
     /** The next tick; claimed by compare-and-set so each tick fires once across processes. */
     t.timestamp('next_run_at', { useTz: true }).notNullable();
     t.timestamp('updated_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
+}
+
+/**
+ * The BullMQ driver's transactional outbox: a job enqueued in a transaction is a row here, written with
+ * the change, and relayed to Redis after the commit (again after a crash or while Redis is down). The
+ * id is the job's BullMQ id, so a relay that runs twice adds the job once.
+ */
+export async function createOutboxTable(knex: Knex): Promise<void> {
+  await knex.schema.createTable('core_job_outbox', (t) => {
+    t.text('id').primary();
+    t.text('name').notNullable();
+    t.text('plugin').notNullable();
+    t.jsonb('payload').notNullable();
+    t.text('created_by');
+    t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.timestamp('run_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+    t.index(['created_at'], 'core_job_outbox_created_at_idx');
   });
 }

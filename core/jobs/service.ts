@@ -1,12 +1,14 @@
 // The core's side of the job queue, whatever the driver: the registry of job definitions, payload
 // validation on the way in and on the way out, and the runner that gives a handler its context.
+import type { Knex } from 'knex';
 import type { EnqueueOptions, JobContext, JobInfo, JobRef, PluginContext } from '../plugin';
 import { badRequest } from '../http/errors';
 import { compileValidator, type Validator } from '../http/validation';
 import type { JobListFilter, JobPage, JobState, QueueDriver, RegisteredJob, RunMeta } from './queue';
 
 export class JobService {
-  private readonly jobs = new Map<JobRef, RegisteredJob & { validate: Validator }>();
+  /** By name: a plugin built in another package holds its own copy of a job reference. */
+  private readonly jobs = new Map<string, RegisteredJob & { validate: Validator }>();
 
   constructor(
     readonly driver: QueueDriver,
@@ -14,19 +16,21 @@ export class JobService {
   ) {}
 
   register(plugin: string, ref: JobRef): void {
-    this.jobs.set(ref, { plugin, ref, validate: compileValidator(ref.payload, 'payload') });
+    this.jobs.set(ref.name, { plugin, ref, validate: compileValidator(ref.payload, 'payload') });
   }
 
   checkPayload(ref: JobRef, payload: unknown): void {
-    const job = this.jobs.get(ref);
+    const job = this.jobs.get(ref.name);
     if (!job) throw new Error(`job "${ref.name}" is not registered; list it in its plugin's jobs`);
     const errors = job.validate(payload);
     if (errors.length) throw badRequest(`invalid payload for job "${ref.name}"`, errors);
   }
 
-  async enqueue(ref: JobRef, payload: unknown, opts: EnqueueOptions = {}): Promise<JobInfo> {
-    this.checkPayload(ref, payload);
-    return this.driver.add(this.jobs.get(ref) as RegisteredJob, payload, opts);
+  /** Writes jobs through `db` (a transaction, to make them part of its change); payloads are checked first. */
+  async enqueue(entries: readonly { ref: JobRef; payload: unknown; opts?: EnqueueOptions }[], db: Knex): Promise<JobInfo[]> {
+    if (!entries.length) return [];
+    for (const { ref, payload } of entries) this.checkPayload(ref, payload);
+    return this.driver.add(entries.map(({ ref, payload, opts }) => ({ job: this.jobs.get(ref.name) as RegisteredJob, payload, ...opts })), db);
   }
 
   /** Starts schedules and, unless this process only serves HTTP, workers. */
@@ -41,7 +45,7 @@ export class JobService {
   drain(timeoutMs?: number): Promise<void> { return this.driver.drain(timeoutMs); }
 
   private async run(job: RegisteredJob, payload: unknown, meta: RunMeta): Promise<unknown> {
-    const entry = this.jobs.get(job.ref);
+    const entry = this.jobs.get(job.ref.name);
     const errors = entry ? entry.validate(payload) : [];
     if (errors.length) throw new Error(`invalid payload: ${errors.map((e) => `${e.path} ${e.message}`).join('; ')}`);
     const base = this.contextOf(job.plugin);

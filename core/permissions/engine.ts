@@ -5,7 +5,7 @@
 // assignments drops only that user's cached assignments (a keyed notice), so enrolling one learner
 // leaves everyone else's checks warm.
 import type { Knex } from 'knex';
-import { SYSTEM, type ContextRef, type ContextType, type PermissionRef } from '../plugin';
+import { SYSTEM, type ContextRef, type ContextType, type PermissionRef, type RoleDef } from '../plugin';
 import { badRequest, conflict, notFound } from '../http/errors';
 import { withTransaction, type Revisions } from '../sync';
 import { LruMap } from './lru';
@@ -25,6 +25,7 @@ const KEY_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
 
 export class PermissionEngine {
   private readonly registry = new Map<string, { ref: PermissionRef; plugin: string }>();
+  private readonly declaredRoles = new Map<string, RoleDef>();
   private rolePermissions: Promise<Map<string, Set<string>>> | undefined;
   private readonly paths = new LruMap<string, Promise<number[]>>(20_000);
   private readonly userAssignments = new LruMap<string, Promise<CachedAssignment[]>>(20_000);
@@ -37,25 +38,37 @@ export class PermissionEngine {
     });
   }
 
+  /** Roles plugins declare (the first declaration of a key names it). */
+  registerRoles(roles: readonly RoleDef[]): void {
+    for (const role of roles) if (!this.declaredRoles.has(role.key)) this.declaredRoles.set(role.key, role);
+  }
+
   register(plugin: string, refs: Iterable<PermissionRef>): void {
     for (const ref of refs) {
       const existing = this.registry.get(ref.name);
-      if (existing && existing.ref !== ref) throw new Error(`permission "${ref.name}" is registered by both "${existing.plugin}" and "${plugin}"`);
+      if (existing && existing.plugin !== plugin) throw new Error(`permission "${ref.name}" is registered by both "${existing.plugin}" and "${plugin}"`);
       this.registry.set(ref.name, { ref, plugin });
     }
   }
 
-  /** Stores the registry; a permission seen for the first time goes to admin and its default roles. */
+  /**
+   * Stores the registry and creates missing declared roles. A permission seen for the first time goes to
+   * admin and its default roles; a role created now gets every known permission that names it as a default.
+   */
   async syncRegistry(): Promise<void> {
     await withTransaction(this.db, async (trx) => {
       const known = new Set<string>(await trx('core_permissions').pluck('name'));
+      const declared = [...this.declaredRoles.values()].map((r) => ({ key: r.key, name: r.name, description: r.description ?? '', builtin: true }));
+      const inserted: { key: string }[] = declared.length ? await trx('core_roles').insert(declared).onConflict('key').ignore().returning('key') : [];
+      const created = new Set(inserted.map((r) => r.key));
       const roles = new Set<string>(await trx('core_roles').pluck('key'));
       for (const { ref, plugin } of this.registry.values()) {
         await trx('core_permissions')
           .insert({ name: ref.name, plugin, context: ref.context, risks: JSON.stringify(ref.risks), description: ref.description })
           .onConflict('name').merge();
-        if (known.has(ref.name)) continue;
-        const grantees = [ADMIN, ...Object.keys(ref.defaults)].filter((r) => roles.has(r));
+        const defaults = Object.keys(ref.defaults);
+        const grantees = known.has(ref.name) ? defaults.filter((r) => created.has(r)) : [ADMIN, ...defaults].filter((r) => roles.has(r));
+        if (!grantees.length) continue;
         await trx('core_role_permissions').insert(grantees.map((role_key) => ({ role_key, permission: ref.name }))).onConflict().ignore();
       }
       await this.revisions.bump(REVISION, trx);

@@ -14,7 +14,7 @@ import { App, migrationsOf, type AppOptions } from '../app';
 import { loadPlugins, orderPlugins } from '../lifecycle';
 import { runMigrations } from '../db/migrations';
 import type { ConfigInput } from '../config';
-import { SYSTEM, type ContextRef, type IdentityProvider, type Plugin } from '../plugin';
+import { SYSTEM, type ContextRef, type EventRef, type IdentityProvider, type Plugin } from '../plugin';
 
 export interface TestAppOptions {
   plugins?: (string | Plugin)[];
@@ -33,15 +33,26 @@ type Agent = {
   patch(url: string): supertest.Test; delete(url: string): supertest.Test;
 };
 
+/** A named test user and requests made as it. */
+export interface Persona extends Agent { readonly id: string; readonly name: string }
+
 export interface TestApp extends Agent {
   readonly app: App;
   /** The PostgreSQL schema of this test system (undefined on PGlite). */
   readonly schema: string | undefined;
   readonly db: Knex;
-  /** Requests made as this user id (the test identity), e.g. `t.as('u1').get('/api/v1/me')`. */
-  as(userId: string): Agent;
-  /** Gives a user a role at a context (default: system). */
-  grant(userId: string, role: string, context?: ContextRef): Promise<void>;
+  /**
+   * A named test user, made on first use: a real account when an identity plugin can make one (auth
+   * makes `<name>@example.test`), otherwise the name itself is the user id. Optionally given a role.
+   */
+  persona(name: string, role?: string, context?: ContextRef): Promise<Persona>;
+  /** Requests made as a persona (by name) or a user id, e.g. `t.as('alice').get('/api/v1/me')`. */
+  as(user: string): Agent;
+  /** Gives a persona (by name) or a user id a role at a context (default: system). */
+  grant(user: string, role: string, context?: ContextRef): Promise<void>;
+  /** Emits an event as its plugin would, outside a request: durable deliveries become jobs (see `jobs.drain`). */
+  emit<P>(event: EventRef<P>, payload: P): Promise<void>;
+  /** Waits until no job (durable deliveries included) is waiting, running or delayed. */
   jobs: { drain(timeoutMs?: number): Promise<void> };
   close(): Promise<void>;
 }
@@ -132,6 +143,8 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   }
 
   const http = () => supertest(app.http.callback());
+  const personas = new Map<string, string>();
+  const idOf = (user: string) => personas.get(user) ?? user;
   const agent = (userId?: string): Agent => {
     const wrap = (t: supertest.Test) => (userId ? t.set(TEST_USER_HEADER, userId) : t);
     return {
@@ -145,8 +158,19 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     app,
     schema,
     db: app.database.knex,
-    as: (userId) => agent(userId),
-    grant: async (userId, role, context = SYSTEM) => { await app.permissions.assign(userId, role, context); },
+    async persona(name, role, context = SYSTEM) {
+      let id = personas.get(name);
+      if (!id) {
+        const maker = app.identities().find((p) => p.createTestUser)?.createTestUser;
+        id = maker ? await maker(name) : name;
+        personas.set(name, id);
+      }
+      if (role) await app.permissions.assign(id, role, context);
+      return { id, name, ...agent(id) };
+    },
+    as: (user) => agent(idOf(user)),
+    grant: async (user, role, context = SYSTEM) => { await app.permissions.assign(idOf(user), role, context); },
+    emit: (event, payload) => app.contextOf('core').emit(event, payload),
     jobs: { drain: (timeoutMs) => app.jobs.drain(timeoutMs) },
     close: async () => {
       await app.stop();

@@ -56,7 +56,7 @@ const postGreeting = defineRoute({
       const greeting = toGreeting(row);
       await tx.audit({ action: 'hello.greeting.create', target: { type: 'greeting', id: greeting.id } });
       tx.emit(greeted, { id: greeting.id, message: greeting.message });
-      tx.enqueue(countWords, { id: greeting.id });
+      await tx.enqueue(countWords, { id: greeting.id });
       return greeting;
     });
     return reply.created(created);
@@ -79,6 +79,7 @@ export default definePlugin({
   description: 'Says hello: an example of every part of a plugin.',
   settings,
   permissions: helloPermissions,
+  roles: [{ key: 'learner', name: 'Learner' }, { key: 'instructor', name: 'Instructor' }],
   events: [greeted],
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),

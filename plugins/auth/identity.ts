@@ -50,6 +50,13 @@ export const IdentityCacheRef = defineService<IdentityCache>('auth.identityCache
 
 export const authIdentity: IdentityProvider = {
   signInPath: '/login',
+  sessionCookie: SESSION_COOKIE,
+  /** A test persona is an active account `<name>@example.test` without a password. */
+  async createTestUser(name, ctx) {
+    const email = `${name.toLowerCase()}@example.test`;
+    const [created] = await ctx.db('auth_users').insert({ email, name }).onConflict(ctx.db.raw('(lower(email))')).ignore().returning('id');
+    return String(created?.id ?? (await ctx.db('auth_users').whereRaw('lower(email) = ?', [email]).first('id')).id);
+  },
   async resolve(req, ctx) {
     const cache = ctx.resolve(IdentityCacheRef);
     const header = req.headers.authorization;

@@ -30,6 +30,10 @@ export default definePlugin({
   description: 'Accounts, sessions, API tokens, roles, cohorts and bulk user import.',
   settings: authSettings,
   permissions: authPermissions,
+  roles: [
+    { key: 'learner', name: 'Learner', description: 'Takes courses.' },
+    { key: 'support', name: 'Support', description: 'Helps users: looks up accounts, tickets and guides.' },
+  ],
   events: authEvents,
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),

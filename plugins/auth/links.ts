@@ -17,7 +17,7 @@ export async function sendLink(tx: TransactionContext, user: { id: string; email
   const text = purpose === 'reset'
     ? `Hello ${user.name},\n\nSomeone asked to reset the password of your account. To choose a new password, open:\n\n${link}\n\nThe link works once, for ${lifetimeMinutes} minutes. If you did not ask for this, ignore this email.\n`
     : `Hello ${user.name},\n\nAn account has been created for you. To choose your password and sign in, open:\n\n${link}\n\nThe link works once, for ${settings.invitationHours} hours.\n`;
-  tx.enqueue(sendMail, { to: user.email, subject: purpose === 'reset' ? 'Reset your password' : 'Your new account', text });
+  await tx.enqueue(sendMail, { to: user.email, subject: purpose === 'reset' ? 'Reset your password' : 'Your new account', text });
 }
 
 /** Uses up a link: returns its user, or refuses it as invalid/expired/used (one answer for all three). */

@@ -35,6 +35,11 @@ export default definePlugin({
   dependsOn: ['auth'],
   settings: courseSettings,
   permissions: coursePermissions,
+  roles: [
+    { key: 'learner', name: 'Learner', description: 'Takes courses.' },
+    { key: 'instructor', name: 'Instructor', description: 'Teaches courses and follows learners.' },
+    { key: 'content-manager', name: 'Content manager', description: 'Creates, reviews and publishes content and courses.' },
+  ],
   events: courseEvents,
   extensionPoints: [contentSources],
   migrations: path.join(__dirname, 'migrations'),

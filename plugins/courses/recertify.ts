@@ -38,7 +38,7 @@ async function startNewCycles(job: JobContext, now: Date, noticeDays: number): P
         started += 1;
         const courseId = String(d.course_id);
         const userId = String(d.user_id);
-        tx.enqueue(sendMail, {
+        await tx.enqueue(sendMail, {
           to: user.email,
           subject: `Recertification due: ${d.title}`,
           text: `Hello ${user.name},\n\nYour completion of "${d.title}" (${d.code}) expires on ${dueAt.toISOString().slice(0, 10)}. `

@@ -14,7 +14,7 @@ import { Redis } from 'ioredis';
 import { BullmqDriver } from '../../core/jobs/bullmq';
 import { InlineDriver } from '../../core/jobs/inline';
 import type { JobRunner, QueueDriver, RegisteredJob, RunMeta } from '../../core/jobs/queue';
-import { createJobTables } from '../../core/jobs/schema';
+import { createJobTables, createOutboxTable } from '../../core/jobs/schema';
 import { slowJob, testJob } from './fixtures/jobs';
 
 const log = pino({ level: process.env.JOBS_TEST_LOG ?? 'silent' });
@@ -22,6 +22,8 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 interface DriverOpts { concurrency?: number; closeTimeoutMs?: number; lockMs?: number }
 interface Harness {
+  /** The database jobs are written through (the inline driver's store; BullMQ's outbox). */
+  db: Knex;
   /** A new driver instance over the same store, like another process; closed after each test. */
   driver(opts?: DriverOpts): QueueDriver;
   /** Empties the store between tests. */
@@ -71,6 +73,8 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
     before(async function () {
       ({ harness: h, teardown } = await setup());
     });
+    const add = async (d: QueueDriver, job: RegisteredJob, payload: unknown, opts: { delayMs?: number; createdBy?: string }) =>
+      (await d.add([{ job, payload, ...opts }], h.db))[0];
     after(async () => teardown?.());
     afterEach(async () => h?.reset());
 
@@ -87,7 +91,7 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
           },
         }),
       });
-      const added = await d.add(flaky, { n: 7 }, { createdBy: 'u1' });
+      const added = await add(d, flaky, { n: 7 }, { createdBy: 'u1' });
       expect(added).to.include({ name: 'alpha.flaky', state: 'waiting', attempts: 0, createdBy: 'u1' });
       const backingOff = await waitFor('the retry backoff', async () => {
         const info = await d.get(added.id);
@@ -106,7 +110,7 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
     it('fails a job for good after its last attempt, with the error message', async () => {
       const d = h.driver();
       await d.start({ jobs: allJobs, workers: true, run: runner({ 'alpha.doomed': async () => { throw new Error('doomed to fail'); } }) });
-      const added = await d.add(doomed, {}, {});
+      const added = await add(d, doomed, {}, {});
       await d.drain();
       const info = await d.get(added.id);
       expect(info).to.include({ state: 'failed', attempts: 2, error: 'doomed to fail' });
@@ -121,7 +125,7 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
         jobs: allJobs, workers: true,
         run: runner({ 'beta.work': async (_p, meta) => { await meta.progress(40); await release.wait; await meta.progress(100); return 'ok'; } }),
       });
-      const added = await d.add(work, {}, {});
+      const added = await add(d, work, {}, {});
       const running = await waitFor('progress 40', async () => {
         const info = await d.get(added.id);
         return info?.progress === 40 ? info : null;
@@ -137,7 +141,7 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
       let ran = 0;
       await d.start({ jobs: allJobs, workers: true, run: runner({ 'beta.work': async () => ++ran }) });
       await d.setPaused('beta', true);
-      const added = await d.add(work, {}, {});
+      const added = await add(d, work, {}, {});
       await sleep(400);
       expect(ran).to.equal(0);
       expect(await d.get(added.id)).to.include({ state: 'waiting' });
@@ -154,11 +158,11 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
         jobs: allJobs, workers: true,
         run: runner({ 'alpha.doomed': async () => { doomedRuns++; throw new Error('nope'); }, 'beta.work': async () => 'fine' }),
       });
-      const first = await d.add(doomed, {}, { createdBy: 'u1' });
+      const first = await add(d, doomed, {}, { createdBy: 'u1' });
       await sleep(5);
-      const second = await d.add(work, {}, { createdBy: 'u2' });
+      const second = await add(d, work, {}, { createdBy: 'u2' });
       await sleep(5);
-      const third = await d.add(work, {}, { createdBy: 'u1' });
+      const third = await add(d, work, {}, { createdBy: 'u1' });
       await d.drain();
 
       expect(await d.counts()).to.deep.equal({ waiting: 0, active: 0, completed: 2, failed: 1, delayed: 0 });
@@ -220,7 +224,7 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
       const d = h.driver();
       let started = false;
       await d.start({ jobs: allJobs, workers: true, run: runner({ 'beta.work': async () => { started = true; await sleep(300); return 'finished'; } }) });
-      const added = await d.add(work, {}, {});
+      const added = await add(d, work, {}, {});
       await waitFor('the job to start', async () => started);
       await d.close();
       expect(await h.driver().get(added.id)).to.include({ state: 'completed', result: 'finished' });
@@ -231,7 +235,7 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
       const release = gate();
       let started = false;
       await d.start({ jobs: allJobs, workers: true, run: runner({ 'beta.work': async () => { started = true; await release.wait; return 'abandoned run'; } }) });
-      const added = await d.add(work, {}, {});
+      const added = await add(d, work, {}, {});
       await waitFor('the job to start', async () => started);
       const t0 = Date.now();
       await d.close();
@@ -247,7 +251,8 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
 
     if (multiProcess) it('reruns the job of a worker process killed mid-job', async function () {
       this.timeout(25_000);
-      const child = h.spawnWorker!();
+      if (!h.spawnWorker) this.skip(); // BullMQ without PostgreSQL: its outbox is in a PGlite of this process
+      const child = h.spawnWorker();
       const stderr: string[] = [];
       child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
       const lines = readline.createInterface({ input: child.stdout! });
@@ -260,7 +265,7 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
         }, 10_000);
         const d = h.driver({ lockMs: 1000 });
         await d.start({ jobs: allJobs, workers: false, run: runner({}) });
-        const added = await d.add(slowJob, {}, {});
+        const added = await add(d, slowJob, {}, {});
         await waitFor('the job to be active in the child', async () => seen.includes(`active ${added.id}`), 5000);
         expect(await d.get(added.id)).to.include({ state: 'active', attempts: 1 });
         child.kill('SIGKILL');
@@ -288,6 +293,7 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
 function inlineHarness(makeKnex: () => Knex, resetKnex: Knex, spawnWorker?: Harness['spawnWorker']): Harness {
   let open: { driver: QueueDriver; db: Knex | null }[] = [];
   return {
+    db: resetKnex,
     driver(opts = {}) {
       const db = makeKnex();
       const driver = new InlineDriver({ db, log, pollMs: 50, ...opts });
@@ -300,6 +306,7 @@ function inlineHarness(makeKnex: () => Knex, resetKnex: Knex, spawnWorker?: Harn
       open = [];
       await resetKnex('core_jobs').delete();
       await resetKnex('core_job_schedules').delete();
+      await resetKnex('core_job_outbox').delete();
     },
     spawnWorker,
   };
@@ -310,6 +317,7 @@ const fixture = (name: string) => path.join(__dirname, 'fixtures', name);
 driverSuite('inline job driver on PGlite', async () => {
   const db = knexFactory({ client: ClientPGLite, dialect: 'postgres', connection: {} });
   await createJobTables(db);
+  await createOutboxTable(db);
   return { harness: inlineHarness(() => db, db), teardown: () => db.destroy() };
 }, false);
 
@@ -321,6 +329,7 @@ if (process.env.DATABASE_URL) {
     const admin = connect();
     await admin.raw('CREATE SCHEMA ??', [schema]);
     await createJobTables(admin);
+    await createOutboxTable(admin);
     const spawnWorker = () => spawn(process.execPath, [fixture('jobs-worker.js'), 'inline'], {
       env: { ...process.env, DATABASE_URL: url, JOBS_SCHEMA: schema }, stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -345,24 +354,36 @@ describe('BullMQ job driver', function () {
   driverSuite('on Redis', async () => {
     let open: QueueDriver[] = [];
     const prefix = () => `${base}-${run}`;
+    // The outbox lives in the app's database: PostgreSQL when there is one (a worker process can share it), else PGlite.
+    const pgUrl = process.env.DATABASE_URL;
+    const schema = `jobs_test_${randomBytes(4).toString('hex')}`;
+    const db = pgUrl
+      ? knexFactory({ client: 'pg', connection: pgUrl, searchPath: [schema], pool: { min: 0, max: 4 } })
+      : knexFactory({ client: ClientPGLite, dialect: 'postgres', connection: {} });
+    if (pgUrl) await db.raw('CREATE SCHEMA ??', [schema]);
+    await createOutboxTable(db);
     const harness: Harness = {
+      db,
       driver(opts = {}) {
-        const driver = new BullmqDriver({ redisUrl: url, prefix: prefix(), log, stalledIntervalMs: 1000, ...opts });
+        const driver = new BullmqDriver({ redisUrl: url, db, prefix: prefix(), log, stalledIntervalMs: 1000, relayMs: 100, ...opts });
         open.push(driver);
         return driver;
       },
       async reset() {
         for (const d of open) await d.close();
         open = [];
+        await db('core_job_outbox').delete();
         run++;
       },
-      spawnWorker: () => spawn(process.execPath, [fixture('jobs-worker.js'), 'bullmq'], {
-        env: { ...process.env, REDIS_URL: url, JOBS_PREFIX: prefix() }, stdio: ['ignore', 'pipe', 'pipe'],
-      }),
+      spawnWorker: pgUrl ? () => spawn(process.execPath, [fixture('jobs-worker.js'), 'bullmq'], {
+        env: { ...process.env, REDIS_URL: url, JOBS_PREFIX: prefix(), DATABASE_URL: pgUrl, JOBS_SCHEMA: schema }, stdio: ['ignore', 'pipe', 'pipe'],
+      }) : undefined,
     };
     return {
       harness,
       async teardown() {
+        if (pgUrl) await db.raw('DROP SCHEMA ?? CASCADE', [schema]);
+        await db.destroy();
         const redis = new Redis(url);
         let cursor = '0';
         do {
@@ -376,7 +397,8 @@ describe('BullMQ job driver', function () {
   });
 
   it('warns about Redis settings that lose queued jobs', async () => {
-    const d = new BullmqDriver({ redisUrl: url, prefix: `${base}-warn`, log });
+    const db = knexFactory({ client: ClientPGLite, dialect: 'postgres', connection: {} });
+    const d = new BullmqDriver({ redisUrl: url, db, prefix: `${base}-warn`, log });
     try {
       await d.ping();
       const warnings = await d.warnings();
@@ -388,6 +410,7 @@ describe('BullMQ job driver', function () {
       expect(warnings.some((w) => w.includes('noeviction'))).to.equal(policy !== 'noeviction');
     } finally {
       await d.close();
+      await db.destroy();
     }
   });
 });

@@ -38,7 +38,7 @@ describe('plugins at runtime', () => {
     await a.as('root').patch('/api/v1/plugins/hello').send({ enabled: false });
     await eventually(async () => !b.app.isEnabled('hello'));
     const [row] = await a.db('hello_greetings').insert({ message: 'kept while off' }).returning('id');
-    const job = await a.app.jobs.enqueue(countWords, { id: String(row.id) });
+    const job = await a.app.contextOf('hello').enqueue(countWords, { id: String(row.id) });
     await new Promise((r) => setTimeout(r, 600));
     expect((await a.app.jobs.get(job.id))?.state).to.equal('waiting');
     await a.as('root').patch('/api/v1/plugins/hello').send({ enabled: true });

@@ -17,7 +17,7 @@ const ledger = definePlugin({
       await req.transaction(async (tx) => {
         await tx.audit({ action: 'ledger.save', target: { type: 'entry', id: req.body.name } });
         tx.emit(saved, { name: req.body.name });
-        tx.enqueue(echo, { name: req.body.name });
+        await tx.enqueue(echo, { name: req.body.name });
         if (req.body.fail) throw conflict(`${req.body.name} clashes`);
       });
       return reply.created({ name: req.body.name });

@@ -162,7 +162,7 @@ describe('core/views', () => {
     it('renders the home page with plugins, nav and sign-in', async () => {
       const e = new ViewEngine({ themesDir: realThemes, theme: 'default', log });
       const html = await e.render('core/home', {
-        title: 'Home', currentPath: '/', signInAvailable: true,
+        title: 'Home', currentPath: '/', signInPath: '/login',
         nav: [{ title: 'Home', path: '/' }, { title: 'Courses', path: '/courses' }],
         plugins: [{ name: 'hello', version: '1.0.0', description: 'Says <hello>' }],
       });
@@ -175,7 +175,7 @@ describe('core/views', () => {
 
     it('renders the home page without plugins or sign-in, and the error page', async () => {
       const e = new ViewEngine({ themesDir: realThemes, theme: 'contrast', log });
-      const home = await e.render('core/home', { title: 'Home', plugins: [], signInAvailable: false });
+      const home = await e.render('core/home', { title: 'Home', plugins: [] });
       expect(home).to.include('No plugins are enabled').and.not.include('href="/login"');
       const error = await e.render('core/error', { title: 'Not found', status: 404, detail: 'No <such> page' });
       expect(error).to.include('404').and.include('Not found').and.include('No &lt;such&gt; page');

@@ -13,7 +13,7 @@ export const passwordResetRoutes = [
     method: 'GET', path: '/password-reset', public: true, html: true, summary: 'Ask for a reset link, or choose a password from one',
     query: Type.Object({ token: Type.Optional(Token) }),
     async handler(req) {
-      return req.page(VIEW, { title: TITLE, signInAvailable: true, token: req.query.token });
+      return req.page(VIEW, { title: TITLE, token: req.query.token });
     },
   }),
 
@@ -22,11 +22,11 @@ export const passwordResetRoutes = [
     body: Type.Object({ email: Type.String({ maxLength: 320 }) }),
     async handler(req) {
       const { email } = req.body;
-      const page = { view: VIEW, form: 'request', values: { email }, load: async () => ({ title: TITLE, signInAvailable: true }) };
+      const page = { view: VIEW, form: 'request', values: { email }, load: async () => ({ title: TITLE }) };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['email']);
         const settings = await requestPasswordReset(req, email);
-        return req.page(VIEW, { title: TITLE, signInAvailable: true, sent: { email, minutes: settings.resetLinkMinutes } });
+        return req.page(VIEW, { title: TITLE, sent: { email, minutes: settings.resetLinkMinutes } });
       });
     },
   }),
@@ -36,7 +36,7 @@ export const passwordResetRoutes = [
     body: Type.Object({ token: Token, password: Type.String({ maxLength: 1024 }), confirm: Type.String({ maxLength: 1024 }) }),
     async handler(req) {
       const { token, password, confirm } = req.body;
-      const page = { view: VIEW, form: 'choose', values: {}, load: async () => ({ title: TITLE, signInAvailable: true, token }) };
+      const page = { view: VIEW, form: 'choose', values: {}, load: async () => ({ title: TITLE, token }) };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['password', 'confirm']);
         if (password !== confirm) throw badRequest('The two passwords differ.', [{ path: 'body.confirm', message: 'does not match the new password' }]);

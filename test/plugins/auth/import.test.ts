@@ -78,7 +78,7 @@ describe('auth: bulk user import', function () {
     'cy@mixed.test,Cy,wizard,', //                 5
     `dee@mixed.test,${longName},,`, //             6
     '   ', //                                      7 (blank: skipped)
-    'eve@mixed.test,"Eve ""Quoted"", Jr.",learner; Instructor,analysts', // 8
+    'eve@mixed.test,"Eve ""Quoted"", Jr.",learner; Support,analysts', // 8
     'ADA@Mixed.test,Ada Again,,', //               9 (duplicate of line 2)
     'fay@mixed.test,,,', //                        10
     'gus@mixed.test,"Gus', //                      11 (a quoted line break…)
@@ -108,8 +108,8 @@ describe('auth: bulk user import', function () {
     const [ada, eve, hal] = users.map((u) => String(u.id));
     const roles = await t.db('core_role_assignments as a').join('core_contexts as c', 'c.id', 'a.context_id')
       .whereIn('a.user_id', [ada, eve, hal]).orderBy(['a.user_id', 'a.role_key']).select('a.user_id', 'a.role_key', 'c.type');
-    expect(roles.map((r) => `${r.user_id}:${r.role_key}@${r.type}`)).to.deep.equal([`${ada}:learner@system`, `${eve}:instructor@system`, `${eve}:learner@system`]);
-    expect((await t.app.permissions.assignmentsOfUser(eve)).map((a) => a.role)).to.have.members(['learner', 'instructor']);
+    expect(roles.map((r) => `${r.user_id}:${r.role_key}@${r.type}`)).to.deep.equal([`${ada}:learner@system`, `${eve}:learner@system`, `${eve}:support@system`]);
+    expect((await t.app.permissions.assignmentsOfUser(eve)).map((a) => a.role)).to.have.members(['learner', 'support']);
 
     const cohorts = await t.db('auth_cohorts').orderBy('id').select('id', 'name');
     expect(cohorts.map((c) => c.name)).to.deep.equal(['Analysts', 'Ops']);

@@ -15,7 +15,7 @@ describe('auth: users', () => {
   after(() => t.close());
 
   it('creates a user without a password by invitation, and the invitation sets the password once', async () => {
-    const res = await t.post('/api/v1/users').set(admin.auth).send({ email: 'New.Hire@Example.com', name: 'New Hire', roles: ['instructor'] });
+    const res = await t.post('/api/v1/users').set(admin.auth).send({ email: 'New.Hire@Example.com', name: 'New Hire', roles: ['support'] });
     expect(res.status).to.equal(201);
     expect(res.body).to.include({ email: 'New.Hire@Example.com', name: 'New Hire', status: 'active' });
     await t.jobs.drain();
@@ -25,7 +25,7 @@ describe('auth: users', () => {
     expect(login.status).to.equal(200);
     expect(login.body.user.id).to.equal(res.body.id);
     const me = await t.get('/api/v1/me').set('Cookie', String(login.headers['set-cookie']).split(';')[0]);
-    expect(me.body.roles).to.deep.equal([{ role: 'instructor', context: { type: 'system' } }]);
+    expect(me.body.roles).to.deep.equal([{ role: 'support', context: { type: 'system' } }]);
   });
 
   it('refuses bad input with the field named and writes nothing', async () => {
