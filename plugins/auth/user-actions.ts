@@ -17,7 +17,7 @@ export async function createUser(req: RouteRequest, input: { email: string; name
   checkEmail(email);
   const settings = await req.settings(authSettings);
   if (password !== undefined) checkPolicy(password, settings, 'body.password', email);
-  if (roles.length && !(await req.allowed(authPermissions.manageRoles))) throw forbidden('Assigning roles needs roles:manage.');
+  if (roles.length && !(await req.can(authPermissions.manageRoles))) throw forbidden('Assigning roles needs roles:manage.');
   const engine = req.resolve(CoreServices.permissions);
   return req.transaction(async (tx) => {
     const row = await insertUser(tx.db, { email, name, passwordHash: password ? await hashPassword(password) : null });
@@ -86,7 +86,7 @@ export async function updateOwnAccount(req: RouteRequest, me: UserRow, input: { 
     await credentialsChanged(req, tx.db, [id]);
     if (input.password !== undefined) {
       // API tokens are separate credentials and stay; this session stays signed in.
-      const current = req.koa.cookies.get(SESSION_COOKIE);
+      const current = req.cookies.get(SESSION_COOKIE);
       await tx.db('auth_sessions').where({ user_id: id }).whereNot({ token_hash: current ? digest(current) : '' }).delete();
     }
     const [row] = await tx.db('auth_users').where({ id }).update(changes).returning('*');

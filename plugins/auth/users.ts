@@ -97,7 +97,7 @@ export function checkEmail(email: string, field = 'body.email'): void {
 }
 
 /** The page of users matching a filter, ordered by id. */
-export async function listUsers(ctx: PluginContext, f: { q?: string; status?: UserStatus; role?: string; cohortId?: string; limit: number; after?: string }): Promise<UserRow[]> {
+export async function listUsers(ctx: PluginContext, f: { q?: string; status?: UserStatus; role?: string; cohortId?: string; limit: number; after?: number }): Promise<UserRow[]> {
   const q = ctx.db('auth_users as u').select('u.*').orderBy('u.id').limit(f.limit + 1);
   if (f.after) q.where('u.id', '>', f.after);
   if (f.status) q.where('u.status', f.status);

@@ -1,11 +1,10 @@
 // The signed-in person's own account page: their profile (name) and password. Sessions and API
 // tokens, on the same page, have their actions in account-credentials.ts.
-import { badRequest, defineRoute, reply, Type, unauthorized, type RouteRequest, Done, doneNotice, submitForm, type PageData } from 'lectern';
+import { badRequest, defineRoute, reply, Type, unauthorized, type RouteRequest, Done, doneNotice, submitForm, type PageData, requireFields } from 'lectern';
 import { findUser, toUser, type UserRow } from '../users';
 import { listSessions } from '../sessions';
 import { toTokenInfo } from '../tokens';
 import { updateOwnAccount } from '../user-actions';
-import { requireFields } from './forms';
 
 export const ACCOUNT_VIEW = 'auth/account';
 

@@ -1,9 +1,8 @@
 // Role assignments from an account's admin page: give the account a role at the system, a category
 // or a course, and take one away (never the last active administrator's).
-import { defineRoute, reply, Type, submitForm } from 'lectern';
+import { defineRoute, reply, Type, submitForm, given, requireFields } from 'lectern';
 import { authPermissions } from '../permissions';
 import { assignRole, unassignRole } from '../role-actions';
-import { given, requireFields } from './forms';
 import { USER_VIEW, UserId, userPage } from './admin-user';
 
 const ContextType = Type.Union([Type.Literal('system'), Type.Literal('category'), Type.Literal('course')]);
@@ -16,7 +15,7 @@ export const userRoleRoutes = [
     async handler(req) {
       const { id } = req.params;
       const { role, contextType } = req.body;
-      const contextId = given(req.body.contextId)?.trim();
+      const contextId = given(req.body.contextId, 'trim');
       const page = {
         view: USER_VIEW, form: 'role', values: { role, contextType, contextId }, fieldNames: { context: 'contextId' },
         load: () => userPage(req, req.principal, id),

@@ -1,13 +1,12 @@
 // One account, for administrators: its details and the form to edit name and email, deactivation and
 // reactivation, its role assignments (changed in admin-user-roles.ts) and its cohorts.
-import { Done, doneNotice, submitForm, type PageData } from 'lectern';
+import { Done, doneNotice, submitForm, type PageData, requireFields } from 'lectern';
 import {
   CoreServices, defineRoute, reply, Type, type PluginContext, type Principal,
 } from 'lectern';
 import { authPermissions } from '../permissions';
 import { getUser, toUser, type UserStatus } from '../users';
 import { changeStatus, updateUser } from '../user-actions';
-import { requireFields } from './forms';
 
 export const USER_VIEW = 'auth/admin/user';
 export const UserId = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });

@@ -46,7 +46,7 @@ export const importRoutes: RouteRef[] = [
       const charset = req.koa.request.charset;
       if (charset && !UTF8.has(charset.toLowerCase())) throw unsupportedMediaType('Send the CSV as UTF-8 (text/csv; charset=utf-8).');
       const settings = await req.settings(authSettings);
-      const mayAssignRoles = await req.allowed(authPermissions.manageRoles);
+      const mayAssignRoles = await req.can(authPermissions.manageRoles);
       const length = req.koa.get('content-length');
       let staged: Staged;
       try {

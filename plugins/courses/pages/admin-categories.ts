@@ -2,13 +2,12 @@
 // under a chosen parent; /admin/categories/:id renames or moves one (a move into its own subtree is
 // refused, as the API refuses it) and deletes an empty one. Every POST goes through the same action
 // as the JSON route (actions/categories.ts).
-import { defineRoute, reply, Type, type AdminPage, type PluginContext, type RouteRequest, Done, doneNotice, submitForm } from 'lectern';
+import { defineRoute, reply, Type, type AdminPage, type PluginContext, type RouteRequest, Done, doneNotice, submitForm, filled } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CategoryParams, IdString } from '../params';
 import { getCategory } from '../model/categories';
 import { createCategory, deleteCategory, updateCategory } from '../actions/categories';
 import { categoryTree } from './category-tree';
-import { filled } from './forms';
 
 const LIST_VIEW = 'courses/admin/categories';
 const VIEW = 'courses/admin/category';

@@ -3,7 +3,7 @@
 // their role or due date), unenroll them, link a cohort (a job enrolls its members) or unlink it, and
 // the CSV upload, whose script sends the file to the import API and shows the job it started. Every
 // POST goes through the same action as the JSON route (actions/enrollments.ts).
-import { badRequest, defineRoute, reply, Type, type RouteRequest, type Static, Done, doneNotice, submitForm } from 'lectern';
+import { badRequest, defineRoute, reply, Type, type RouteRequest, type Static, Done, doneNotice, submitForm, dateField, filled } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { courseSettings } from '../settings';
 import { CohortLinkParams, CourseParams, EnrollmentParams, IdString, inCourse, RoleSchema } from '../params';
@@ -11,7 +11,6 @@ import { getCourse, toCourse } from '../model/courses';
 import { directory, refusal } from '../model/users';
 import { roster } from '../model/roster';
 import { enrollUser, linkCohort, unenrollUser, unlinkCourseCohort } from '../actions/enrollments';
-import { dateField, filled } from './forms';
 import { pagerLinks } from './pager';
 import { withStateLabel } from './states';
 
