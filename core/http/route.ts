@@ -30,6 +30,9 @@ export interface RouteRequest<P = unknown, Q = unknown, B = unknown, C extends P
   page(view: string, data?: Record<string, unknown>, status?: number): Promise<Reply>;
 }
 
+/** The request of a route that needs a caller (a permission or `authenticated`), for helpers that take one. */
+export type SignedInRequest<P = unknown, Q = unknown, B = unknown> = RouteRequest<P, Q, B, Principal>;
+
 /** Who may call a route: exactly one of permission, authenticated or public is required. */
 type Access = { permission: PermissionRef; authenticated?: undefined; public?: undefined }
   | { authenticated: true; permission?: undefined; public?: undefined }

@@ -1,7 +1,7 @@
 // Changes to accounts, shared by the JSON API and the pages: creating (with an invitation when no
 // password is given), editing, deactivating and reactivating, and a person changing their own
 // name or password. Each is one transaction with its audit record and events.
-import { badRequest, CoreServices, forbidden, notFound, SYSTEM, type RouteRequest } from 'lectern';
+import { badRequest, CoreServices, forbidden, notFound, SYSTEM, type RouteRequest, type SignedInRequest } from 'lectern';
 import { authPermissions } from './permissions';
 import { authSettings } from './settings';
 import { checkPolicy, hashPassword, verifyPassword } from './passwords';
@@ -97,11 +97,11 @@ export async function updateOwnAccount(req: RouteRequest, me: UserRow, input: { 
 }
 
 /** The caller ends one of their sessions or revokes one of their API tokens. */
-export async function revokeOwn(req: RouteRequest, what: 'session' | 'token', id: string): Promise<void> {
+export async function revokeOwn(req: SignedInRequest, what: 'session' | 'token', id: string): Promise<void> {
   await req.transaction(async (tx) => {
-    const n = await tx.db(`auth_${what}s`).where({ id, user_id: req.principal?.id as string }).delete();
+    const n = await tx.db(`auth_${what}s`).where({ id, user_id: req.principal.id }).delete();
     if (!n) throw notFound(`${what} ${id} does not exist`);
-    await credentialsChanged(req, tx.db, [req.principal?.id as string]);
+    await credentialsChanged(req, tx.db, [req.principal.id]);
     await tx.audit({ action: `auth.${what}.revoke`, target: { type: what, id } });
   });
 }

@@ -18,7 +18,7 @@ export const userRoleRoutes = [
       const contextId = given(req.body.contextId, 'trim');
       const page = {
         view: USER_VIEW, form: 'role', values: { role, contextType, contextId }, fieldNames: { context: 'contextId' },
-        load: () => userPage(req, req.principal, id),
+        load: () => userPage(req, id),
       };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['role']);
@@ -34,7 +34,7 @@ export const userRoleRoutes = [
     summary: 'Remove one of an account\'s role assignments (form)',
     async handler(req) {
       const { id, assignmentId } = req.params;
-      return submitForm(req, { view: USER_VIEW, form: 'roles', values: {}, load: () => userPage(req, req.principal, id) }, async () => {
+      return submitForm(req, { view: USER_VIEW, form: 'roles', values: {}, load: () => userPage(req, id) }, async () => {
         await unassignRole(req, assignmentId, id);
         return reply.redirect(`/admin/users/${id}?done=role-removed`);
       });

@@ -2,7 +2,7 @@
 // that creates an account (without a password, the new user is emailed an invitation).
 import {
   CoreServices, defineAdminPage, defineRoute, given, pagerLinks, reply, requireFields, submitForm, Type,
-  type PageData, type PluginContext, type Principal, type Static,
+  type PageData, type SignedInRequest, type Static,
 } from 'lectern';
 import { authPermissions } from '../permissions';
 import { listUsers, toUser } from '../users';
@@ -19,14 +19,14 @@ const UsersQuery = Type.Object({
   cursor: byId.cursor,
 });
 
-async function usersPage(ctx: PluginContext, principal: Principal, query: Static<typeof UsersQuery>): Promise<PageData> {
+async function usersPage(req: SignedInRequest, query: Static<typeof UsersQuery>): Promise<PageData> {
   const filters = { q: given(query.q, 'trim'), status: query.status || undefined, role: given(query.role, 'trim'), cohort: query.cohort || undefined };
   const [rows, roles, cohorts, canManage, canAssign] = await Promise.all([
-    listUsers(ctx, { ...filters, cohortId: filters.cohort, limit: PAGE_SIZE, after: query.cursor?.[0] }),
-    ctx.resolve(CoreServices.permissions).listRoles(),
-    ctx.db('auth_cohorts').orderBy('name').limit(500).select('id', 'name'),
-    ctx.can(principal, authPermissions.manageUsers),
-    ctx.can(principal, authPermissions.manageRoles),
+    listUsers(req, { ...filters, cohortId: filters.cohort, limit: PAGE_SIZE, after: query.cursor?.[0] }),
+    req.resolve(CoreServices.permissions).listRoles(),
+    req.db('auth_cohorts').orderBy('name').limit(500).select('id', 'name'),
+    req.can(authPermissions.manageUsers),
+    req.can(authPermissions.manageRoles),
   ]);
   const page = byId.page(rows, PAGE_SIZE, toUser, (r) => [r.id]);
   return {
@@ -38,7 +38,7 @@ async function usersPage(ctx: PluginContext, principal: Principal, query: Static
 
 export const usersListPage = defineAdminPage({
   path: '/admin/users', title: 'Users', permission: authPermissions.viewUsers, view: VIEW, query: UsersQuery,
-  load: (req) => usersPage(req, req.principal, req.query),
+  load: (req) => usersPage(req, req.query),
 });
 
 export const userCreateRoutes = [
@@ -53,7 +53,7 @@ export const userCreateRoutes = [
       const email = req.body.email.trim();
       const page = {
         view: VIEW, form: 'create', values: { email, name, role }, conflictField: 'email',
-        load: async () => ({ title: 'Users', ...(await usersPage(req, req.principal, {})) }),
+        load: async () => ({ title: 'Users', ...(await usersPage(req, {})) }),
       };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['email', 'name']);

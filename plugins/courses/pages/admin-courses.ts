@@ -1,7 +1,7 @@
 // The admin course list (/admin/courses): every course the caller may edit, drafts, archived and
 // templates included, with search and category filter; and the form that creates a course, optionally
 // from a template (through the same action as POST /api/v1/courses).
-import { badRequest, defineRoute, reply, Type, type AdminPage, type RouteRequest, type Static, submitForm, given } from 'lectern';
+import { badRequest, defineAdminPage, defineRoute, given, reply, submitForm, Type, type RouteRequest, type Static } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { IdString } from '../params';
 import { scopeOf, whereInScope } from '../model/scope';
@@ -24,10 +24,10 @@ async function coursesPage(req: RouteRequest, filters: ListFilters): Promise<Rec
   };
 }
 
-export const coursesListPage: AdminPage = {
+export const coursesListPage = defineAdminPage({
   path: '/admin/courses', title: 'Courses', permission: coursePermissions.create, view: VIEW, query: CoursesQuery,
-  load: (req, _principal, { query }) => coursesPage(req, query as Static<typeof CoursesQuery>),
-};
+  load: (req) => coursesPage(req, req.query),
+});
 
 const CreateBody = Type.Object({
   title: Type.String({ maxLength: 300 }),
