@@ -4,8 +4,7 @@
 // plugin opens its transaction after the client is done, never while waiting on it. Line numbers are
 // physical lines of the file (header = 1), counted here rather than by csv-parse, which counts a quoted
 // CRLF twice.
-import { parse } from 'csv-parse/sync';
-import { CsvError, type Options as CsvOptions } from 'csv-parse';
+import { parse, CsvError, type Options as CsvOptions } from 'csv-parse/sync';
 import { badRequest, unsupportedMediaType } from './errors';
 import type { RouteRequest } from './route';
 import type { RawBodyLimits } from './raw-body';
@@ -13,22 +12,25 @@ import type { RawBodyLimits } from './raw-body';
 /** One record of the file: its fields as written, and the line it starts on. */
 export interface CsvRecord { line: number; fields: string[] }
 
-export interface CsvFile {
-  header: CsvRecord;
+/** `H`: the header as the plugin's check makes it (e.g. its columns). */
+export interface CsvFile<H> {
+  header: H;
   /** The data records, blank lines left out. */
   records: CsvRecord[];
   bytes: number;
 }
 
-export interface CsvReadOptions {
+export interface CsvReadOptions<H> {
   /** The columns as the file's first line names them, for messages (e.g. `email,name[,roles][,cohort]`). */
   columns: string;
+  /** Checks the header line (throwing a 4xx for a wrong one) and gives what the plugin needs of it. */
+  header(record: CsvRecord): H;
 }
 
 const UTF8 = new Set(['utf-8', 'utf8', 'us-ascii']);
 
 /** Receives a text/csv upload whole (413, 408, 415 for another charset), then reads it as `parseCsv` does. */
-export async function receiveCsv(req: RouteRequest, limits: RawBodyLimits, opts: CsvReadOptions): Promise<CsvFile> {
+export async function receiveCsv<H>(req: RouteRequest, limits: RawBodyLimits, opts: CsvReadOptions<H>): Promise<CsvFile<H>> {
   const { bytes, charset } = await req.rawBody(limits);
   if (charset && !UTF8.has(charset)) throw unsupportedMediaType('Send the CSV as UTF-8 (text/csv; charset=utf-8).');
   return parseCsv(bytes, opts);
@@ -41,10 +43,11 @@ const notUtf8 = (why: string) => badRequest(`The file is not UTF-8 text (${why})
 export const atLine = (line: number, message: string) => badRequest(`Line ${line}: ${message}`, [{ path: 'body', message: `line ${line}: ${message}` }]);
 
 /** The records of a CSV file; throws a 400 naming the line for anything that makes the file unreadable. */
-export function parseCsv(bytes: Buffer, opts: CsvReadOptions): CsvFile {
+export function parseCsv<H>(bytes: Buffer, opts: CsvReadOptions<H>): CsvFile<H> {
   const records = recordsOf(utf8(bytes));
-  const [header, ...rest] = records;
-  if (!header) throw badRequest(`The file is empty: its first line must name the columns (${opts.columns}), and data lines follow.`, [{ path: 'body', message: 'is empty' }]);
+  const [first, ...rest] = records;
+  if (!first) throw badRequest(`The file is empty: its first line must name the columns (${opts.columns}), and data lines follow.`, [{ path: 'body', message: 'is empty' }]);
+  const header = opts.header(first);
   if (!rest.length) throw badRequest('The file has a header but no data lines.', [{ path: 'body', message: 'has no data lines' }]);
   return { header, records: rest, bytes: bytes.length };
 }

@@ -44,19 +44,25 @@ function headerColumns(fields: string[], line: number): Map<Column, number> {
   return at;
 }
 
+interface Header { at: Map<Column, number>; width: number }
+
+/** How the core's receiveCsv and parseCsv read an import file. */
+export const IMPORT_CSV = {
+  columns: 'email,name[,roles][,cohort]',
+  header: ({ fields, line }: CsvRecord): Header => ({ at: headerColumns(fields, line), width: fields.length }),
+};
+
 /**
- * The file's lines as staged rows; throws a 4xx for a header or a line that makes the file unusable.
+ * The file's lines as staged rows; throws a 4xx for a line that makes the file unusable.
  * `mayAssignRoles`: the caller holds roles:manage, or it is the CLI.
  */
-export function importRows(file: CsvFile, mayAssignRoles: boolean): StagedRow[] {
-  const header = headerColumns(file.header.fields, file.header.line);
-  const width = file.header.fields.length;
-  return file.records.map((r) => stagedRow(r, header, width, mayAssignRoles));
+export function importRows(file: CsvFile<Header>, mayAssignRoles: boolean): StagedRow[] {
+  return file.records.map((r) => stagedRow(r, file.header, mayAssignRoles));
 }
 
-function stagedRow({ line, fields }: CsvRecord, header: Map<Column, number>, width: number, mayAssignRoles: boolean): StagedRow {
+function stagedRow({ line, fields }: CsvRecord, { at, width }: Header, mayAssignRoles: boolean): StagedRow {
   if (fields.length !== width) throw atLine(line, `${fields.length} fields, but the header has ${width}.`);
-  const field = (c: Column) => (header.has(c) ? fields[header.get(c) as number].trim() : '');
+  const field = (c: Column) => (at.has(c) ? fields[at.get(c) as number].trim() : '');
   const roles = field('roles');
   if (roles && !mayAssignRoles) {
     throw forbidden(`Line ${line} assigns roles; importing roles needs the roles:manage permission. Remove the roles column or ask an administrator.`);

@@ -11,7 +11,7 @@ import {
 } from 'lectern';
 import { authPermissions } from '../permissions';
 import { authSettings } from '../settings';
-import { importRows, stageImport, type Staged } from '../import';
+import { IMPORT_CSV, importRows, stageImport, type Staged } from '../import';
 import { runImport, type ImportProgress, type ImportResult } from '../import-batch';
 
 export const importUsers = defineJob({
@@ -34,7 +34,6 @@ export const importUsers = defineJob({
 
 const percent = (p: ImportProgress) => (p.totalLines > 0 ? Math.min(99, Math.floor((p.doneThroughLine / p.totalLines) * 100)) : 0);
 
-const COLUMNS = { columns: 'email,name[,roles][,cohort]' };
 const LIMIT_NAME = 'the auth setting importMaxBytes';
 
 export const importRoutes: RouteRef[] = [
@@ -45,7 +44,8 @@ export const importRoutes: RouteRef[] = [
     rawBody: { types: ['text/csv'] },
     async handler(req) {
       const settings = await req.settings(authSettings);
-      const file = await receiveCsv(req, { maxBytes: settings.importMaxBytes, limitName: LIMIT_NAME }, COLUMNS);
+      const limits = { maxBytes: settings.importMaxBytes, limitName: LIMIT_NAME, idleTimeoutMs: settings.importIdleSeconds * 1000 };
+      const file = await receiveCsv(req, limits, IMPORT_CSV);
       const rows = importRows(file, await req.can(authPermissions.manageRoles));
       const staged: Staged = await req.transaction(async (tx) => {
         const s = await stageImport(tx, rows, { createdBy: req.principal.id });
@@ -124,7 +124,7 @@ export const importCommands: CommandDef[] = [{
       if (!file || positionals.length > 1) throw badRequest('usage: lectern users import FILE [--invite]');
       const { importMaxBytes } = await ctx.settings(authSettings);
       const bytes = readFile(file, importMaxBytes);
-      const rows = importRows(parseCsv(bytes, COLUMNS), true);
+      const rows = importRows(parseCsv(bytes, IMPORT_CSV), true);
       const staged = await ctx.transaction(async (tx) => {
         const s = await stageImport(tx, rows, { createdBy: null });
         await tx.audit({

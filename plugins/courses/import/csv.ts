@@ -5,7 +5,6 @@ import { atLine, badRequest, type CsvFile, type CsvRecord } from 'lectern';
 export interface CsvRow { line: number; email: string; role: string | null; dueAt: string | null }
 type Column = 'email' | 'role' | 'dueAt';
 
-export const ENROLLMENT_COLUMNS = { columns: 'email[,role][,dueAt]' };
 const KNOWN: Record<string, Column> = { email: 'email', role: 'role', dueat: 'dueAt' };
 const HEADER_HELP = 'The first line must name the columns: email[,role][,dueAt].';
 
@@ -28,8 +27,10 @@ function toRow({ line, fields }: CsvRecord, columns: Column[]): CsvRow {
   return { line, email: value('email') ?? '', role: value('role'), dueAt: value('dueAt') };
 }
 
-/** The rows of an enrollment CSV; throws a 400 for a header or a line that makes the file unusable. */
-export function enrollmentRows(file: CsvFile): CsvRow[] {
-  const columns = columnsOf(file.header.fields);
-  return file.records.map((r) => toRow(r, columns));
+/** How the core's receiveCsv reads an enrollment file. */
+export const ENROLLMENT_CSV = { columns: 'email[,role][,dueAt]', header: (r: CsvRecord) => columnsOf(r.fields) };
+
+/** The rows of an enrollment CSV; throws a 400 for a line that makes the file unusable. */
+export function enrollmentRows(file: CsvFile<Column[]>): CsvRow[] {
+  return file.records.map((r) => toRow(r, file.header));
 }

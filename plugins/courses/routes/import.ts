@@ -8,7 +8,7 @@ import { courseSettings } from '../settings';
 import { CourseParams, inCourse } from '../params';
 import { getCourse } from '../model/courses';
 import { assertEnrollable } from '../model/enrollments';
-import { ENROLLMENT_COLUMNS, enrollmentRows } from '../import/csv';
+import { ENROLLMENT_CSV, enrollmentRows } from '../import/csv';
 import { importEnrollments } from '../import/job';
 
 const STAGE_BATCH = 1000;
@@ -19,8 +19,9 @@ export const importRoutes = [
     rawBody: { types: ['text/csv'] }, summary: 'Enroll from a CSV file (a job)',
     async handler(req) {
       const { id } = req.params;
-      const { importMaxBytes } = await req.settings(courseSettings);
-      const file = await receiveCsv(req, { maxBytes: importMaxBytes, limitName: 'the courses setting importMaxBytes' }, ENROLLMENT_COLUMNS);
+      const { importMaxBytes, importIdleSeconds } = await req.settings(courseSettings);
+      const limits = { maxBytes: importMaxBytes, limitName: 'the courses setting importMaxBytes', idleTimeoutMs: importIdleSeconds * 1000 };
+      const file = await receiveCsv(req, limits, ENROLLMENT_CSV);
       const rows = enrollmentRows(file);
       const importId = await req.transaction(async (tx) => {
         assertEnrollable(await getCourse(tx.db, id));
