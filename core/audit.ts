@@ -2,6 +2,10 @@
 // "record of every system change and maintenance activity". The table refuses updates and deletes.
 import type { Knex } from 'knex';
 import type { AuditEntry } from './plugin';
+import { keyset, type Page } from './http/cursor';
+
+/** Newest first, by id. */
+export const auditCursor = keyset('int');
 
 export interface AuditRecord {
   id: string; at: string; actorId: string | null; action: string;
@@ -9,7 +13,7 @@ export interface AuditRecord {
 }
 export interface AuditFilter {
   actorId?: string; action?: string; targetType?: string; targetId?: string;
-  since?: string; until?: string; limit: number; cursor?: string;
+  since?: string; until?: string; limit: number; cursor?: [number];
 }
 
 interface Row {
@@ -29,8 +33,8 @@ export class AuditLog {
     })));
   }
 
-  /** Newest first; `cursor` is the id of the last record of the previous page. */
-  async list(f: AuditFilter): Promise<{ items: AuditRecord[]; nextCursor: string | null }> {
+  /** Newest first, after `cursor` (the key of the last record of the previous page). */
+  async list(f: AuditFilter): Promise<Page<AuditRecord>> {
     const q = this.db<Row>('core_audit').orderBy('id', 'desc').limit(f.limit + 1);
     if (f.actorId) q.where('actor_id', f.actorId);
     if (f.action) q.where('action', f.action);
@@ -38,12 +42,11 @@ export class AuditLog {
     if (f.targetId) q.where('target_id', f.targetId);
     if (f.since) q.where('at', '>=', f.since);
     if (f.until) q.where('at', '<', f.until);
-    if (f.cursor) q.where('id', '<', f.cursor);
+    if (f.cursor) q.where('id', '<', f.cursor[0]);
     const rows: Row[] = await q;
-    const items = rows.slice(0, f.limit).map((r) => ({
+    return auditCursor.page(rows, f.limit, (r) => ({
       id: String(r.id), at: new Date(r.at).toISOString(), actorId: r.actor_id, action: r.action,
       targetType: r.target_type, targetId: r.target_id, ip: r.ip, details: r.details,
-    }));
-    return { items, nextCursor: rows.length > f.limit ? items[items.length - 1].id : null };
+    }), (r) => [Number(r.id)]);
   }
 }

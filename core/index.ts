@@ -14,7 +14,7 @@ export type {
 } from './plugin';
 export { defineRoute, reply, Reply } from './http/route';
 export type { RouteRef, RouteRequest, Method } from './http/route';
-export { submitForm, Done, doneNotice } from './http/forms';
+export { submitForm, Done, doneNotice, requireFields, filled, given, dateField } from './http/forms';
 export type { FormPage, FormState, PageData } from './http/forms';
 export {
   HttpError, badRequest, unauthorized, forbidden, notFound, conflict, payloadTooLarge, unsupportedMediaType,
@@ -35,3 +35,14 @@ export type { AppOptions } from './app';
 export type { ConfigInput, LecternConfig } from './config';
 export { createTestApp } from './testing/test-app';
 export type { TestApp, TestAppOptions, Persona } from './testing/test-app';
+
+// ---- shared plumbing: keyset cursors, CSV uploads, form fields, typed admin pages ----------------
+export { keyset, pagerLinks, pageLimit } from './http/cursor';
+export type { Keyset, KeyPart, Page, Pager } from './http/cursor';
+export { defineAdminPage } from './http/admin-page';
+export type { AdminPageDef } from './http/admin-page';
+export type { SignedInRequest } from './http/route';
+export type { Cookies, CookieOptions } from './http/cookies';
+export type { RawBody, RawBodyLimits } from './http/raw-body';
+export { receiveCsv, parseCsv, atLine, batches } from './http/csv';
+export type { CsvFile, CsvRecord } from './http/csv';

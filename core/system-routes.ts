@@ -7,6 +7,8 @@ import { JOB_STATES } from './jobs/queue';
 import { definePermissions, type JobInfo } from './plugin';
 import { defineRoute, reply, Reply, type RouteRef, type RouteRequest } from './http/route';
 import { notFound } from './http/errors';
+import { pageLimit } from './http/cursor';
+import { auditCursor } from './audit';
 import type { SettingsStore } from './settings';
 
 export const corePermissions = definePermissions({
@@ -35,9 +37,9 @@ export interface SystemApi {
   openApi(): Record<string, unknown>;
 }
 
-/** `?limit=&cursor=` for every list (API.md conventions); spread into a query schema. */
+/** `?limit=&cursor=` with an opaque cursor (the jobs list); a keyset list spreads its `keyset(...).query` instead. */
 export const pageQuery = {
-  limit: Type.Integer({ minimum: 1, maximum: 200, default: 50 }),
+  limit: pageLimit,
   cursor: Type.Optional(Type.String({ maxLength: 200 })),
 };
 
@@ -47,7 +49,7 @@ const JobId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) })
 
 export function systemRoutes(api: SystemApi): RouteRef[] {
   const canSeeJob = async (req: RouteRequest, job: JobInfo | null) =>
-    job !== null && (job.createdBy === req.principal?.id || await req.allowed(corePermissions.manageJobs));
+    job !== null && (job.createdBy === req.principal?.id || await req.can(corePermissions.manageJobs));
 
   return [
     defineRoute({ method: 'GET', path: '/healthz', public: true, summary: 'Liveness', handler: async () => ({ status: 'ok' }) }),
@@ -106,8 +108,8 @@ export function systemRoutes(api: SystemApi): RouteRef[] {
       method: 'GET', path: '/api/v1/jobs', authenticated: true, summary: 'Background jobs (your own, or all with maintenance:jobs)',
       query: Type.Object({ state: Type.Optional(Type.Union(JOB_STATES.map((s) => Type.Literal(s)))), ...pageQuery }),
       handler: async (req) => {
-        const all = await req.allowed(corePermissions.manageJobs);
-        return api.jobs.list({ ...req.query, createdBy: all ? undefined : req.principal?.id });
+        const all = await req.can(corePermissions.manageJobs);
+        return api.jobs.list({ ...req.query, createdBy: all ? undefined : req.principal.id });
       },
     }),
     defineRoute({
@@ -138,8 +140,7 @@ export function systemRoutes(api: SystemApi): RouteRef[] {
         targetId: Type.Optional(Type.String({ maxLength: 200 })),
         since: Type.Optional(Type.String({ format: 'date-time' })),
         until: Type.Optional(Type.String({ format: 'date-time' })),
-        limit: pageQuery.limit,
-        cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
+        ...auditCursor.query,
       }),
       handler: async (req) => api.audit.list(req.query),
     }),

@@ -3,7 +3,7 @@
 // the form and each message next to its field, at the problem's status — never the generic error page.
 // After a change that worked, the form redirects with `?done=<key>` and the page shows a notice.
 import { Type } from '@sinclair/typebox';
-import { HttpError } from './errors';
+import { badRequest, HttpError } from './errors';
 import { Reply, type RouteRequest } from './route';
 
 /** What a form shows when it comes back: the values sent, the problem and each field's message. */
@@ -65,4 +65,45 @@ export const Done = Type.Optional(Type.String({ pattern: '^[a-z-]{1,40}$' }));
 /** A success message for `?done=<key>`, the page a form redirects to after it worked. */
 export function doneNotice(messages: Record<string, string>, done: string | undefined): { kind: 'success'; message: string } | undefined {
   return done !== undefined && Object.hasOwn(messages, done) ? { kind: 'success', message: messages[done] } : undefined;
+}
+
+// ---- fields: a browser sends "" for an empty field ------------------------------------------
+
+/** Throws a 400 naming every field left blank. */
+export function requireFields(values: Record<string, unknown>, names: string[]): void {
+  const empty = names.filter((name) => {
+    const value = values[name];
+    return typeof value !== 'string' || !value.trim();
+  });
+  if (empty.length) {
+    throw badRequest(`Fill in ${empty.length > 1 ? 'the marked fields' : 'the marked field'}.`,
+      empty.map((name) => ({ path: `body.${name}`, message: 'is required' })));
+  }
+}
+
+/** A required field's value, trimmed; blank is a 400 naming the field. */
+export function filled(value: string, field: string): string {
+  const trimmed = value.trim();
+  if (!trimmed) throw badRequest(`Fill in the ${field}.`, [{ path: `body.${field}`, message: 'is required' }]);
+  return trimmed;
+}
+
+/**
+ * An optional field: blank means "not given". `'trim'` gives the value trimmed (names, searches);
+ * `'verbatim'` gives it exactly as typed (passwords, where spaces count).
+ */
+export function given(value: string | undefined, how: 'trim' | 'verbatim'): string | undefined {
+  if (!value?.trim()) return undefined;
+  return how === 'trim' ? value.trim() : value;
+}
+
+/** An optional date field (YYYY-MM-DD, as a date input sends it) as midnight UTC of that day; blank is undefined. */
+export function dateField(value: string, field: string): Date | undefined {
+  const text = value.trim();
+  if (!text) return undefined;
+  const date = new Date(`${text}T00:00:00.000Z`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(date.getTime())) {
+    throw badRequest('Give the date as YYYY-MM-DD, e.g. 2030-01-31.', [{ path: `body.${field}`, message: 'must be a date, e.g. 2030-01-31' }]);
+  }
+  return date;
 }

@@ -1,11 +1,14 @@
 // One request's view of its plugin: the plugin context plus validated input, the caller, and
-// permission helpers. Audit records and jobs written through it carry the caller and address.
+// permission helpers. Audit records and jobs written through it carry the caller and address. The
+// Koa context stays private: plugins get cookies, headers and the raw body through RouteRequest.
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { PluginRuntime, type Kernel } from '../context';
 import { SYSTEM, type ContextRef, type PermissionRef, type Principal } from '../plugin';
 import { forbidden } from './errors';
 import { reply, type Reply, type RouteRequest } from './route';
+import { cookiesOf, type Cookies } from './cookies';
+import { readRawBody, type RawBody, type RawBodyLimits } from './raw-body';
 
 export interface RequestInit {
   params: unknown; query: unknown; body: unknown;
@@ -20,7 +23,8 @@ export class RequestRuntime extends PluginRuntime implements RouteRequest {
   readonly principal: Principal | null;
   readonly requestId: string;
   readonly ip: string;
-  readonly koa: Koa.Context;
+  readonly cookies: Cookies;
+  private readonly koa: Koa.Context;
   private readonly layout: RequestInit['layout'];
 
   private requestLog: Logger | undefined;
@@ -34,6 +38,7 @@ export class RequestRuntime extends PluginRuntime implements RouteRequest {
     this.requestId = init.requestId;
     this.ip = init.koa.ip;
     this.koa = init.koa;
+    this.cookies = cookiesOf(init.koa);
     this.layout = init.layout;
   }
 
@@ -43,12 +48,25 @@ export class RequestRuntime extends PluginRuntime implements RouteRequest {
     return this.requestLog;
   }
 
-  allowed(permission: PermissionRef, context: ContextRef = SYSTEM): Promise<boolean> {
-    return this.kernel.can(this.principal, permission, context);
+  header(name: string): string | undefined {
+    return this.koa.get(name) || undefined;
+  }
+
+  async rawBody(limits: RawBodyLimits): Promise<RawBody> {
+    const charset = this.koa.request.charset;
+    return { bytes: await readRawBody(this.koa.req, limits), charset: charset ? charset.toLowerCase() : undefined };
+  }
+
+  /** The caller's check (`can(permission, context?)`), or any principal's, as on every plugin context. */
+  override can(permission: PermissionRef, context?: ContextRef): Promise<boolean>;
+  override can(principal: Principal | null, permission: PermissionRef, context?: ContextRef): Promise<boolean>;
+  override can(first: PermissionRef | Principal | null, second?: PermissionRef | ContextRef, third?: ContextRef): Promise<boolean> {
+    if (first && 'kind' in first && first.kind === 'permission') return this.kernel.can(this.principal, first, (second as ContextRef | undefined) ?? SYSTEM);
+    return super.can(first as Principal | null, second as PermissionRef, third);
   }
 
   async authorize(permission: PermissionRef, context: ContextRef = SYSTEM): Promise<void> {
-    if (!(await this.allowed(permission, context))) throw forbidden();
+    if (!(await this.can(permission, context))) throw forbidden();
   }
 
   async page(view: string, data: Record<string, unknown> = {}, status = 200): Promise<Reply> {

@@ -1,35 +1,49 @@
 // Routes as data: method, path, who may call it, JSON Schemas for its input, and a handler that
 // receives validated input and returns a value (200 JSON) or a Reply. The server mounts them.
-import type Koa from 'koa';
 import type { Static, TObject, TSchema } from '@sinclair/typebox';
 import { isBranded } from '../brand';
 import type { ContextRef, JobInfo, PermissionRef, PluginContext, Principal } from '../plugin';
+import type { Cookies } from './cookies';
+import type { RawBody, RawBodyLimits } from './raw-body';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
-export interface RouteRequest<P = unknown, Q = unknown, B = unknown> extends PluginContext {
+/** `Principal` on routes that need a caller (a permission or `authenticated`), `Principal | null` on public ones. */
+export interface RouteRequest<P = unknown, Q = unknown, B = unknown, C extends Principal | null = Principal | null> extends PluginContext {
   readonly params: P;
   readonly query: Q;
   readonly body: B;
-  readonly principal: Principal | null;
+  readonly principal: C;
   readonly requestId: string;
   readonly ip: string;
-  /** The raw Koa context, for streaming bodies, cookies and headers. */
-  readonly koa: Koa.Context;
+  readonly cookies: Cookies;
+  /** A request header (e.g. `user-agent`), or undefined when absent. */
+  header(name: string): string | undefined;
+  /** The whole body of a `rawBody` route, read within the limits (413 too large, 408 a client that stops sending). */
+  rawBody(limits: RawBodyLimits): Promise<RawBody>;
   /** Whether the caller holds `permission` at `context` (default: system). */
-  allowed(permission: PermissionRef, context?: ContextRef): Promise<boolean>;
+  can(permission: PermissionRef, context?: ContextRef): Promise<boolean>;
+  /** Whether `principal` holds `permission` at `context` (default: system). */
+  can(principal: Principal | null, permission: PermissionRef, context?: ContextRef): Promise<boolean>;
   /** Throws 403 unless the caller holds `permission` at `context`. */
   authorize(permission: PermissionRef, context?: ContextRef): Promise<void>;
   /** Renders a view inside the theme's layout as an HTML reply. */
   page(view: string, data?: Record<string, unknown>, status?: number): Promise<Reply>;
 }
 
-export interface RouteDef<P extends TSchema, Q extends TSchema, B extends TSchema> {
+/** The request of a route that needs a caller (a permission or `authenticated`), for helpers that take one. */
+export type SignedInRequest<P = unknown, Q = unknown, B = unknown> = RouteRequest<P, Q, B, Principal>;
+
+/** Who may call a route: exactly one of permission, authenticated or public is required. */
+type Access = { permission: PermissionRef; authenticated?: undefined; public?: undefined }
+  | { authenticated: true; permission?: undefined; public?: undefined }
+  | { public: true; permission?: undefined; authenticated?: undefined };
+
+interface RouteFields<P extends TSchema, Q extends TSchema, B extends TSchema> {
   method: Method;
   /** @koa/router 15 syntax: `/api/v1/things/:id`, optional segments as `{/:id}`. */
   path: string;
   summary?: string;
-  /** Exactly one of permission, authenticated or public is required. */
   permission?: PermissionRef;
   authenticated?: true;
   public?: true;
@@ -38,18 +52,25 @@ export interface RouteDef<P extends TSchema, Q extends TSchema, B extends TSchem
   params?: P;
   query?: Q;
   body?: B;
-  /** Accept a raw body of these media types (read it from `req.koa.req`) instead of JSON. */
+  /** Accept a raw body of these media types (read it with `req.rawBody`) instead of JSON. */
   rawBody?: { types: string[] };
   /** An HTML page: failures render the theme's error page instead of problem+json. */
   html?: boolean;
-  handler(req: RouteRequest<Static<P>, Static<Q>, Static<B>>): Promise<unknown>;
 }
+
+export type RouteDef<P extends TSchema, Q extends TSchema, B extends TSchema, C extends Principal | null = Principal | null> = RouteFields<P, Q, B> & {
+  handler(req: RouteRequest<Static<P>, Static<Q>, Static<B>, C>): Promise<unknown>;
+};
 
 export interface RouteRef extends Readonly<RouteDef<TSchema, TSchema, TSchema>> { readonly kind: 'route' }
 
 type Empty = TObject<{}>;
-export function defineRoute<P extends TSchema = Empty, Q extends TSchema = Empty, B extends TSchema = Empty>(def: RouteDef<P, Q, B>): RouteRef {
-  return Object.freeze({ kind: 'route' as const, ...def }) as unknown as RouteRef;
+/** A public route: its handler may see no caller. */
+export function defineRoute<P extends TSchema = Empty, Q extends TSchema = Empty, B extends TSchema = Empty>(def: RouteDef<P, Q, B> & { public: true }): RouteRef;
+/** A route with a permission or `authenticated: true`: its handler always has a caller. */
+export function defineRoute<P extends TSchema = Empty, Q extends TSchema = Empty, B extends TSchema = Empty>(def: RouteDef<P, Q, B, Principal> & Access): RouteRef;
+export function defineRoute(def: RouteDef<TSchema, TSchema, TSchema>): RouteRef {
+  return Object.freeze({ kind: 'route' as const, ...def });
 }
 
 /** What a handler returns when 200-with-JSON is not the answer. */

@@ -123,7 +123,8 @@ export class HttpServer {
       return serviceUnavailable('The database is unavailable; try again shortly.');
     }
     if (e.code === '23505') return conflict('That already exists.');
-    if (e.code && DB_BAD_INPUT.has(e.code)) return badRequest(`The database refused a value: ${e.message ?? ''}`.trim());
+    // knex prefixes the statement (`<sql> - <reason>`): only the reason goes to the client.
+    if (e.code && DB_BAD_INPUT.has(e.code)) return badRequest(`The database refused a value: ${(e.message ?? '').split(' - ').pop() ?? ''}`.trim());
     if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
       return new HttpError(e.status, 'invalid-request', 'Invalid request', e.message ?? 'Invalid request');
     }

@@ -1,16 +1,28 @@
 // JSON Schema validation with ajv (+ formats), turning every failure into a field error, so a 400
 // lists each bad field at once. Query and path strings are coerced to the schema's types; bodies
 // are not. Strings with NUL bytes are refused here because PostgreSQL rejects them even as parameters.
-import Ajv, { type ErrorObject, type ValidateFunction } from 'ajv';
+// List cursors are decoded here too (cursor.ts), so a bad one is a field error like any other.
+import Ajv, { type SchemaValidateFunction, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { TSchema } from '@sinclair/typebox';
 import type { FieldError } from './errors';
+import { CURSOR_KEYWORD, decodeKey, type KeyPart } from './cursor';
 
 function makeAjv(coerceTypes: boolean | 'array'): Ajv {
   const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes, strict: false });
   addFormats(ajv);
+  ajv.addKeyword({ keyword: CURSOR_KEYWORD, type: 'string', schemaType: 'array', modifying: true, errors: true, validate: decodeCursor });
   return ajv;
 }
+
+/** Replaces a cursor string by its key, or fails with "is invalid". */
+const decodeCursor: SchemaValidateFunction = function (parts: KeyPart[], data: string, _schema, cxt) {
+  const key = decodeKey(parts, data);
+  if (key && cxt) cxt.parentData[cxt.parentDataProperty] = key;
+  decodeCursor.errors = key ? [] : [{ keyword: CURSOR_KEYWORD, message: 'is invalid', params: {} }];
+  return key !== undefined;
+};
+
 const strictAjv = makeAjv(false);
 const coercingAjv = makeAjv('array');
 

@@ -124,6 +124,26 @@ export class PermissionEngine {
     return this.userAssignments.getOrSet(userId, () => this.queryAssignments({ userId }, this.db));
   }
 
+  /**
+   * The ids (text) of users holding `role` at exactly `context`, or at any context when it is omitted:
+   * a subquery for `whereIn`, so a plugin can filter its own rows by role without naming core tables.
+   */
+  holdersOf(role: string, context?: ContextRef, db: Knex = this.db): Knex.QueryBuilder {
+    const q = db('core_role_assignments as a').select('a.user_id').where('a.role_key', role);
+    if (context) q.join('core_contexts as c', 'c.id', 'a.context_id').where({ 'c.type': context.type, 'c.instance_id': context.id ?? '' });
+    return q;
+  }
+
+  /** The roles each of `userIds` holds at exactly `context` (users without one are left out). */
+  async rolesAt(userIds: readonly string[], context: ContextRef, db: Knex = this.db): Promise<Map<string, Set<string>>> {
+    const held = new Map<string, Set<string>>();
+    if (!userIds.length) return held;
+    const rows: { user_id: string; role_key: string }[] = await db('core_role_assignments as a').join('core_contexts as c', 'c.id', 'a.context_id')
+      .where({ 'c.type': context.type, 'c.instance_id': context.id ?? '' }).whereIn('a.user_id', userIds).select('a.user_id', 'a.role_key');
+    for (const r of rows) held.set(r.user_id, (held.get(r.user_id) ?? new Set()).add(r.role_key));
+    return held;
+  }
+
   /** A user's role assignments, answered from the same cache as permission checks. */
   async assignmentsOfUser(userId: string): Promise<Assignment[]> {
     return (await this.assignmentsOf(userId)).map(({ id, userId: u, role, context }) => ({ id, userId: u, role, context }));

@@ -3,16 +3,14 @@
 import crypto from 'node:crypto';
 import { CoreServices, SYSTEM, type PluginContext } from 'lectern';
 import { hashPassword } from './passwords';
-import { findByEmail, insertUser } from './users';
+import { activeAdmins, findByEmail, insertUser } from './users';
 
 export async function ensureFirstAdmin(ctx: PluginContext, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const permissions = ctx.resolve(CoreServices.permissions);
   await ctx.transaction(async (tx) => {
     // One instance at a time decides; the others then see the administrator it created.
     await tx.db.raw('select pg_advisory_xact_lock(hashtext(?))', ['auth.first-admin']);
-    const { rows } = await tx.db.raw(`select 1 from core_role_assignments a join core_contexts c on c.id = a.context_id
-      join auth_users u on a.user_id = u.id::text where a.role_key = 'admin' and c.type = 'system' and u.status = 'active' limit 1`) as { rows: unknown[] };
-    if (rows.length) return;
+    if (await activeAdmins(ctx, tx.db).first()) return;
     const email = env.LECTERN_ADMIN_EMAIL?.trim() || 'admin@localhost';
     const given = env.LECTERN_ADMIN_PASSWORD;
     const password = given || crypto.randomBytes(12).toString('base64url');

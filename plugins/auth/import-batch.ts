@@ -176,18 +176,16 @@ async function apply(ctx: PluginContext, tx: TransactionContext, rows: ValidRow[
   const withRoles = rows.filter((r) => r.roles.length);
   if (withRoles.length) {
     const ids = withRoles.map(idOf);
-    const { rows: held } = await db.raw(`select a.user_id, a.role_key from core_role_assignments a join core_contexts c on c.id = a.context_id
-      where c.type = 'system' and a.user_id = any(?)`, [ids]) as { rows: { user_id: string; role_key: string }[] };
-    const has = new Set(held.map((h) => `${h.user_id} ${h.role_key}`));
+    const engine = ctx.resolve(CoreServices.permissions);
+    const held = await engine.rolesAt(ids, SYSTEM, db);
     const missing = new Map<string, string[]>();
     for (const r of withRoles) {
       const id = idOf(r);
-      for (const role of r.roles.filter((k) => !has.has(`${id} ${k}`))) {
+      for (const role of r.roles.filter((k) => !held.get(id)?.has(k))) {
         missing.set(role, [...(missing.get(role) ?? []), id]);
         changed.add(id);
       }
     }
-    const engine = ctx.resolve(CoreServices.permissions);
     for (const [role, userIds] of missing) await engine.assignMany(userIds, role, SYSTEM, db);
   }
   const byCohort = new Map<string, { name: string; ids: string[] }>();

@@ -55,7 +55,7 @@ export function unassignRole(req: RouteRequest, assignmentId: string, userId?: s
   return req.transaction(async (tx) => {
     const [found] = await engineOf(req).listAssignments({ id: assignmentId }, tx.db);
     if (!found || (userId !== undefined && found.userId !== userId)) throw notFound(`role assignment ${assignmentId} does not exist`);
-    if (found.role === ADMIN && found.context.type === 'system') await assertNotLastAdmin(tx.db, found.userId, 'remove the admin role');
+    if (found.role === ADMIN && found.context.type === 'system') await assertNotLastAdmin(req, tx.db, found.userId, 'remove the admin role');
     await engineOf(req).unassign(assignmentId, tx.db);
     await tx.audit({ action: 'auth.role.unassign', target: { type: 'user', id: found.userId }, details: { role: found.role, context: found.context, assignmentId } });
   });

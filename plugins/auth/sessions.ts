@@ -11,7 +11,7 @@ export interface SessionInfo { id: string; createdAt: string; lastSeenAt: string
 
 /** Starts a session for a user (ending the one the browser had), and sets the cookie. */
 export async function startSession(req: RouteRequest, db: Knex, userId: string, settings: AuthSettings): Promise<{ csrfToken: string; expiresAt: Date }> {
-  const previous = req.koa.cookies.get(SESSION_COOKIE);
+  const previous = req.cookies.get(SESSION_COOKIE);
   if (previous) {
     const ended: { user_id: number }[] = await db('auth_sessions').where({ token_hash: digest(previous) }).delete().returning('user_id');
     if (ended.length) await credentialsChanged(req, db, [String(ended[0].user_id)]);
@@ -22,28 +22,26 @@ export async function startSession(req: RouteRequest, db: Knex, userId: string, 
   const expiresAt = new Date(now.getTime() + settings.sessionAbsoluteHours * 3_600_000);
   await db('auth_sessions').insert({
     token_hash: digest(token), user_id: userId, csrf_token: csrfToken, ip: req.ip,
-    user_agent: String(req.koa.get('user-agent')).slice(0, 300) || null, created_at: now, last_seen_at: now, expires_at: expiresAt,
+    user_agent: req.header('user-agent')?.slice(0, 300) || null, created_at: now, last_seen_at: now, expires_at: expiresAt,
   });
-  req.koa.cookies.set(SESSION_COOKIE, token, {
-    httpOnly: true, sameSite: 'lax', secure: req.koa.secure, path: '/', expires: expiresAt, overwrite: true,
-  });
+  req.cookies.set(SESSION_COOKIE, token, { expires: expiresAt });
   return { csrfToken, expiresAt };
 }
 
 /** Ends the session the request came with, and clears the cookie. */
 export async function endSession(req: RouteRequest): Promise<void> {
-  const token = req.koa.cookies.get(SESSION_COOKIE);
+  const token = req.cookies.get(SESSION_COOKIE);
   if (token) {
     await req.transaction(async (tx) => {
       const ended: { user_id: number }[] = await tx.db('auth_sessions').where({ token_hash: digest(token) }).delete().returning('user_id');
       if (ended.length) await credentialsChanged(req, tx.db, [String(ended[0].user_id)]);
     });
   }
-  req.koa.cookies.set(SESSION_COOKIE, null, { httpOnly: true, sameSite: 'lax', secure: req.koa.secure, path: '/', overwrite: true });
+  req.cookies.set(SESSION_COOKIE, null);
 }
 
 export async function listSessions(req: RouteRequest, userId: string): Promise<SessionInfo[]> {
-  const current = req.koa.cookies.get(SESSION_COOKIE);
+  const current = req.cookies.get(SESSION_COOKIE);
   const currentHash = current ? digest(current) : '';
   const rows: { id: number; token_hash: string; created_at: Date; last_seen_at: Date; expires_at: Date; ip: string | null; user_agent: string | null }[] =
     await req.db('auth_sessions').where({ user_id: userId }).where('expires_at', '>', req.now()).orderBy('id', 'desc').limit(200);

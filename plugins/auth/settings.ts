@@ -13,6 +13,7 @@ export const authSettings = Type.Object({
   maxFailuresPerIp: Type.Integer({ minimum: 1, maximum: 100_000, default: 50, description: 'Failed logins from one address before it is throttled.' }),
   throttleMinutes: Type.Integer({ minimum: 1, maximum: 1_440, default: 15, description: 'Window for counting failures, and how long a throttle lasts.' }),
   importMaxBytes: Type.Integer({ minimum: 1_024, maximum: 104_857_600, default: 10_485_760, description: 'Largest CSV accepted by the user import.' }),
+  importIdleSeconds: Type.Integer({ minimum: 1, maximum: 600, default: 30, description: 'Seconds an import upload may send nothing before it is refused (408).' }),
 }, { additionalProperties: false });
 
 export type AuthSettings = Static<typeof authSettings>;

@@ -1,7 +1,7 @@
 // Changes to accounts, shared by the JSON API and the pages: creating (with an invitation when no
 // password is given), editing, deactivating and reactivating, and a person changing their own
 // name or password. Each is one transaction with its audit record and events.
-import { badRequest, CoreServices, forbidden, notFound, SYSTEM, type RouteRequest } from 'lectern';
+import { badRequest, CoreServices, forbidden, notFound, SYSTEM, type RouteRequest, type SignedInRequest } from 'lectern';
 import { authPermissions } from './permissions';
 import { authSettings } from './settings';
 import { checkPolicy, hashPassword, verifyPassword } from './passwords';
@@ -17,7 +17,7 @@ export async function createUser(req: RouteRequest, input: { email: string; name
   checkEmail(email);
   const settings = await req.settings(authSettings);
   if (password !== undefined) checkPolicy(password, settings, 'body.password', email);
-  if (roles.length && !(await req.allowed(authPermissions.manageRoles))) throw forbidden('Assigning roles needs roles:manage.');
+  if (roles.length && !(await req.can(authPermissions.manageRoles))) throw forbidden('Assigning roles needs roles:manage.');
   const engine = req.resolve(CoreServices.permissions);
   return req.transaction(async (tx) => {
     const row = await insertUser(tx.db, { email, name, passwordHash: password ? await hashPassword(password) : null });
@@ -86,7 +86,7 @@ export async function updateOwnAccount(req: RouteRequest, me: UserRow, input: { 
     await credentialsChanged(req, tx.db, [id]);
     if (input.password !== undefined) {
       // API tokens are separate credentials and stay; this session stays signed in.
-      const current = req.koa.cookies.get(SESSION_COOKIE);
+      const current = req.cookies.get(SESSION_COOKIE);
       await tx.db('auth_sessions').where({ user_id: id }).whereNot({ token_hash: current ? digest(current) : '' }).delete();
     }
     const [row] = await tx.db('auth_users').where({ id }).update(changes).returning('*');
@@ -97,11 +97,11 @@ export async function updateOwnAccount(req: RouteRequest, me: UserRow, input: { 
 }
 
 /** The caller ends one of their sessions or revokes one of their API tokens. */
-export async function revokeOwn(req: RouteRequest, what: 'session' | 'token', id: string): Promise<void> {
+export async function revokeOwn(req: SignedInRequest, what: 'session' | 'token', id: string): Promise<void> {
   await req.transaction(async (tx) => {
-    const n = await tx.db(`auth_${what}s`).where({ id, user_id: req.principal?.id as string }).delete();
+    const n = await tx.db(`auth_${what}s`).where({ id, user_id: req.principal.id }).delete();
     if (!n) throw notFound(`${what} ${id} does not exist`);
-    await credentialsChanged(req, tx.db, [req.principal?.id as string]);
+    await credentialsChanged(req, tx.db, [req.principal.id]);
     await tx.audit({ action: `auth.${what}.revoke`, target: { type: what, id } });
   });
 }

@@ -1,7 +1,7 @@
 // Accounts: the rows, their public shape, and the changes that must stay consistent — unique
 // case-insensitive email, deactivation that revokes every credential at once, and the rule that
 // the last active administrator cannot be locked out.
-import { badRequest, conflict, containsPattern, notFound, type Knex, type PluginContext, type TransactionContext } from 'lectern';
+import { badRequest, conflict, containsPattern, CoreServices, notFound, SYSTEM, type Knex, type PluginContext, type TransactionContext } from 'lectern';
 import { credentialsChanged } from './credential-changes';
 
 export type UserStatus = 'active' | 'deactivated';
@@ -59,19 +59,16 @@ export async function revokeCredentials(ctx: PluginContext, db: Knex, userId: st
   await db('auth_links').where({ user_id: userId }).whereNull('used_at').delete();
 }
 
-/** Active users holding the admin role at the system context, locked for the rest of the transaction. */
-async function activeAdmins(db: Knex): Promise<string[]> {
-  const { rows } = await db.raw(`select u.id from auth_users u
-    join core_role_assignments a on a.user_id = u.id::text
-    join core_contexts c on c.id = a.context_id
-    where u.status = 'active' and a.role_key = 'admin' and c.type = 'system'
-    for update of u`) as { rows: { id: number }[] };
-  return rows.map((r) => String(r.id));
+/** Active users holding the admin role at the system context (a query to run, lock or test for rows). */
+export function activeAdmins(ctx: PluginContext, db: Knex): Knex.QueryBuilder {
+  const admins = ctx.resolve(CoreServices.permissions).holdersOf('admin', SYSTEM, db);
+  return db('auth_users as u').where('u.status', 'active').whereRaw('u.id::text in ?', [admins]).select('u.id');
 }
 
-/** Refuses a change that would leave no active administrator. */
-export async function assertNotLastAdmin(db: Knex, userId: string, action: string): Promise<void> {
-  const admins = await activeAdmins(db);
+/** Refuses a change that would leave no active administrator (the admins are locked for the rest of the transaction). */
+export async function assertNotLastAdmin(ctx: PluginContext, db: Knex, userId: string, action: string): Promise<void> {
+  const rows: { id: number }[] = await activeAdmins(ctx, db).forUpdate('u');
+  const admins = rows.map((r) => String(r.id));
   if (admins.length === 1 && admins[0] === userId) throw conflict(`Cannot ${action}: this is the last active administrator.`);
 }
 
@@ -80,7 +77,7 @@ export async function setStatus(ctx: PluginContext, tx: TransactionContext, user
   if (!before) throw notFound(`user ${userId} does not exist`);
   if (before.status === status) return before as UserRow;
   if (status === 'deactivated') {
-    await assertNotLastAdmin(tx.db, userId, 'deactivate this user');
+    await assertNotLastAdmin(ctx, tx.db, userId, 'deactivate this user');
     await revokeCredentials(ctx, tx.db, userId);
   }
   const [row] = await tx.db('auth_users').where({ id: userId }).update({
@@ -97,7 +94,7 @@ export function checkEmail(email: string, field = 'body.email'): void {
 }
 
 /** The page of users matching a filter, ordered by id. */
-export async function listUsers(ctx: PluginContext, f: { q?: string; status?: UserStatus; role?: string; cohortId?: string; limit: number; after?: string }): Promise<UserRow[]> {
+export async function listUsers(ctx: PluginContext, f: { q?: string; status?: UserStatus; role?: string; cohortId?: string; limit: number; after?: number }): Promise<UserRow[]> {
   const q = ctx.db('auth_users as u').select('u.*').orderBy('u.id').limit(f.limit + 1);
   if (f.after) q.where('u.id', '>', f.after);
   if (f.status) q.where('u.status', f.status);
@@ -106,8 +103,7 @@ export async function listUsers(ctx: PluginContext, f: { q?: string; status?: Us
     q.where((w) => w.whereRaw('lower(u.email) like ?', [like]).orWhereRaw('lower(u.name) like ?', [like]));
   }
   if (f.role) {
-    q.whereExists((s) => s.select(ctx.db.raw('1')).from('core_role_assignments as a')
-      .whereRaw('a.user_id = u.id::text').andWhere('a.role_key', f.role as string));
+    q.whereRaw('u.id::text in ?', [ctx.resolve(CoreServices.permissions).holdersOf(f.role)]);
   }
   if (f.cohortId) {
     q.whereExists((s) => s.select(ctx.db.raw('1')).from('auth_cohort_members as m')

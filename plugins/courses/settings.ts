@@ -7,6 +7,7 @@ export const courseSettings = Type.Object({
     description: 'How many days before a completion expires the learner is re-enrolled (the new due date is the expiry).',
   }),
   importMaxBytes: Type.Integer({ minimum: 1_024, maximum: 104_857_600, default: 5_242_880, description: 'Largest CSV accepted by the enrollment import.' }),
+  importIdleSeconds: Type.Integer({ minimum: 1, maximum: 600, default: 30, description: 'Seconds an import upload may send nothing before it is refused (408).' }),
 }, { additionalProperties: false });
 
 export type CourseSettings = Static<typeof courseSettings>;

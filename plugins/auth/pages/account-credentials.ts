@@ -1,10 +1,9 @@
 // The credentials part of the account page: end one of my sessions, create an API token (its secret
 // is shown once, on the page that answers the form) and revoke one.
-import { defineRoute, reply, Type, submitForm } from 'lectern';
+import { defineRoute, reply, Type, submitForm, requireFields } from 'lectern';
 import { authSettings } from '../settings';
 import { createToken } from '../tokens';
 import { revokeOwn } from '../user-actions';
-import { requireFields } from './forms';
 import { ACCOUNT_VIEW, accountPage, currentAccount } from './account';
 
 const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });

@@ -1,11 +1,10 @@
 // The signed-in person's own account page: their profile (name) and password. Sessions and API
 // tokens, on the same page, have their actions in account-credentials.ts.
-import { badRequest, defineRoute, reply, Type, unauthorized, type RouteRequest, Done, doneNotice, submitForm, type PageData } from 'lectern';
+import { badRequest, defineRoute, reply, Type, unauthorized, type SignedInRequest, Done, doneNotice, submitForm, type PageData, requireFields } from 'lectern';
 import { findUser, toUser, type UserRow } from '../users';
 import { listSessions } from '../sessions';
 import { toTokenInfo } from '../tokens';
 import { updateOwnAccount } from '../user-actions';
-import { requireFields } from './forms';
 
 export const ACCOUNT_VIEW = 'auth/account';
 
@@ -17,14 +16,14 @@ const NOTICES = {
 };
 
 /** The caller's account row; a principal without one (e.g. erased meanwhile) is not signed in. */
-export async function currentAccount(req: RouteRequest): Promise<UserRow> {
-  const row = await findUser(req.db, req.principal?.id ?? '');
+export async function currentAccount(req: SignedInRequest): Promise<UserRow> {
+  const row = await findUser(req.db, req.principal.id);
   if (!row) throw unauthorized('This account does not exist.');
   return row;
 }
 
 /** Everything the account page shows. */
-export async function accountPage(req: RouteRequest, extra: PageData = {}): Promise<PageData> {
+export async function accountPage(req: SignedInRequest, extra: PageData = {}): Promise<PageData> {
   const row = await currentAccount(req);
   const id = String(row.id);
   const sessions = await listSessions(req, id);
@@ -35,7 +34,7 @@ export async function accountPage(req: RouteRequest, extra: PageData = {}): Prom
   };
 }
 
-const formOf = (req: RouteRequest, form: string, values: Record<string, unknown>) =>
+const formOf = (req: SignedInRequest, form: string, values: Record<string, unknown>) =>
   ({ view: ACCOUNT_VIEW, form, values, load: () => accountPage(req) });
 
 export const accountRoutes = [

@@ -1,12 +1,11 @@
 // One cohort, for administrators: rename or delete it, page through its members, add a member by email
 // and remove one. Membership changes emit the same events as the JSON API, so enrollment keeps up.
-import { badRequest, defineRoute, reply, Type, type PluginContext, Done, doneNotice, submitForm, type PageData } from 'lectern';
+import { badRequest, defineRoute, pagerLinks, reply, Type, type PluginContext, Done, doneNotice, submitForm, type PageData, requireFields } from 'lectern';
 import { authPermissions } from '../permissions';
 import { getCohort } from '../cohorts';
 import { findByEmail, toUser } from '../users';
 import { addCohortMember, deleteCohort, removeCohortMember, renameCohort } from '../cohort-actions';
-import { requireFields } from './forms';
-import { Cursor, PAGE_SIZE, paged } from './paging';
+import { byId, PAGE_SIZE } from '../cursors';
 
 const VIEW = 'auth/admin/cohort';
 const Digits = Type.String({ pattern: '^[0-9]{1,18}$' });
@@ -20,14 +19,14 @@ const NOTICES = {
   'member-removed': 'The member is removed.',
 };
 
-async function cohortPage(ctx: PluginContext, id: string, cursor?: string, extra: PageData = {}): Promise<PageData> {
+async function cohortPage(ctx: PluginContext, id: string, cursor?: [number], extra: PageData = {}): Promise<PageData> {
   const cohort = await getCohort(ctx.db, id);
   const q = ctx.db('auth_users as u').join('auth_cohort_members as m', 'm.user_id', 'u.id').where('m.cohort_id', id)
     .select('u.*').orderBy('u.id').limit(PAGE_SIZE + 1);
-  if (cursor) q.where('u.id', '>', cursor);
-  const page = paged(await q, `/admin/cohorts/${id}`, {}, cursor);
+  if (cursor) q.where('u.id', '>', cursor[0]);
+  const page = byId.page(await q, PAGE_SIZE, toUser, (r) => [r.id]);
   return {
-    title: `Cohort: ${cohort.name}`, cohort, members: page.items.map(toUser), pager: page.pager,
+    title: `Cohort: ${cohort.name}`, cohort, members: page.items, pager: pagerLinks(`/admin/cohorts/${id}`, {}, page.nextCursor, cursor !== undefined),
     forms: { rename: { values: { name: cohort.name } } }, ...extra,
   };
 }
@@ -38,7 +37,7 @@ const formOf = (ctx: PluginContext, id: string, form: string, values: Record<str
 export const cohortRoutes = [
   defineRoute({
     method: 'GET', path: '/admin/cohorts/:id', permission: authPermissions.manageUsers, html: true, params: CohortId,
-    query: Type.Object({ cursor: Cursor, done: Done }), summary: 'One cohort and its members (admin page)',
+    query: Type.Object({ cursor: byId.cursor, done: Done }), summary: 'One cohort and its members (admin page)',
     async handler(req) {
       return req.page(VIEW, await cohortPage(req, req.params.id, req.query.cursor, { notice: doneNotice(NOTICES, req.query.done) }));
     },

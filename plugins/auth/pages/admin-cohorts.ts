@@ -1,28 +1,26 @@
 // The admin list of cohorts (departments, teams) with their member counts, in cursor pages, and the
 // form that creates one.
-import { defineRoute, reply, Type, type PluginContext, type Principal, type Static, Done, doneNotice, submitForm, type PageData } from 'lectern';
+import { defineAdminPage, defineRoute, pagerLinks, reply, Type, type PluginContext, type Static, Done, doneNotice, submitForm, type PageData, requireFields } from 'lectern';
 import { authPermissions } from '../permissions';
 import { cohortQuery, toCohort } from '../cohorts';
 import { createCohort } from '../cohort-actions';
-import { requireFields } from './forms';
-import { Cursor, PAGE_SIZE, paged } from './paging';
-import { queryPage } from './query-page';
+import { byId, PAGE_SIZE } from '../cursors';
 
 const VIEW = 'auth/admin/cohorts';
 const TITLE = 'Cohorts';
-const CohortsQuery = Type.Object({ cursor: Cursor, done: Done });
+const CohortsQuery = Type.Object({ cursor: byId.cursor, done: Done });
 
-
-async function cohortsPage(ctx: PluginContext, _principal: Principal | null, query: Static<typeof CohortsQuery>): Promise<PageData> {
+async function cohortsPage(ctx: PluginContext, query: Static<typeof CohortsQuery>): Promise<PageData> {
   const q = cohortQuery(ctx.db).orderBy('c.id').limit(PAGE_SIZE + 1);
-  if (query.cursor) q.where('c.id', '>', query.cursor);
+  if (query.cursor) q.where('c.id', '>', query.cursor[0]);
   const rows: Parameters<typeof toCohort>[0][] = await q;
-  const page = paged(rows, '/admin/cohorts', {}, query.cursor);
-  return { cohorts: page.items.map(toCohort), pager: page.pager, notice: doneNotice({ deleted: 'The cohort is deleted.' }, query.done) };
+  const page = byId.page(rows, PAGE_SIZE, toCohort, (r) => [Number(r.id)]);
+  return { cohorts: page.items, pager: pagerLinks('/admin/cohorts', {}, page.nextCursor, query.cursor !== undefined), notice: doneNotice({ deleted: 'The cohort is deleted.' }, query.done) };
 }
 
-export const cohortsListPage = queryPage({
-  path: '/admin/cohorts', title: TITLE, permission: authPermissions.manageUsers, view: VIEW, query: CohortsQuery, load: cohortsPage,
+export const cohortsListPage = defineAdminPage({
+  path: '/admin/cohorts', title: TITLE, permission: authPermissions.manageUsers, view: VIEW, query: CohortsQuery,
+  load: (req) => cohortsPage(req, req.query),
 });
 
 export const cohortCreateRoutes = [
@@ -33,7 +31,7 @@ export const cohortCreateRoutes = [
       const name = req.body.name.trim();
       const page = {
         view: VIEW, form: 'create', values: { name }, conflictField: 'name',
-        load: async () => ({ title: TITLE, ...(await cohortsPage(req, req.principal, {})) }),
+        load: async () => ({ title: TITLE, ...(await cohortsPage(req, {})) }),
       };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['name']);

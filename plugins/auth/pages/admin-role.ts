@@ -1,10 +1,9 @@
 // One role, for administrators: its name, description and permission set (checkboxes grouped by the
 // plugin that registers each permission), and deletion of a custom role. Built-in roles stay, and the
 // admin role always holds every permission.
-import { CoreServices, defineRoute, reply, Type, type PluginContext, Done, doneNotice, submitForm, type PageData } from 'lectern';
+import { CoreServices, defineRoute, reply, Type, type PluginContext, Done, doneNotice, submitForm, type PageData, requireFields } from 'lectern';
 import { authPermissions } from '../permissions';
 import { deleteRole, updateRole } from '../role-actions';
-import { requireFields } from './forms';
 
 const VIEW = 'auth/admin/role';
 const ADMIN = 'admin';

@@ -1,22 +1,21 @@
 // The admin list of roles and the form that creates a custom role; its permissions are then chosen on
 // the role's own page (admin-role.ts).
-import { CoreServices, defineRoute, reply, Type, type PluginContext, type Principal, type Static, Done, doneNotice, submitForm, type PageData } from 'lectern';
+import { CoreServices, defineAdminPage, defineRoute, reply, Type, type PluginContext, type Static, Done, doneNotice, submitForm, type PageData, requireFields } from 'lectern';
 import { authPermissions } from '../permissions';
 import { createRole } from '../role-actions';
-import { requireFields } from './forms';
-import { queryPage } from './query-page';
 
 const VIEW = 'auth/admin/roles';
 const TITLE = 'Roles';
 const RolesQuery = Type.Object({ done: Done });
 
-async function rolesPage(ctx: PluginContext, _principal: Principal | null, query: Static<typeof RolesQuery>): Promise<PageData> {
+async function rolesPage(ctx: PluginContext, query: Static<typeof RolesQuery>): Promise<PageData> {
   const roles = await ctx.resolve(CoreServices.permissions).listRoles();
   return { roles, notice: doneNotice({ deleted: 'The role is deleted.' }, query.done) };
 }
 
-export const rolesListPage = queryPage({
-  path: '/admin/roles', title: TITLE, permission: authPermissions.manageRoles, view: VIEW, query: RolesQuery, load: rolesPage,
+export const rolesListPage = defineAdminPage({
+  path: '/admin/roles', title: TITLE, permission: authPermissions.manageRoles, view: VIEW, query: RolesQuery,
+  load: (req) => rolesPage(req, req.query),
 });
 
 export const roleCreateRoutes = [
@@ -29,7 +28,7 @@ export const roleCreateRoutes = [
       const description = req.body.description.trim();
       const page = {
         view: VIEW, form: 'create', values: { key, name, description }, conflictField: 'key',
-        load: async () => ({ title: TITLE, ...(await rolesPage(req, req.principal, {})) }),
+        load: async () => ({ title: TITLE, ...(await rolesPage(req, {})) }),
       };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['key', 'name']);

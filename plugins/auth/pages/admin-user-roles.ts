@@ -1,9 +1,8 @@
 // Role assignments from an account's admin page: give the account a role at the system, a category
 // or a course, and take one away (never the last active administrator's).
-import { defineRoute, reply, Type, submitForm } from 'lectern';
+import { defineRoute, reply, Type, submitForm, given, requireFields } from 'lectern';
 import { authPermissions } from '../permissions';
 import { assignRole, unassignRole } from '../role-actions';
-import { given, requireFields } from './forms';
 import { USER_VIEW, UserId, userPage } from './admin-user';
 
 const ContextType = Type.Union([Type.Literal('system'), Type.Literal('category'), Type.Literal('course')]);
@@ -16,10 +15,10 @@ export const userRoleRoutes = [
     async handler(req) {
       const { id } = req.params;
       const { role, contextType } = req.body;
-      const contextId = given(req.body.contextId)?.trim();
+      const contextId = given(req.body.contextId, 'trim');
       const page = {
         view: USER_VIEW, form: 'role', values: { role, contextType, contextId }, fieldNames: { context: 'contextId' },
-        load: () => userPage(req, req.principal, id),
+        load: () => userPage(req, id),
       };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['role']);
@@ -35,7 +34,7 @@ export const userRoleRoutes = [
     summary: 'Remove one of an account\'s role assignments (form)',
     async handler(req) {
       const { id, assignmentId } = req.params;
-      return submitForm(req, { view: USER_VIEW, form: 'roles', values: {}, load: () => userPage(req, req.principal, id) }, async () => {
+      return submitForm(req, { view: USER_VIEW, form: 'roles', values: {}, load: () => userPage(req, id) }, async () => {
         await unassignRole(req, assignmentId, id);
         return reply.redirect(`/admin/users/${id}?done=role-removed`);
       });

@@ -1,13 +1,11 @@
 // One account, for administrators: its details and the form to edit name and email, deactivation and
 // reactivation, its role assignments (changed in admin-user-roles.ts) and its cohorts.
-import { Done, doneNotice, submitForm, type PageData } from 'lectern';
 import {
-  CoreServices, defineRoute, reply, Type, type PluginContext, type Principal,
+  CoreServices, defineRoute, Done, doneNotice, reply, requireFields, submitForm, Type, type PageData, type SignedInRequest,
 } from 'lectern';
 import { authPermissions } from '../permissions';
 import { getUser, toUser, type UserStatus } from '../users';
 import { changeStatus, updateUser } from '../user-actions';
-import { requireFields } from './forms';
 
 export const USER_VIEW = 'auth/admin/user';
 export const UserId = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
@@ -24,15 +22,15 @@ const NOTICES = {
 };
 
 /** Everything the account's admin page shows; `extra` adds to it (e.g. a notice). */
-export async function userPage(ctx: PluginContext, principal: Principal | null, id: string, extra: PageData = {}): Promise<PageData> {
-  const row = await getUser(ctx.db, id);
-  const engine = ctx.resolve(CoreServices.permissions);
+export async function userPage(req: SignedInRequest, id: string, extra: PageData = {}): Promise<PageData> {
+  const row = await getUser(req.db, id);
+  const engine = req.resolve(CoreServices.permissions);
   const [assignments, cohorts, canManage, canAssign] = await Promise.all([
     engine.listAssignments({ userId: id }),
-    ctx.db('auth_cohorts as c').join('auth_cohort_members as m', 'm.cohort_id', 'c.id').where('m.user_id', id)
+    req.db('auth_cohorts as c').join('auth_cohort_members as m', 'm.cohort_id', 'c.id').where('m.user_id', id)
       .orderBy('c.name').limit(200).select('c.id', 'c.name'),
-    ctx.can(principal, authPermissions.manageUsers),
-    ctx.can(principal, authPermissions.manageRoles),
+    req.can(authPermissions.manageUsers),
+    req.can(authPermissions.manageRoles),
   ]);
   return {
     title: row.name, subject: toUser(row), assignments, cohorts, canManage, canAssign,
@@ -48,7 +46,7 @@ function statusRoute(action: 'deactivate' | 'reactivate', status: UserStatus) {
     summary: `${action[0].toUpperCase()}${action.slice(1)} an account (form)`,
     async handler(req) {
       const { id } = req.params;
-      return submitForm(req, { view: USER_VIEW, form: 'status', values: {}, load: () => userPage(req, req.principal, id) }, async () => {
+      return submitForm(req, { view: USER_VIEW, form: 'status', values: {}, load: () => userPage(req, id) }, async () => {
         await changeStatus(req, id, status);
         return reply.redirect(`/admin/users/${id}?done=${status}`);
       });
@@ -61,7 +59,7 @@ export const userRoutes = [
     method: 'GET', path: '/admin/users/:id', permission: authPermissions.viewUsers, html: true, params: UserId,
     query: Type.Object({ done: Done }), summary: 'One account (admin page)',
     async handler(req) {
-      return req.page(USER_VIEW, await userPage(req, req.principal, req.params.id, { notice: doneNotice(NOTICES, req.query.done) }));
+      return req.page(USER_VIEW, await userPage(req, req.params.id, { notice: doneNotice(NOTICES, req.query.done) }));
     },
   }),
 
@@ -73,7 +71,7 @@ export const userRoutes = [
       const { id } = req.params;
       const name = req.body.name.trim();
       const email = req.body.email.trim();
-      const page = { view: USER_VIEW, form: 'edit', values: { name, email }, load: () => userPage(req, req.principal, id) };
+      const page = { view: USER_VIEW, form: 'edit', values: { name, email }, load: () => userPage(req, id) };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['name', 'email']);
         const before = await getUser(req.db, id);

@@ -1,15 +1,13 @@
 // The admin list of accounts: search, filters by status, role and cohort, cursor pages, and the form
 // that creates an account (without a password, the new user is emailed an invitation).
-import { submitForm, type PageData } from 'lectern';
 import {
-  CoreServices, defineRoute, reply, Type, type PluginContext, type Principal, type Static,
+  CoreServices, defineAdminPage, defineRoute, given, pagerLinks, reply, requireFields, submitForm, Type,
+  type PageData, type SignedInRequest, type Static,
 } from 'lectern';
 import { authPermissions } from '../permissions';
 import { listUsers, toUser } from '../users';
 import { createUser } from '../user-actions';
-import { given, requireFields } from './forms';
-import { Cursor, PAGE_SIZE, paged } from './paging';
-import { queryPage } from './query-page';
+import { byId, PAGE_SIZE } from '../cursors';
 
 const VIEW = 'auth/admin/users';
 
@@ -18,28 +16,29 @@ const UsersQuery = Type.Object({
   status: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('active'), Type.Literal('deactivated')])),
   role: Type.Optional(Type.String({ maxLength: 64 })),
   cohort: Type.Optional(Type.String({ pattern: '^([0-9]{1,18})?$' })),
-  cursor: Cursor,
+  cursor: byId.cursor,
 });
 
-async function usersPage(ctx: PluginContext, principal: Principal | null, query: Static<typeof UsersQuery>): Promise<PageData> {
-  const filters = { q: given(query.q), status: query.status || undefined, role: given(query.role), cohort: query.cohort || undefined };
+async function usersPage(req: SignedInRequest, query: Static<typeof UsersQuery>): Promise<PageData> {
+  const filters = { q: given(query.q, 'trim'), status: query.status || undefined, role: given(query.role, 'trim'), cohort: query.cohort || undefined };
   const [rows, roles, cohorts, canManage, canAssign] = await Promise.all([
-    listUsers(ctx, { ...filters, cohortId: filters.cohort, limit: PAGE_SIZE, after: query.cursor }),
-    ctx.resolve(CoreServices.permissions).listRoles(),
-    ctx.db('auth_cohorts').orderBy('name').limit(500).select('id', 'name'),
-    ctx.can(principal, authPermissions.manageUsers),
-    ctx.can(principal, authPermissions.manageRoles),
+    listUsers(req, { ...filters, cohortId: filters.cohort, limit: PAGE_SIZE, after: query.cursor?.[0] }),
+    req.resolve(CoreServices.permissions).listRoles(),
+    req.db('auth_cohorts').orderBy('name').limit(500).select('id', 'name'),
+    req.can(authPermissions.manageUsers),
+    req.can(authPermissions.manageRoles),
   ]);
-  const page = paged(rows, '/admin/users', filters, query.cursor);
+  const page = byId.page(rows, PAGE_SIZE, toUser, (r) => [r.id]);
   return {
-    accounts: page.items.map(toUser), pager: page.pager, filters, roles,
+    accounts: page.items, pager: pagerLinks('/admin/users', filters, page.nextCursor, query.cursor !== undefined), filters, roles,
     cohorts: cohorts.map((c: { id: number; name: string }) => ({ id: String(c.id), name: c.name })),
     canManage, canAssign,
   };
 }
 
-export const usersListPage = queryPage({
-  path: '/admin/users', title: 'Users', permission: authPermissions.viewUsers, view: VIEW, query: UsersQuery, load: usersPage,
+export const usersListPage = defineAdminPage({
+  path: '/admin/users', title: 'Users', permission: authPermissions.viewUsers, view: VIEW, query: UsersQuery,
+  load: (req) => usersPage(req, req.query),
 });
 
 export const userCreateRoutes = [
@@ -54,12 +53,12 @@ export const userCreateRoutes = [
       const email = req.body.email.trim();
       const page = {
         view: VIEW, form: 'create', values: { email, name, role }, conflictField: 'email',
-        load: async () => ({ title: 'Users', ...(await usersPage(req, req.principal, {})) }),
+        load: async () => ({ title: 'Users', ...(await usersPage(req, {})) }),
       };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['email', 'name']);
-        const chosen = given(password);
-        const chosenRole = given(role);
+        const chosen = given(password, 'verbatim');
+        const chosenRole = given(role, 'trim');
         const row = await createUser(req, { email, name, password: chosen, roles: chosenRole ? [chosenRole] : [] });
         return reply.redirect(`/admin/users/${row.id}?done=${chosen ? 'created' : 'invited'}`);
       });

@@ -1,10 +1,9 @@
 // Signing in and out in a browser: the login form (a session cookie, then back to the local page the
 // person was going to) and the layout's sign-out button. Credentials are checked, throttled and
 // audited by the same function as the JSON login.
-import { defineRoute, reply, Type, Done, doneNotice, submitForm } from 'lectern';
+import { defineRoute, reply, Type, Done, doneNotice, submitForm, requireFields } from 'lectern';
 import { signIn } from '../signin';
 import { endSession } from '../sessions';
-import { requireFields } from './forms';
 
 const NOTICES = {
   'signed-out': 'You are signed out.',

@@ -1,8 +1,7 @@
 // Password reset in a browser: ask for a link (the answer never tells whether the address has an
 // account), then, from the emailed link, choose a new password. Invitations use the same link.
-import { badRequest, defineRoute, reply, Type, submitForm } from 'lectern';
+import { badRequest, defineRoute, reply, Type, submitForm, requireFields } from 'lectern';
 import { requestPasswordReset, setPasswordWithLink } from '../signin';
-import { requireFields } from './forms';
 
 const VIEW = 'auth/password-reset';
 const TITLE = 'Reset your password';

@@ -24,7 +24,7 @@ export const authRoutes = [
     method: 'POST', path: '/api/v1/auth/logout', authenticated: true, summary: 'End this session',
     async handler(req) {
       await endSession(req);
-      await req.audit({ action: 'auth.logout', target: { type: 'user', id: req.principal?.id as string } });
+      await req.audit({ action: 'auth.logout', target: { type: 'user', id: req.principal.id } });
       return reply.noContent();
     },
   }),

@@ -1,27 +1,26 @@
 // Cohorts: create, rename, delete, and manage members. Membership changes are events, so enrollment
 // that follows a cohort (courses) keeps up.
-import { containsPattern, defineRoute, pageQuery, reply, Type } from 'lectern';
+import { containsPattern, defineRoute, reply, Type } from 'lectern';
+import { byId } from '../cursors';
 import { authPermissions } from '../permissions';
 import { cohortQuery, getCohort, toCohort } from '../cohorts';
-import { toUser } from '../users';
+import { toUser, type UserRow } from '../users';
 import { addCohortMember, createCohort, deleteCohort, removeCohortMember, renameCohort } from '../cohort-actions';
 
 const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 const Member = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }), userId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 const Name = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }) }, { additionalProperties: false });
-const Cursor = Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' }));
 
 export const cohortRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/cohorts', permission: authPermissions.manageUsers, summary: 'Cohorts with member counts',
-    query: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), limit: pageQuery.limit, cursor: Cursor }),
+    query: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), ...byId.query }),
     async handler(req) {
       const q = cohortQuery(req.db).orderBy('c.id').limit(req.query.limit + 1);
-      if (req.query.cursor) q.where('c.id', '>', req.query.cursor);
+      if (req.query.cursor) q.where('c.id', '>', req.query.cursor[0]);
       if (req.query.q) q.whereRaw('lower(c.name) like ?', [containsPattern(req.query.q.toLowerCase())]);
-      const rows = await q;
-      const page = rows.slice(0, req.query.limit);
-      return { items: page.map(toCohort), nextCursor: rows.length > req.query.limit ? String(page[page.length - 1].id) : null };
+      const rows: Parameters<typeof toCohort>[0][] = await q;
+      return byId.page(rows, req.query.limit, toCohort, (r) => [Number(r.id)]);
     },
   }),
 
@@ -56,15 +55,14 @@ export const cohortRoutes = [
 
   defineRoute({
     method: 'GET', path: '/api/v1/cohorts/:id/members', permission: authPermissions.manageUsers, params: Id, summary: 'Members of a cohort',
-    query: Type.Object({ limit: pageQuery.limit, cursor: Cursor }),
+    query: Type.Object(byId.query),
     async handler(req) {
       await getCohort(req.db, req.params.id);
       const q = req.db('auth_users as u').join('auth_cohort_members as m', 'm.user_id', 'u.id').where('m.cohort_id', req.params.id)
         .select('u.*').orderBy('u.id').limit(req.query.limit + 1);
-      if (req.query.cursor) q.where('u.id', '>', req.query.cursor);
-      const rows = await q;
-      const page = rows.slice(0, req.query.limit);
-      return { items: page.map(toUser), nextCursor: rows.length > req.query.limit ? String(page[page.length - 1].id) : null };
+      if (req.query.cursor) q.where('u.id', '>', req.query.cursor[0]);
+      const rows: UserRow[] = await q;
+      return byId.page(rows, req.query.limit, toUser, (r) => [r.id]);
     },
   }),
 

@@ -1,17 +1,17 @@
-// Bulk user import from CSV: `POST /api/v1/users/import` streams the upload into a staged import and
-// answers 202 with the job that processes it (`auth.importUsers`); `lectern users import FILE` stages a
-// file the same way and processes it in-process with a progress bar. Staging is in ../import.ts, the
-// batches in ../import-batch.ts. Staging holds one transaction (so one pool connection; on embedded
-// PGlite, the only one) for as long as the upload lasts: a file is at most importMaxBytes.
+// Bulk user import from CSV: `POST /api/v1/users/import` receives the upload whole (the core's
+// receiveCsv), stages it and answers 202 with the job that processes it (`auth.importUsers`);
+// `lectern users import FILE` stages a file the same way and processes it in-process with a progress
+// bar. Staging is in ../import.ts, the batches in ../import-batch.ts. The staging transaction opens only
+// once the file is in memory and checked, so a slow upload holds no database connection.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  badRequest, defineJob, defineRoute, reply, serviceUnavailable, Type, unsupportedMediaType,
+  badRequest, defineJob, defineRoute, parseCsv, payloadTooLarge, receiveCsv, reply, serviceUnavailable, Type,
   type CommandDef, type JobRef, type PluginContext, type RouteRef,
 } from 'lectern';
 import { authPermissions } from '../permissions';
 import { authSettings } from '../settings';
-import { stageImport, type Staged } from '../import';
+import { IMPORT_CSV, importRows, stageImport, type Staged } from '../import';
 import { runImport, type ImportProgress, type ImportResult } from '../import-batch';
 
 export const importUsers = defineJob({
@@ -34,7 +34,7 @@ export const importUsers = defineJob({
 
 const percent = (p: ImportProgress) => (p.totalLines > 0 ? Math.min(99, Math.floor((p.doneThroughLine / p.totalLines) * 100)) : 0);
 
-const UTF8 = new Set(['utf-8', 'utf8', 'us-ascii']);
+const LIMIT_NAME = 'the auth setting importMaxBytes';
 
 export const importRoutes: RouteRef[] = [
   defineRoute({
@@ -43,29 +43,18 @@ export const importRoutes: RouteRef[] = [
     query: Type.Object({ invite: Type.Boolean({ default: false, description: 'Email each new account an invitation.' }) }),
     rawBody: { types: ['text/csv'] },
     async handler(req) {
-      const charset = req.koa.request.charset;
-      if (charset && !UTF8.has(charset.toLowerCase())) throw unsupportedMediaType('Send the CSV as UTF-8 (text/csv; charset=utf-8).');
       const settings = await req.settings(authSettings);
-      const mayAssignRoles = await req.allowed(authPermissions.manageRoles);
-      const length = req.koa.get('content-length');
-      let staged: Staged;
-      try {
-        staged = await req.transaction(async (tx) => {
-          const s = await stageImport(tx, req.koa.req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>, {
-            maxBytes: settings.importMaxBytes, declaredBytes: length ? Number(length) : undefined,
-            createdBy: req.principal?.id ?? null, mayAssignRoles,
-          });
-          await tx.audit({
-            action: 'auth.users.importUpload', target: { type: 'import', id: s.importId },
-            details: { importId: s.importId, rows: s.rows, bytes: s.bytes, invite: req.query.invite },
-          });
-          return s;
+      const limits = { maxBytes: settings.importMaxBytes, limitName: LIMIT_NAME, idleTimeoutMs: settings.importIdleSeconds * 1000 };
+      const file = await receiveCsv(req, limits, IMPORT_CSV);
+      const rows = importRows(file, await req.can(authPermissions.manageRoles));
+      const staged: Staged = await req.transaction(async (tx) => {
+        const s = await stageImport(tx, rows, { createdBy: req.principal.id });
+        await tx.audit({
+          action: 'auth.users.importUpload', target: { type: 'import', id: s.importId },
+          details: { importId: s.importId, rows: s.rows, bytes: file.bytes, invite: req.query.invite },
         });
-      } catch (err) {
-        // The rest of the body is never read: close the connection once the answer is sent.
-        if (!req.koa.req.readableEnded) req.koa.set('Connection', 'close');
-        throw err;
-      }
+        return s;
+      });
       // Enqueued after the commit (the job must see the staged rows) with ctx.enqueue, whose JobInfo
       // the 202 needs. Should this fail (queue store down), the staged import stays, unfinished: retry it
       // with `lectern users import --resume <importId>`, which runs the same batches in-process.
@@ -102,6 +91,18 @@ async function processWithBar(ctx: PluginContext, importId: string, invite: bool
   return result;
 }
 
+/** A file to import, refused when larger than the import limit. */
+function readFile(file: string, maxBytes: number): Buffer {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch (err) {
+    throw badRequest(`cannot read ${file}: ${(err as Error).message}`);
+  }
+  if (size > maxBytes) throw payloadTooLarge(`${file} is larger than the import limit of ${maxBytes} bytes (${LIMIT_NAME}).`);
+  return fs.readFileSync(file);
+}
+
 export const importCommands: CommandDef[] = [{
   name: 'users import',
   description: 'Import accounts from a CSV file (email,name[,roles][,cohort]): FILE [--invite] | --resume IMPORT_ID [--invite]',
@@ -121,20 +122,14 @@ export const importCommands: CommandDef[] = [{
     } else {
       const file = positionals[0];
       if (!file || positionals.length > 1) throw badRequest('usage: lectern users import FILE [--invite]');
-      let size: number;
-      try {
-        size = fs.statSync(file).size;
-      } catch (err) {
-        throw badRequest(`cannot read ${file}: ${(err as Error).message}`);
-      }
-      const settings = await ctx.settings(authSettings);
+      const { importMaxBytes } = await ctx.settings(authSettings);
+      const bytes = readFile(file, importMaxBytes);
+      const rows = importRows(parseCsv(bytes, IMPORT_CSV), true);
       const staged = await ctx.transaction(async (tx) => {
-        const s = await stageImport(tx, fs.createReadStream(file), {
-          maxBytes: settings.importMaxBytes, declaredBytes: size, createdBy: null, mayAssignRoles: true,
-        });
+        const s = await stageImport(tx, rows, { createdBy: null });
         await tx.audit({
           action: 'auth.users.importUpload', target: { type: 'import', id: s.importId },
-          details: { importId: s.importId, rows: s.rows, bytes: s.bytes, invite, via: 'cli', file: path.basename(file) },
+          details: { importId: s.importId, rows: s.rows, bytes: bytes.length, invite, via: 'cli', file: path.basename(file) },
         });
         return s;
       });

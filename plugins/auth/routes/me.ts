@@ -1,6 +1,6 @@
 // The caller's own account: who am I and what may I do, my profile and password, my sessions and
 // my API tokens.
-import { CoreServices, defineRoute, reply, unauthorized, Type, type Principal, type RouteRequest } from 'lectern';
+import { CoreServices, defineRoute, reply, unauthorized, Type, type SignedInRequest } from 'lectern';
 import { findUser, toUser, type UserRow } from '../users';
 import { listSessions } from '../sessions';
 import { revokeOwn, updateOwnAccount } from '../user-actions';
@@ -8,8 +8,8 @@ import { toTokenInfo } from '../tokens';
 
 const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 
-async function me(req: RouteRequest): Promise<UserRow> {
-  const row = await findUser(req.db, req.principal?.id as string);
+async function me(req: SignedInRequest): Promise<UserRow> {
+  const row = await findUser(req.db, req.principal.id);
   if (!row) throw unauthorized('This account does not exist.');
   return row;
 }
@@ -19,7 +19,7 @@ export const meRoutes = [
     method: 'GET', path: '/api/v1/me', authenticated: true, summary: 'The caller, their roles and system-level permissions',
     async handler(req) {
       // The identity provider has just read the (active) account: its principal answers without a second query.
-      const principal = req.principal as Principal;
+      const principal = req.principal;
       const account = principal.via === 'session' || principal.via === 'token'
         ? { email: principal.email as string, name: principal.name as string, status: 'active' }
         : await me(req);
@@ -47,7 +47,7 @@ export const meRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/me/sessions', authenticated: true, summary: 'My active sessions',
     async handler(req) {
-      return { items: await listSessions(req, req.principal?.id as string), nextCursor: null };
+      return { items: await listSessions(req, req.principal.id), nextCursor: null };
     },
   }),
 
@@ -62,7 +62,7 @@ export const meRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/me/tokens', authenticated: true, summary: 'My API tokens (never the secrets)',
     async handler(req) {
-      const rows = await req.db('auth_tokens').where({ user_id: req.principal?.id as string }).andWhere('expires_at', '>', req.now()).orderBy('id').limit(200);
+      const rows = await req.db('auth_tokens').where({ user_id: req.principal.id }).andWhere('expires_at', '>', req.now()).orderBy('id').limit(200);
       return { items: rows.map(toTokenInfo), nextCursor: null };
     },
   }),

@@ -1,6 +1,7 @@
 // Account administration: list and search, create (with an invitation when no password is given),
 // edit, deactivate and reactivate.
-import { defineRoute, pageQuery, reply, Type } from 'lectern';
+import { defineRoute, reply, Type } from 'lectern';
+import { byId } from '../cursors';
 import { authPermissions } from '../permissions';
 import { getUser, listUsers, toUser } from '../users';
 import { changeStatus, createUser, updateUser } from '../user-actions';
@@ -16,13 +17,11 @@ export const userRoutes = [
       status: Type.Optional(Status),
       role: Type.Optional(Type.String({ maxLength: 64 })),
       cohortId: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
-      limit: pageQuery.limit,
-      cursor: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
+      ...byId.query,
     }),
     async handler(req) {
-      const rows = await listUsers(req, { ...req.query, after: req.query.cursor });
-      const page = rows.slice(0, req.query.limit);
-      return { items: page.map(toUser), nextCursor: rows.length > req.query.limit ? String(page[page.length - 1].id) : null };
+      const rows = await listUsers(req, { ...req.query, after: req.query.cursor?.[0] });
+      return byId.page(rows, req.query.limit, toUser, (r) => [r.id]);
     },
   }),
 

@@ -62,7 +62,7 @@ export function createCourse(req: RouteRequest, input: NewCourse): Promise<Cours
 /** Edits a course; moving it to another category needs courses:manage, because it changes who manages it. */
 export async function updateCourse(req: RouteRequest, id: string, b: CourseChanges): Promise<CourseRow> {
   // Checked before the transaction (a permission check may read the database), used only if the category changes.
-  const mayMove = b.categoryId !== undefined && await req.allowed(coursePermissions.manage);
+  const mayMove = b.categoryId !== undefined && await req.can(coursePermissions.manage);
   return req.transaction(async (tx) => {
     const before = await getCourse(tx.db, id, { forUpdate: true });
     const now = req.now();

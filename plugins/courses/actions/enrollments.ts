@@ -3,7 +3,7 @@
 // course (its members are enrolled by a job) or unlinking it. Users are checked through auth's
 // directory before the transaction; the write, the role it gives, the audit record and the event go
 // together in it.
-import { badRequest, CoreServices, forbidden, notFound, type JobInfo, type RouteRequest } from 'lectern';
+import { badRequest, CoreServices, forbidden, notFound, type JobInfo, type RouteRequest, type SignedInRequest } from 'lectern';
 import { getCourse, keyMatches, visibleCourse } from '../model/courses';
 import { assertEnrollable, enroll, unenroll, type EnrollOutcome } from '../model/enrollments';
 import { activeUser, directory } from '../model/users';
@@ -29,8 +29,8 @@ export function unenrollUser(req: RouteRequest, courseId: string, userId: string
 }
 
 /** The caller enrolls as a learner in a published course that allows it, with its key when it has one. */
-export async function selfEnroll(req: RouteRequest, courseId: string, key: string | undefined): Promise<EnrollOutcome> {
-  const userId = req.principal?.id as string;
+export async function selfEnroll(req: SignedInRequest, courseId: string, key: string | undefined): Promise<EnrollOutcome> {
+  const userId = req.principal.id;
   const course = await visibleCourse(req, courseId);
   if (course.status !== 'published' || course.is_template || !course.self_enrollment) throw forbidden(`course ${courseId} does not allow self-enrollment`);
   if (course.enrollment_key !== null && !keyMatches(course.enrollment_key, key)) {

@@ -1,13 +1,13 @@
 // Completing an item, shared by the JSON API and the course page: the learner's completion goes to the
 // batched writer (completions.ts) and what it found becomes the answer — 403 when they are not enrolled
 // as a learner, 404 for a draft, a template or an item of another course, 409 when the course is archived.
-import { conflict, forbidden, notFound, type RouteRequest } from 'lectern';
+import { conflict, forbidden, notFound, type SignedInRequest } from 'lectern';
 import { CompletionWriterRef } from '../completions';
 import type { Attempt } from '../model/progress';
 import { isId } from '../params';
 
-export async function completeItem(req: RouteRequest, courseId: string, itemId: string, score: number | null): Promise<Attempt> {
-  const userId = req.principal?.id as string;
+export async function completeItem(req: SignedInRequest, courseId: string, itemId: string, score: number | null): Promise<Attempt> {
+  const userId = req.principal.id;
   const notEnrolled = () => forbidden(`You are not enrolled in course ${courseId} as a learner.`);
   // Enrollments belong to accounts with numeric ids; a caller from another identity provider has none.
   if (!isId(userId)) throw notEnrolled();

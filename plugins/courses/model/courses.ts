@@ -44,7 +44,7 @@ export const isOpen = (c: CourseRow) => !c.is_template && c.status !== 'draft';
 /** The course, or a 404 for a draft or template the caller may not edit (learners never see drafts). */
 export async function visibleCourse(req: RouteRequest, id: string): Promise<CourseRow> {
   const course = await getCourse(req.db, id);
-  if (!isOpen(course) && !(await req.allowed(coursePermissions.update, courseContext(id)))) throw notFound(`course ${id} does not exist`);
+  if (!isOpen(course) && !(await req.can(coursePermissions.update, courseContext(id)))) throw notFound(`course ${id} does not exist`);
   return course;
 }
 

@@ -2,7 +2,7 @@
 // role, status and people (a search's matches), with each person's standing, name and email — one query for the page and
 // one directory lookup for its users, keyset-paged by enrollment id.
 import type { RouteRequest } from 'lectern';
-import { decodeCursor, page } from '../cursor';
+import { byId } from '../cursors';
 import { toEnrollment, type Standing } from './standing';
 import { standingColumns } from './columns';
 import { directory } from './users';
@@ -10,7 +10,7 @@ import type { EnrollmentRole } from '../api';
 
 export type EnrollmentStatus = 'active' | 'unenrolled';
 
-export interface RosterFilters { role?: EnrollmentRole; status?: EnrollmentStatus; userIds?: string[]; cursor?: string }
+export interface RosterFilters { role?: EnrollmentRole; status?: EnrollmentStatus; userIds?: string[]; cursor?: [number] }
 
 export async function roster(req: RouteRequest, courseId: string, f: RosterFilters, limit: number) {
   const q = req.db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
@@ -18,12 +18,12 @@ export async function roster(req: RouteRequest, courseId: string, f: RosterFilte
   if (f.role) q.where('e.role', f.role);
   if (f.status) q.where('e.status', f.status);
   if (f.userIds) q.whereIn('e.user_id', f.userIds);
-  if (f.cursor) q.where('e.id', '>', decodeCursor(f.cursor, 1)[0]);
+  if (f.cursor) q.where('e.id', '>', f.cursor[0]);
   const rows: (Standing & { status: EnrollmentStatus })[] = await q;
   const users = await directory(req).usersById(rows.slice(0, limit).map((r) => String(r.user_id)));
   const now = req.now();
-  return page(rows, limit, (r) => {
+  return byId.page(rows, limit, (r) => {
     const user = users.get(String(r.user_id));
     return { ...toEnrollment(r, now), status: r.status, name: user?.name ?? null, email: user?.email ?? null };
-  }, (r) => [r.id]);
+  }, (r) => [Number(r.id)]);
 }

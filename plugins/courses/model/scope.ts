@@ -8,10 +8,10 @@ export interface Scope { all: boolean; courseIds: string[]; categoryIds: string[
 export async function scopeOf(req: RouteRequest, permission: PermissionRef): Promise<Scope> {
   const scope: Scope = { all: false, courseIds: [], categoryIds: [] };
   if (!req.principal) return scope;
-  if (await req.allowed(permission)) return { ...scope, all: true };
+  if (await req.can(permission)) return { ...scope, all: true };
   const assignments = await req.resolve(CoreServices.permissions).assignmentsOfUser(req.principal.id);
   for (const { context } of assignments) {
-    if (context.type === 'system' || !context.id || !(await req.allowed(permission, context))) continue;
+    if (context.type === 'system' || !context.id || !(await req.can(permission, context))) continue;
     (context.type === 'course' ? scope.courseIds : scope.categoryIds).push(context.id);
   }
   return scope;

@@ -2,13 +2,12 @@
 // under a chosen parent; /admin/categories/:id renames or moves one (a move into its own subtree is
 // refused, as the API refuses it) and deletes an empty one. Every POST goes through the same action
 // as the JSON route (actions/categories.ts).
-import { defineRoute, reply, Type, type AdminPage, type PluginContext, type RouteRequest, Done, doneNotice, submitForm } from 'lectern';
+import { defineAdminPage, defineRoute, reply, Type, type PluginContext, type RouteRequest, Done, doneNotice, submitForm, filled } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CategoryParams, IdString } from '../params';
 import { getCategory } from '../model/categories';
 import { createCategory, deleteCategory, updateCategory } from '../actions/categories';
 import { categoryTree } from './category-tree';
-import { filled } from './forms';
 
 const LIST_VIEW = 'courses/admin/categories';
 const VIEW = 'courses/admin/category';
@@ -35,10 +34,10 @@ async function categoryPage(req: RouteRequest, id: string, done?: string): Promi
   };
 }
 
-export const categoriesListPage: AdminPage = {
+export const categoriesListPage = defineAdminPage({
   path: '/admin/categories', title: 'Categories', permission: coursePermissions.manage, view: LIST_VIEW, query: Type.Object({ done: Done }),
-  load: (ctx, _principal, { query }) => categoriesPage(ctx, typeof query.done === 'string' ? query.done : undefined),
-};
+  load: (req) => categoriesPage(req, req.query.done),
+});
 
 export const categoryPageRoutes = [
   defineRoute({

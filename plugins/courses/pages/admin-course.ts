@@ -2,7 +2,7 @@
 // with their items — add, rename, move and delete a section; add, edit, move and delete an item. Each
 // POST goes through the shared action of the matching JSON route (actions/courses.ts, sections.ts,
 // items.ts); a mistake shows the editor again with the message next to the form that was sent.
-import { badRequest, defineRoute, reply, Type, type Reply, type RouteRequest, Done, doneNotice, submitForm, type FormState } from 'lectern';
+import { badRequest, defineRoute, reply, Type, type Reply, type RouteRequest, Done, doneNotice, submitForm, type FormState, filled, given } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseParams, ItemParams, SectionParams, inCourse } from '../params';
 import { courseContext, getCourse, toCourse } from '../model/courses';
@@ -11,7 +11,6 @@ import { CONTENT_ID_PATTERN } from '../model/content';
 import { setStatus, updateCourse } from '../actions/courses';
 import { addSection, deleteSection, updateSection } from '../actions/sections';
 import { addItem, deleteItem, updateItem } from '../actions/items';
-import { filled, given } from './forms';
 
 const VIEW = 'courses/admin/course';
 const NOTICES = {
@@ -39,7 +38,7 @@ async function editorPage(req: RouteRequest, id: string, forms: Record<string, F
       form: forms[`item-${item.id}`] ?? { values: { title: item.title, required: item.required } },
     })),
   }));
-  const canEnroll = await req.allowed(coursePermissions.enroll, courseContext(id));
+  const canEnroll = await req.can(coursePermissions.enroll, courseContext(id));
   return { title: `Edit ${course.title}`, course: toCourse(course), sections, canEnroll };
 }
 
@@ -110,7 +109,7 @@ export const courseEditorRoutes = [
       if (!new RegExp(CONTENT_ID_PATTERN).test(contentId)) {
         throw badRequest('Give the content as <type>:<id>, e.g. doc:42.', [{ path: 'body.contentId', message: 'must be <type>:<id>, e.g. doc:42' }]);
       }
-      return addItem(req, req.params.id, req.params.sectionId, { contentId, title: given(req.body.title), required: req.body.required === true });
+      return addItem(req, req.params.id, req.params.sectionId, { contentId, title: given(req.body.title, 'trim'), required: req.body.required === true });
     }),
   }),
 

@@ -1,12 +1,11 @@
 // The admin course list (/admin/courses): every course the caller may edit, drafts, archived and
 // templates included, with search and category filter; and the form that creates a course, optionally
 // from a template (through the same action as POST /api/v1/courses).
-import { badRequest, defineRoute, reply, Type, type AdminPage, type RouteRequest, type Static, submitForm } from 'lectern';
+import { badRequest, defineAdminPage, defineRoute, given, reply, submitForm, Type, type RouteRequest, type Static } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { IdString } from '../params';
 import { scopeOf, whereInScope } from '../model/scope';
 import { createCourse } from '../actions/courses';
-import { given } from './forms';
 import { categoryOptions, ListQuery, listCourses, type ListFilters } from './listing';
 
 const VIEW = 'courses/admin/courses';
@@ -25,10 +24,10 @@ async function coursesPage(req: RouteRequest, filters: ListFilters): Promise<Rec
   };
 }
 
-export const coursesListPage: AdminPage = {
+export const coursesListPage = defineAdminPage({
   path: '/admin/courses', title: 'Courses', permission: coursePermissions.create, view: VIEW, query: CoursesQuery,
-  load: (req, _principal, { query }) => coursesPage(req, query as Static<typeof CoursesQuery>),
-};
+  load: (req) => coursesPage(req, req.query),
+});
 
 const CreateBody = Type.Object({
   title: Type.String({ maxLength: 300 }),
@@ -43,7 +42,7 @@ const CODE = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 /** The form's fields checked as the API's schema checks them (Title, Code), with messages per field. */
 function checkFields(b: Static<typeof CreateBody>): void {
   const errors: { path: string; message: string }[] = [];
-  if (!given(b.title) || b.title.length > 300) errors.push({ path: 'body.title', message: 'is required' });
+  if (!given(b.title, 'trim') || b.title.length > 300) errors.push({ path: 'body.title', message: 'is required' });
   if (!CODE.test(b.code)) errors.push({ path: 'body.code', message: 'must start with a letter or digit and hold only letters, digits, ".", "_" and "-"' });
   if (errors.length) throw badRequest('Check the marked fields.', errors);
 }
@@ -56,7 +55,7 @@ export const courseCreateRoutes = [
       return submitForm(req, { view: VIEW, form: 'create', values: b, load: () => coursesPage(req, {}) }, async () => {
         checkFields(b);
         const row = await createCourse(req, {
-          title: b.title, code: b.code, summary: given(b.summary), categoryId: b.categoryId || undefined, templateId: b.templateId || undefined,
+          title: b.title, code: b.code, summary: given(b.summary, 'trim'), categoryId: b.categoryId || undefined, templateId: b.templateId || undefined,
         });
         return reply.redirect(`/admin/courses/${row.id}?done=created`);
       });

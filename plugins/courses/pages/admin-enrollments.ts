@@ -3,7 +3,7 @@
 // their role or due date), unenroll them, link a cohort (a job enrolls its members) or unlink it, and
 // the CSV upload, whose script sends the file to the import API and shows the job it started. Every
 // POST goes through the same action as the JSON route (actions/enrollments.ts).
-import { badRequest, defineRoute, reply, Type, type RouteRequest, type Static, Done, doneNotice, submitForm } from 'lectern';
+import { badRequest, defineRoute, pagerLinks, reply, Type, type RouteRequest, type Static, Done, doneNotice, submitForm, dateField, filled } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { courseSettings } from '../settings';
 import { CohortLinkParams, CourseParams, EnrollmentParams, IdString, inCourse, RoleSchema } from '../params';
@@ -11,8 +11,7 @@ import { getCourse, toCourse } from '../model/courses';
 import { directory, refusal } from '../model/users';
 import { roster } from '../model/roster';
 import { enrollUser, linkCohort, unenrollUser, unlinkCourseCohort } from '../actions/enrollments';
-import { dateField, filled } from './forms';
-import { pagerLinks } from './pager';
+import { byId } from '../cursors';
 import { withStateLabel } from './states';
 
 const VIEW = 'courses/admin/enrollments';
@@ -31,7 +30,7 @@ const RosterQuery = Type.Object({
   role: Type.Optional(Type.Union([Type.Literal(''), RoleSchema])),
   status: Type.Optional(Type.Union([Type.Literal(''), Type.Literal('active'), Type.Literal('unenrolled')])),
   q: Type.Optional(Type.String({ maxLength: 320 })),
-  cursor: Type.Optional(Type.String({ maxLength: 400 })),
+  cursor: byId.cursor,
   done: Done,
   job: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
 });
@@ -55,7 +54,7 @@ async function enrollmentsPage(req: RouteRequest, id: string, filters: Filters =
   const shown = { role: filters.role, status: filters.status, q };
   return {
     title: `Enrollments: ${course.title}`, course: toCourse(course), filters: shown, broadSearch: matches?.length === SEARCH_MATCHES,
-    enrollments: list.items.map(withStateLabel), pager: pagerLinks(`/admin/courses/${id}/enrollments`, shown, list.nextCursor, filters.cursor),
+    enrollments: list.items.map(withStateLabel), pager: pagerLinks(`/admin/courses/${id}/enrollments`, shown, list.nextCursor, filters.cursor !== undefined),
     cohorts: choices.map((c) => ({ id: c.id, name: c.name, memberCount: c.memberCount })),
     links: links.map((l: { cohort_id: number; due_at: Date | null }) => ({
       cohortId: String(l.cohort_id), name: named.get(String(l.cohort_id))?.name ?? `Cohort ${l.cohort_id}`, dueAt: l.due_at && new Date(l.due_at).toISOString(),

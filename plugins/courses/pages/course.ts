@@ -1,7 +1,7 @@
 // The course page (/courses/:id): its sections and items; for an enrolled learner their progress and a
 // "Mark complete" button per item, otherwise the self-enrollment form where the course allows it. The
 // POST handlers go through the same shared actions as the JSON routes (completing an item, self-enrolling).
-import { defineRoute, reply, Type, type RouteRequest, Done, doneNotice, submitForm } from 'lectern';
+import { defineRoute, reply, Type, type SignedInRequest, Done, doneNotice, submitForm } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseItemParams, CourseParams, inCourse } from '../params';
 import { toCourse, visibleCourse } from '../model/courses';
@@ -16,11 +16,11 @@ const VIEW = 'courses/course';
 const NOTICES = { completed: 'Item marked complete.', enrolled: 'You are enrolled in this course.' };
 
 /** Everything the course page shows to the caller. */
-async function coursePage(req: RouteRequest, id: string): Promise<Record<string, unknown>> {
+async function coursePage(req: SignedInRequest, id: string): Promise<Record<string, unknown>> {
   const course = await visibleCourse(req, id);
   const [sectionRows, mine]: [SectionRow[], Mine | undefined] = await Promise.all([
     req.db('courses_sections').where({ course_id: id }).orderBy([{ column: 'position' }, { column: 'id' }]),
-    myEnrollments(req.db, req.principal?.id as string).where({ 'e.course_id': id, 'e.role': 'learner' }).first(),
+    myEnrollments(req.db, req.principal.id).where({ 'e.course_id': id, 'e.role': 'learner' }).first(),
   ]);
   const done: { item_id: number }[] = mine ? await req.db('courses_progress').where({ enrollment_id: mine.id, cycle: mine.cycle }).select('item_id') : [];
   const doneIds = new Set(done.map((d) => String(d.item_id)));

@@ -11,7 +11,7 @@ export const myCoursesPageRoutes = [
   defineRoute({
     method: 'GET', path: '/my/courses', authenticated: true, html: true, summary: 'My courses with my progress (page)',
     async handler(req) {
-      const rows: Mine[] = await mine(req.db, req.principal?.id as string).where('e.role', 'learner').orderBy('e.id', 'desc').limit(LIMIT);
+      const rows: Mine[] = await mine(req.db, req.principal.id).where('e.role', 'learner').orderBy('e.id', 'desc').limit(LIMIT);
       const enrollments = rows.map(toMine(req.now())).map(withStateLabel);
       return req.page('courses/my-courses', { title: 'My courses', enrollments, truncated: rows.length === LIMIT });
     },

@@ -2,10 +2,10 @@
 // the course, its category or the system); whoever may update a course also sees it as a draft, archived
 // or template, so managers see all. Search by title, code or summary; filter by category, status and
 // template; ordered by title with keyset pagination. Answers are served from memory (answers.ts).
-import { containsPattern, defineRoute, pageQuery, Type, type Knex, type RouteRequest, type Static } from 'lectern';
+import { containsPattern, defineRoute, Type, type Knex, type RouteRequest, type Static } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { IdString, CourseStatusSchema } from '../params';
-import { decodeCursor, page } from '../cursor';
+import { byTitle } from '../cursors';
 import { toCourse, type CourseRow } from '../model/courses';
 import { courseColumns } from '../model/columns';
 import { isEmpty, scopeOf, whereInScope, type Scope } from '../model/scope';
@@ -27,7 +27,7 @@ const CatalogQuery = Type.Object({
   categoryId: Type.Optional(IdString),
   status: Type.Optional(CourseStatusSchema),
   isTemplate: Type.Optional(Type.Boolean()),
-  ...pageQuery,
+  ...byTitle.query,
 });
 
 async function catalogPage(req: RouteRequest, query: Static<typeof CatalogQuery>, view: Scope, edit: Scope) {
@@ -41,8 +41,8 @@ async function catalogPage(req: RouteRequest, query: Static<typeof CatalogQuery>
     const pattern = containsPattern(text.trim());
     q.where((w) => w.whereILike('c.title', pattern).orWhereILike('c.code', pattern).orWhereILike('c.summary', pattern));
   }
-  if (cursor) q.whereRaw('(c.title, c.id) > (?::text, ?::bigint)', decodeCursor(cursor, 2));
-  return page(await q as CourseRow[], limit, toCourse, (r) => [r.title, r.id]);
+  if (cursor) q.whereRaw('(c.title, c.id) > (?::text, ?::bigint)', cursor);
+  return byTitle.page(await q as CourseRow[], limit, toCourse, (r) => [r.title, Number(r.id)]);
 }
 
 export const catalogRoutes = [

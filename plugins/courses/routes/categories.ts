@@ -1,10 +1,10 @@
 // Categories: anyone signed in may read the tree (as a flat, paginated list with parent ids); managers
 // create, rename, move (never into a cycle) and delete empty ones. Each change moves the category's
 // permission context with it.
-import { defineRoute, pageQuery, reply, Type } from 'lectern';
+import { defineRoute, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CategoryParams, IdString } from '../params';
-import { decodeCursor, page } from '../cursor';
+import { byId } from '../cursors';
 import { toCategory, type CategoryRow } from '../model/categories';
 import { createCategory, deleteCategory, updateCategory } from '../actions/categories';
 
@@ -13,12 +13,12 @@ const Name = Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' });
 export const categoryRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/categories', authenticated: true, summary: 'Every category, with its parent',
-    query: Type.Object({ parentId: Type.Optional(IdString), ...pageQuery }),
+    query: Type.Object({ parentId: Type.Optional(IdString), ...byId.query }),
     async handler(req) {
       const q = req.db('courses_categories').orderBy('id').limit(req.query.limit + 1);
       if (req.query.parentId) q.where('parent_id', req.query.parentId);
-      if (req.query.cursor) q.where('id', '>', decodeCursor(req.query.cursor, 1)[0]);
-      return page(await q as CategoryRow[], req.query.limit, toCategory, (r) => [r.id]);
+      if (req.query.cursor) q.where('id', '>', req.query.cursor[0]);
+      return byId.page(await q as CategoryRow[], req.query.limit, toCategory, (r) => [Number(r.id)]);
     },
   }),
 

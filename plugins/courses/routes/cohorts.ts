@@ -1,9 +1,9 @@
 // Cohort links of a course: link a cohort (its active members are enrolled by a job, and later members
 // follow while the link exists), list the links, and remove one (enrollments made through it stay).
-import { defineRoute, pageQuery, reply, Type } from 'lectern';
+import { defineRoute, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CohortLinkParams, CourseParams, IdString, inCourse } from '../params';
-import { decodeCursor, page } from '../cursor';
+import { byId } from '../cursors';
 import { getCourse } from '../model/courses';
 import { linkCohort, unlinkCourseCohort } from '../actions/enrollments';
 
@@ -25,12 +25,12 @@ export const cohortRoutes = [
 
   defineRoute({
     method: 'GET', path: '/api/v1/courses/:id/enrollments/cohorts', permission: coursePermissions.enroll, context: inCourse, params: CourseParams,
-    query: Type.Object(pageQuery), summary: 'Cohorts linked to a course',
+    query: Type.Object(byId.query), summary: 'Cohorts linked to a course',
     async handler(req) {
       await getCourse(req.db, req.params.id);
       const q = req.db('courses_cohort_links').where({ course_id: req.params.id }).orderBy('cohort_id').limit(req.query.limit + 1);
-      if (req.query.cursor) q.where('cohort_id', '>', decodeCursor(req.query.cursor, 1)[0]);
-      return page(await q as LinkRow[], req.query.limit, toLink, (r) => [r.cohort_id]);
+      if (req.query.cursor) q.where('cohort_id', '>', req.query.cursor[0]);
+      return byId.page(await q as LinkRow[], req.query.limit, toLink, (r) => [Number(r.cohort_id)]);
     },
   }),
 

@@ -1,7 +1,8 @@
 // Enrollment of one person at a time: list a course's enrollments, enroll (or change the role or due
 // date of) a user, unenroll them, and self-enrollment where the course allows it. Unknown and
 // deactivated users are refused with a 400 naming them.
-import { defineRoute, pageQuery, reply, Type } from 'lectern';
+import { defineRoute, reply, Type } from 'lectern';
+import { byId } from '../cursors';
 import { coursePermissions } from '../permissions';
 import { CourseParams, EnrollmentParams, IdString, inCourse, RoleSchema } from '../params';
 import { getCourse } from '../model/courses';
@@ -12,7 +13,7 @@ import { enrollUser, selfEnroll, unenrollUser } from '../actions/enrollments';
 export const enrollmentRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/courses/:id/enrollments', permission: coursePermissions.enroll, context: inCourse, params: CourseParams,
-    query: Type.Object({ role: Type.Optional(RoleSchema), ...pageQuery }), summary: 'Who is enrolled, with their standing',
+    query: Type.Object({ role: Type.Optional(RoleSchema), ...byId.query }), summary: 'Who is enrolled, with their standing',
     async handler(req) {
       await getCourse(req.db, req.params.id);
       return courseEnrollments(req, req.params.id, req.query);
@@ -50,7 +51,7 @@ export const enrollmentRoutes = [
     async handler(req) {
       const { id } = req.params;
       const outcome = await selfEnroll(req, id, req.body.key);
-      const enrollment = await enrollmentOf(req.db, id, req.principal?.id as string, req.now());
+      const enrollment = await enrollmentOf(req.db, id, req.principal.id, req.now());
       return outcome === 'enrolled' ? reply.created(enrollment) : reply.ok(enrollment);
     },
   }),

@@ -1,14 +1,17 @@
-// CSV enrollment import (text/csv: email[,role][,dueAt]): the file is checked and staged as it streams
-// in, all in one transaction, so a wrong header, bad encoding, malformed CSV or too large a file stages
-// nothing (4xx); then a job enrolls the rows (202, result { enrolled, updated, failed: [{ line, error }] }).
-import { badRequest, defineRoute, payloadTooLarge, reply } from 'lectern';
+// CSV enrollment import (text/csv: email[,role][,dueAt]): the file is received whole and checked first
+// (the core's receiveCsv), so a wrong header, bad encoding, malformed CSV or too large a file stages
+// nothing (4xx) and a slow upload holds no database connection; then the rows are staged in one
+// transaction and a job enrolls them (202, result { enrolled, updated, failed: [{ line, error }] }).
+import { batches, defineRoute, receiveCsv, reply } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { courseSettings } from '../settings';
 import { CourseParams, inCourse } from '../params';
 import { getCourse } from '../model/courses';
 import { assertEnrollable } from '../model/enrollments';
-import { enrollmentCsv } from '../import/csv';
+import { ENROLLMENT_CSV, enrollmentRows } from '../import/csv';
 import { importEnrollments } from '../import/job';
+
+const STAGE_BATCH = 1000;
 
 export const importRoutes = [
   defineRoute({
@@ -16,19 +19,17 @@ export const importRoutes = [
     rawBody: { types: ['text/csv'] }, summary: 'Enroll from a CSV file (a job)',
     async handler(req) {
       const { id } = req.params;
-      const { importMaxBytes } = await req.settings(courseSettings);
-      if (Number(req.koa.get('content-length') || 0) > importMaxBytes) throw payloadTooLarge(`The CSV is larger than ${importMaxBytes} bytes.`);
+      const { importMaxBytes, importIdleSeconds } = await req.settings(courseSettings);
+      const limits = { maxBytes: importMaxBytes, limitName: 'the courses setting importMaxBytes', idleTimeoutMs: importIdleSeconds * 1000 };
+      const file = await receiveCsv(req, limits, ENROLLMENT_CSV);
+      const rows = enrollmentRows(file);
       const importId = await req.transaction(async (tx) => {
         assertEnrollable(await getCourse(tx.db, id));
-        const [imp]: { id: number }[] = await tx.db('courses_imports').insert({ course_id: id }).returning('id');
-        let total = 0;
-        for await (const batch of enrollmentCsv(req.koa.req, importMaxBytes)) {
+        const [imp]: { id: number }[] = await tx.db('courses_imports').insert({ course_id: id, total_rows: rows.length }).returning('id');
+        for (const batch of batches(rows, STAGE_BATCH)) {
           await tx.db('courses_import_rows').insert(batch.map((r) => ({ import_id: imp.id, line: r.line, email: r.email, role: r.role, due_at: r.dueAt })));
-          total += batch.length;
         }
-        if (!total) throw badRequest('The CSV has a header but no rows.');
-        await tx.db('courses_imports').where({ id: imp.id }).update({ total_rows: total });
-        await tx.audit({ action: 'courses.import.start', target: { type: 'course', id }, details: { importId: String(imp.id), rows: total } });
+        await tx.audit({ action: 'courses.import.start', target: { type: 'course', id }, details: { importId: String(imp.id), rows: rows.length } });
         return String(imp.id);
       });
       return reply.accepted(await req.enqueue(importEnrollments, { importId }));

@@ -2,26 +2,26 @@
 // drafts or templates there; instructors do), and one course in detail — which items they completed in
 // the current cycle and every completion they ever had, expired ones included. The list is read once
 // and then served from memory until the person's enrollments or a course change (answers.ts).
-import { defineRoute, notFound, pageQuery, Type } from 'lectern';
+import { defineRoute, notFound, Type } from 'lectern';
 import { CourseParams, RoleSchema } from '../params';
-import { decodeCursor, page } from '../cursor';
+import { byId } from '../cursors';
 import { mine, toMine, type Mine } from '../model/mine';
 import { CourseAnswersRef } from '../answers';
 
 export const meRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/me/courses', authenticated: true, summary: 'My courses, with my progress in each (newest enrollment first)',
-    query: Type.Object({ role: Type.Optional(RoleSchema), ...pageQuery }),
+    query: Type.Object({ role: Type.Optional(RoleSchema), ...byId.query }),
     async handler(req) {
       const { role, limit, cursor } = req.query;
-      const userId = req.principal?.id as string;
+      const userId = req.principal.id;
       const rows = await req.resolve(CourseAnswersRef).learners.get(userId, JSON.stringify(req.query), async () => {
         const q = mine(req.db, userId).orderBy('e.id', 'desc').limit(limit + 1);
         if (role) q.where('e.role', role);
-        if (cursor) q.where('e.id', '<', decodeCursor(cursor, 1)[0]);
+        if (cursor) q.where('e.id', '<', cursor[0]);
         return await q as Mine[];
       });
-      return page(rows, limit, toMine(req.now()), (r) => [r.id]);
+      return byId.page(rows, limit, toMine(req.now()), (r) => [Number(r.id)]);
     },
   }),
 
@@ -29,7 +29,7 @@ export const meRoutes = [
     method: 'GET', path: '/api/v1/me/courses/:id', authenticated: true, params: CourseParams,
     summary: 'My standing in one course: completed items of the current cycle and every completion',
     async handler(req) {
-      const row: Mine | undefined = await mine(req.db, req.principal?.id as string).where('e.course_id', req.params.id).first();
+      const row: Mine | undefined = await mine(req.db, req.principal.id).where('e.course_id', req.params.id).first();
       if (!row) throw notFound(`you are not enrolled in course ${req.params.id}`);
       const [items, completions] = await Promise.all([
         req.db('courses_progress').where({ enrollment_id: row.id, cycle: row.cycle }).orderBy('completed_at').select('item_id', 'completed_at', 'score'),

@@ -1,7 +1,8 @@
 // Progress: an enrolled learner completes items (idempotently; completing twice changes nothing) and the
 // course completes itself from its required items; instructors (courses:monitor) see every learner's
 // standing. Learners see only their own, through /api/v1/me/courses.
-import { conflict, defineRoute, pageQuery, reply, Type } from 'lectern';
+import { conflict, defineRoute, reply, Type } from 'lectern';
+import { byId } from '../cursors';
 import { coursePermissions } from '../permissions';
 import { CourseItemParams, CourseParams, inCourse } from '../params';
 import { getCourse } from '../model/courses';
@@ -28,7 +29,7 @@ export const progressRoutes = [
 
   defineRoute({
     method: 'GET', path: '/api/v1/courses/:id/progress', permission: coursePermissions.monitor, context: inCourse, params: CourseParams,
-    query: Type.Object(pageQuery), summary: "Every learner's standing in a course",
+    query: Type.Object(byId.query), summary: "Every learner's standing in a course",
     async handler(req) {
       await getCourse(req.db, req.params.id);
       return courseEnrollments(req, req.params.id, { ...req.query, role: 'learner' });

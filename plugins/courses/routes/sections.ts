@@ -1,10 +1,10 @@
 // Sections of a course, in order, each with its ordered items: read by whoever may view the course,
 // arranged by whoever may update it. Deleting a section deletes its items, which may complete learners
 // who had done every other required item.
-import { defineRoute, pageQuery, reply, Type } from 'lectern';
+import { defineRoute, reply, Type } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseParams, SectionParams, inCourse, Title, Position } from '../params';
-import { decodeCursor, encodeCursor } from '../cursor';
+import { byPosition } from '../cursors';
 import { visibleCourse } from '../model/courses';
 import { sectionsWithItems, type SectionRow } from '../model/sections';
 import { addSection, deleteSection, updateSection } from '../actions/sections';
@@ -12,16 +12,14 @@ import { addSection, deleteSection, updateSection } from '../actions/sections';
 export const sectionRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/courses/:id/sections', permission: coursePermissions.view, context: inCourse, params: CourseParams,
-    query: Type.Object(pageQuery), summary: 'The sections of a course in order, each with its ordered items',
+    query: Type.Object(byPosition.query), summary: 'The sections of a course in order, each with its ordered items',
     async handler(req) {
       await visibleCourse(req, req.params.id);
       const { limit, cursor } = req.query;
       const q = req.db('courses_sections').where({ course_id: req.params.id }).orderBy([{ column: 'position' }, { column: 'id' }]).limit(limit + 1);
-      if (cursor) q.whereRaw('(position, id) > (?::int, ?::bigint)', decodeCursor(cursor, 2));
-      const rows: SectionRow[] = await q;
-      const shown = rows.slice(0, limit);
-      const last = shown[shown.length - 1];
-      return { items: await sectionsWithItems(req.db, shown), nextCursor: rows.length > limit ? encodeCursor([last.position, last.id]) : null };
+      if (cursor) q.whereRaw('(position, id) > (?::int, ?::bigint)', cursor);
+      const page = byPosition.page(await q as SectionRow[], limit, (r) => r, (r) => [r.position, Number(r.id)]);
+      return { items: await sectionsWithItems(req.db, page.items), nextCursor: page.nextCursor };
     },
   }),
 

@@ -274,7 +274,7 @@ describe('auth: bulk user import size limit', function () {
     const before = await counts(t);
     const res = await t.post('/api/v1/users/import').set(admin.auth).set('Content-Type', 'text/csv').send(Buffer.from(bigCsv()));
     expect(res.status).to.equal(413);
-    expect(res.body.detail).to.contain('larger than 2048 bytes');
+    expect(res.body.detail).to.contain('larger than 2 KB (the auth setting importMaxBytes)');
     expect(await counts(t)).to.deep.equal(before);
   });
 
@@ -297,7 +297,7 @@ describe('auth: bulk user import size limit', function () {
         method: 'POST', headers: { ...admin.auth, 'Content-Type': 'text/csv' }, body, duplex: 'half',
       } as RequestInit);
       expect(res.status).to.equal(413);
-      expect(((await res.json()) as { detail: string }).detail).to.contain('larger than 2048 bytes');
+      expect(((await res.json()) as { detail: string }).detail).to.contain('larger than 2 KB (the auth setting importMaxBytes)');
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -195,12 +195,12 @@ describe('courses: enrollment', () => {
       }).to.deep.equal({
         header: [400, 'The first line must name the columns: email[,role][,dueAt]. Unknown: "mail".'],
         missingEmail: [400, 'The first line must name the columns: email[,role][,dueAt]. The email column is missing.'],
-        latin1: [400, 'The CSV is not UTF-8 text.'],
-        malformed: [400, 'The CSV is malformed at line 2: Quote Not Closed: the parsing is finished with an opening quote at line 2'],
-        ragged: [400, 'The CSV is malformed at line 2: Invalid Record Length: expect 2, got 3 on line 2'],
-        empty: [400, 'The CSV is empty. The first line must name the columns: email[,role][,dueAt].'],
-        headerOnly: [400, 'The CSV has a header but no rows.'],
-        tooLarge: [413, 'The CSV is larger than 1024 bytes.'],
+        latin1: [400, 'The file is not UTF-8 text (an invalid byte sequence). Save it as "CSV UTF-8" and upload it again.'],
+        malformed: [400, 'Line 2: a quoted field is never closed.'],
+        ragged: [400, 'Line 2: 3 fields, but the header has 2.'],
+        empty: [400, 'The file is empty: its first line must name the columns (email[,role][,dueAt]), and data lines follow.'],
+        headerOnly: [400, 'The file has a header but no data lines.'],
+        tooLarge: [413, 'The file is larger than 1 KB (the courses setting importMaxBytes). Split it, or ask an administrator to raise the limit.'],
         json: 415,
         imports: 0,
       });
