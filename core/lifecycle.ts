@@ -40,9 +40,10 @@ function installedEntry(name: string, cwd: string): string {
   for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
     const candidate = path.join(dir, 'node_modules', name);
     if (fs.existsSync(path.join(candidate, 'package.json'))) return entryOf(candidate, name);
-    if (path.dirname(dir) === dir) break;
+    if (dir === path.dirname(dir)) {
+      throw new BootError('LECTERN_PLUGIN_NOT_FOUND', `plugin "${name}" is neither bundled (plugins/, examples/) nor installed. Check LECTERN_PLUGINS or lectern.config.json, or run \`npm install ${name}\`.`);
+    }
   }
-  throw new BootError('LECTERN_PLUGIN_NOT_FOUND', `plugin "${name}" is neither bundled (plugins/, examples/) nor installed. Check LECTERN_PLUGINS or lectern.config.json, or run \`npm install ${name}\`.`);
 }
 
 /** The file a plugin package names in its package.json: `lectern.plugin`, else `main` (else index.js, as Node does). */
