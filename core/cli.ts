@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// The `lectern` command: start, worker, migrate, plugins, and whatever commands plugins add
+// The `lectern` command: start, worker, migrate, plugins, plugin new, and whatever commands plugins add
 // (e.g. `lectern user create`). SIGTERM and SIGINT drain requests and jobs before exiting.
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { App } from './app';
 import { BootError } from './errors';
 import { HttpError } from './http/errors';
+import { scaffoldPlugin } from './scaffold';
 
 const HELP = `Usage: lectern <command>
 
@@ -13,6 +15,7 @@ const HELP = `Usage: lectern <command>
   migrate [--status]                 run pending migrations, or list them
   plugins list                       show configured plugins and whether each is enabled
   plugins enable|disable <name>      switch a plugin on or off on every running instance
+  plugin new <name> [--dir <dir>]    start a plugin package of your own (default dir: ./<name>)
   help                               this text, plus the commands plugins add
 
 Configuration comes from the environment (PORT, DATABASE_URL, REDIS_URL, LECTERN_DATA_DIR,
@@ -78,6 +81,9 @@ async function run(argv: string[]): Promise<void> {
       });
       return;
     }
+    case 'plugin':
+      newPlugin(rest);
+      return;
     case undefined:
     case 'help':
     case '--help':
@@ -89,6 +95,23 @@ async function run(argv: string[]): Promise<void> {
     default:
       await pluginCommand(argv);
   }
+}
+
+/** `plugin new <name> [--dir <dir>]`: needs no database, so it runs without an app. */
+function newPlugin(args: string[]): void {
+  const usage = 'lectern plugin new <name> [--dir <dir>]';
+  let parsed: { values: { dir?: string }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: { dir: { type: 'string' } }, allowPositionals: true });
+  } catch (err) {
+    throw new BootError('LECTERN_USAGE', `${(err as Error).message}. Usage: ${usage}`);
+  }
+  const [action, name, ...extra] = parsed.positionals;
+  if (action !== 'new' || !name || extra.length > 0) throw new BootError('LECTERN_USAGE', usage);
+  const dir = path.resolve(parsed.values.dir ?? name);
+  const files = scaffoldPlugin({ name, dir });
+  out(`created lectern-plugin-${name} in ${dir}:\n  ${files.join('\n  ')}`);
+  out(`next: cd ${dir} && npm install && npm test`);
 }
 
 /** Runs `fn` with an app whose database is open (and, with `start`, started without workers). */

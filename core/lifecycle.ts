@@ -18,20 +18,60 @@ export function loadPlugins(specs: (string | Plugin)[], cwd = process.cwd()): Pl
   return specs.map((spec) => (typeof spec === 'string' ? loadPlugin(spec, cwd) : spec));
 }
 
+/** A spec is a bundled plugin's name, a path to a plugin package (absolute or starting with "."), or an npm package name. */
 function loadPlugin(spec: string, cwd: string): Plugin {
-  const bundled = BUNDLED.map((dir) => path.join(dir, spec)).find((dir) => fs.existsSync(path.join(dir, 'index.js')));
-  let file: string;
-  try {
-    file = bundled ?? require.resolve(spec, { paths: [cwd] });
-  } catch {
-    throw new BootError('LECTERN_PLUGIN_NOT_FOUND', `plugin "${spec}" is neither bundled (plugins/, examples/) nor installed. Check LECTERN_PLUGINS or lectern.config.json.`);
-  }
+  const file = isPath(spec) ? entryOf(path.resolve(cwd, spec), spec) : bundledEntry(spec) ?? installedEntry(spec, cwd);
   const mod = require(file) as { default?: Plugin };
   const plugin = mod.default;
   if (plugin?.kind !== 'plugin') {
     throw new BootError('LECTERN_PLUGIN_INVALID', `${file} must export default definePlugin({...})`);
   }
   return plugin;
+}
+
+const isPath = (spec: string) => path.isAbsolute(spec) || spec.startsWith('.');
+
+function bundledEntry(name: string): string | undefined {
+  return BUNDLED.map((dir) => path.join(dir, name, 'index.js')).find((file) => fs.existsSync(file));
+}
+
+/** The package directory of an installed npm package, looked up in node_modules from `cwd` upwards. */
+function installedEntry(name: string, cwd: string): string {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const candidate = path.join(dir, 'node_modules', name);
+    if (fs.existsSync(path.join(candidate, 'package.json'))) return entryOf(candidate, name);
+    if (dir === path.dirname(dir)) {
+      throw new BootError('LECTERN_PLUGIN_NOT_FOUND', `plugin "${name}" is neither bundled (plugins/, examples/) nor installed. Check LECTERN_PLUGINS or lectern.config.json, or run \`npm install ${name}\`.`);
+    }
+  }
+}
+
+/** The file a plugin package names in its package.json: `lectern.plugin`, else `main` (else index.js, as Node does). */
+function entryOf(dir: string, spec: string): string {
+  const pkg = readPackage(dir, spec);
+  const entry = pkg.lectern?.plugin ?? pkg.main ?? 'index.js';
+  if (typeof entry !== 'string') {
+    throw new BootError('LECTERN_PLUGIN_INVALID', `plugin "${spec}": "lectern.plugin" in ${dir}/package.json must be the path of its compiled entry, e.g. "dist/index.js"`);
+  }
+  const file = path.resolve(dir, entry);
+  if (!fs.existsSync(file)) {
+    throw new BootError('LECTERN_PLUGIN_NOT_FOUND', `plugin "${spec}": ${file} does not exist. Build the plugin (npm run build) first.`);
+  }
+  return file;
+}
+
+interface PluginPackage { main?: unknown; lectern?: { plugin?: unknown } }
+
+function readPackage(dir: string, spec: string): PluginPackage {
+  const manifest = path.join(dir, 'package.json');
+  if (!fs.existsSync(manifest)) {
+    throw new BootError('LECTERN_PLUGIN_NOT_FOUND', `plugin "${spec}": ${dir} is not a plugin package (it has no package.json). Give the directory of a plugin package.`);
+  }
+  try {
+    return JSON.parse(fs.readFileSync(manifest, 'utf8')) as PluginPackage;
+  } catch (err) {
+    throw new BootError('LECTERN_PLUGIN_INVALID', `plugin "${spec}": ${manifest} is not valid JSON (${(err as Error).message})`);
+  }
 }
 
 const ManifestSchema = Type.Object({
