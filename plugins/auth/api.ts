@@ -1,5 +1,5 @@
-// What other plugins may use from auth (after listing 'auth' in dependsOn): the directory of users
-// and cohorts, and the events auth emits when accounts and cohorts change.
+// The auth plugin's public surface (`lectern/auth`), for plugins that list 'auth' in dependsOn: the
+// directory of users and cohorts, its permissions, and the events it emits when accounts and cohorts change.
 import { defineEvent, defineService } from 'lectern';
 import type { UserStatus } from './users';
 
@@ -33,3 +33,5 @@ export const cohortMembersRemoved = defineEvent<{ cohortId: string; userIds: str
 export const cohortDeleted = defineEvent<{ cohortId: string }>('auth.cohortDeleted');
 
 export const authEvents = [userCreated, userDeactivated, userReactivated, cohortMembersAdded, cohortMembersRemoved, cohortDeleted];
+
+export { authPermissions } from './permissions';

@@ -21,7 +21,6 @@ import { userCommands } from './commands';
 import { pageRoutes, adminPages } from './pages';
 
 export * from './api';
-export { authPermissions } from './permissions';
 
 export default definePlugin({
   name: 'auth',

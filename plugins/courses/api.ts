@@ -1,7 +1,7 @@
-// What other plugins may use from courses (after listing 'courses' in dependsOn): the events it emits
+// The courses plugin's public surface (`lectern/courses`), for plugins that list 'courses' in dependsOn: its events
 // when enrollment and progress change, and the extension point through which a plugin that owns
 // content (the content plugin) lets courses place that content as items.
-import { defineEvent, defineExtensionPoint, type PluginContext } from 'lectern';
+import { defineEvent, defineExtensionPoint, defineService, type PluginContext } from 'lectern';
 
 export type EnrollmentRole = 'learner' | 'instructor';
 /** How an enrollment came about; `recertification` starts a new cycle for a learner whose completion is about to expire. */
@@ -37,3 +37,37 @@ export interface ContentSource {
 }
 
 export const contentSources = defineExtensionPoint<ContentSource>('courses.contentSources');
+
+export { coursePermissions } from './permissions';
+
+export type CourseStatus = 'draft' | 'published' | 'archived';
+export interface CourseSummary { id: string; title: string; code: string; status: CourseStatus; categoryId: string | null }
+
+/** One person's place in one course: the current cycle, and its completion when there is one. */
+export interface EnrollmentState {
+  courseId: string;
+  userId: string;
+  role: EnrollmentRole;
+  /** `unenrolled` keeps the record of earlier progress. */
+  status: 'active' | 'unenrolled';
+  /** 1, then one more each time recertification starts the course again. */
+  cycle: number;
+  enrolledAt: string;
+  dueAt: string | null;
+  /** Required items done in this cycle, out of the course's required items. */
+  requiredDone: number;
+  requiredItems: number;
+  /** Completion of this cycle, and when it expires (courses with recertification). */
+  completedAt: string | null;
+  expiresAt: string | null;
+}
+
+export interface CourseDirectory {
+  /** Courses by id, whatever their status; unknown ids are absent. */
+  coursesById(ids: string[]): Promise<Map<string, CourseSummary>>;
+  /** A person's enrollment in a course, or null when they never were enrolled. */
+  enrollment(courseId: string, userId: string): Promise<EnrollmentState | null>;
+}
+
+/** Resolve with `ctx.resolve(CourseDirectoryRef)` after listing 'courses' in dependsOn. */
+export const CourseDirectoryRef = defineService<CourseDirectory>('courses.directory');

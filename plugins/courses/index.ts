@@ -5,7 +5,8 @@ import path from 'node:path';
 import { definePlugin } from 'lectern';
 import { coursePermissions } from './permissions';
 import { courseSettings } from './settings';
-import { contentSources, courseEvents } from './api';
+import { contentSources, courseEvents, CourseDirectoryRef } from './api';
+import { createCourseDirectory } from './directory';
 import { coursePrivacy } from './privacy';
 import { categoryRoutes } from './routes/categories';
 import { catalogRoutes } from './routes/catalog';
@@ -25,7 +26,6 @@ import { CourseAnswers, CourseAnswersRef } from './answers';
 import { CompletionWriter, CompletionWriterRef } from './completions';
 
 export * from './api';
-export { coursePermissions } from './permissions';
 
 export default definePlugin({
   name: 'courses',
@@ -53,7 +53,9 @@ export default definePlugin({
   jobs: [importEnrollments, enrollCohort, releaseCohort, recertify],
   subscribe: cohortSubscriptions,
   privacy: coursePrivacy,
+  exports: [CourseDirectoryRef],
   register(c) {
+    c.bind(CourseDirectoryRef, createCourseDirectory);
     c.bind(CourseAnswersRef, (ctx) => new CourseAnswers(ctx));
     c.bind(CompletionWriterRef, (ctx) => new CompletionWriter(ctx));
   },
