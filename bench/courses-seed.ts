@@ -12,7 +12,7 @@ const ITEMS_PER_COURSE = 10;
 const REQUIRED_ITEMS = 8;
 const LEARNERS = 10_000;
 const ENROLLMENTS_PER_LEARNER = 10;
-export const COMPLETERS = 40;
+const COMPLETERS = 40;
 const COMPLETER_COURSES = 1_100;
 
 export interface Seeded { enrollments: number; catalogLearner: string; completers: string[]; publishedCourses: number }
@@ -20,7 +20,8 @@ export interface Seeded { enrollments: number; catalogLearner: string; completer
 /** One completion target: a completer's token index, a course and one of its items. */
 export interface Completion { completer: number; courseId: string; itemId: string }
 
-export async function seed(db: Knex, passwordHash: string): Promise<Seeded> {
+/** `completers`: how many completers (each enrolled in 1,100 courses); default 40. */
+export async function seed(db: Knex, passwordHash: string, completers = COMPLETERS): Promise<Seeded> {
   return db.transaction(async (trx) => {
     await trx.raw(`insert into courses_categories (name) select 'Category ' || g from generate_series(1, ?) g`, [CATEGORIES]);
     // Titles in an order unrelated to ids; a tenth drafts, a fiftieth archived, one in a hundred a template.
@@ -42,7 +43,7 @@ export async function seed(db: Knex, passwordHash: string): Promise<Seeded> {
 
     await trx.raw(`insert into auth_users (email, name) select 'learner' || g || '@bench.example', 'Learner ' || g from generate_series(1, ?) g`, [LEARNERS]);
     await trx.raw(`insert into auth_users (email, name, password_hash) values ('catalog@bench.example', 'Catalog learner', ?)`, [passwordHash]);
-    await trx.raw(`insert into auth_users (email, name, password_hash) select 'completer' || g || '@bench.example', 'Completer ' || g, ? from generate_series(1, ?) g`, [passwordHash, COMPLETERS]);
+    await trx.raw(`insert into auth_users (email, name, password_hash) select 'completer' || g || '@bench.example', 'Completer ' || g, ? from generate_series(1, ?) g`, [passwordHash, completers]);
 
     const open = `with open as (select id, row_number() over (order by id) - 1 as n, count(*) over () as total from courses_courses where status = 'published' and not is_template)`;
     // Learners and the catalog learner: 10 courses each, spread pseudo-randomly; due dates around now.
@@ -78,7 +79,7 @@ export async function seed(db: Knex, passwordHash: string): Promise<Seeded> {
       enrollments: await count('select count(*)::int as n from courses_enrollments'),
       publishedCourses: await count(`select count(*)::int as n from courses_courses where status = 'published' and not is_template`),
       catalogLearner: 'catalog@bench.example',
-      completers: Array.from({ length: COMPLETERS }, (_, i) => `completer${i + 1}@bench.example`),
+      completers: Array.from({ length: completers }, (_, i) => `completer${i + 1}@bench.example`),
     };
   });
 }

@@ -38,8 +38,9 @@ import { CoreServices } from './services';
 import { Mailer, sendMail } from './mail';
 import type {
   AuditEntry, CommandDef, ContextRef, EnqueueOptions, EventRef, ExtensionPointRef, IdentityProvider, IdentityRequest, JobInfo, JobRef,
-  PermissionRef, Plugin, PluginContext, Principal, ServiceRef,
+  PermissionRef, PluginContext, Principal, ServiceRef,
 } from './plugin';
+import type { Plugin } from './manifest';
 
 export interface AppOptions {
   /** Values that win over lectern.config.json and the environment. */

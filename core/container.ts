@@ -3,7 +3,8 @@
 // dependencies export. Services are registered under their names (stable across separately built packages) with factories, never decorator metadata.
 import 'reflect-metadata';
 import { container as globalContainer, instanceCachingFactory, type DependencyContainer } from 'tsyringe';
-import type { Plugin, PluginContext, ServiceRef } from './plugin';
+import type { PluginContext, ServiceRef } from './plugin';
+import type { Plugin } from './manifest';
 
 export class Containers {
   readonly root: DependencyContainer = globalContainer.createChildContainer();

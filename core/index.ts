@@ -4,14 +4,14 @@ export type { Static, TSchema } from '@sinclair/typebox';
 export type { Knex } from 'knex';
 export type { Logger } from 'pino';
 
-export {
-  definePlugin, definePermissions, defineEvent, defineJob, defineService, defineExtensionPoint, on, contribute, SYSTEM,
-} from './plugin';
+export { definePermissions, defineEvent, defineJob, defineService, defineExtensionPoint, on, contribute, SYSTEM } from './plugin';
 export type {
-  Plugin, PluginManifest, PluginContext, TransactionContext, JobContext, JobInfo, JobRef, EventRef, ServiceRef,
-  ExtensionPointRef, PermissionRef, ContextRef, ContextType, AuditEntry, EnqueueOptions, Principal, IdentityProvider,
-  IdentityRequest, PrivacyProvider, AdminPage, NavLink, CommandDef, Registrar, RoleDef, SubscribeOptions, Subscription,
+  PluginContext, TransactionContext, JobContext, JobInfo, JobRef, EventRef, ServiceRef, ExtensionPointRef, PermissionRef,
+  ContextRef, ContextType, AuditEntry, EnqueueOptions, Principal, IdentityProvider, IdentityRequest, PrivacyProvider,
+  NavLink, CommandDef, Registrar, RoleDef, SubscribeOptions, Subscription,
 } from './plugin';
+export { definePlugin } from './manifest';
+export type { Plugin, PluginManifest, AdminPage } from './manifest';
 export { defineRoute, reply, Reply } from './http/route';
 export type { RouteRef, RouteRequest, Method } from './http/route';
 export { submitForm, Done, doneNotice, requireFields, filled, given, dateField } from './http/forms';

@@ -7,7 +7,8 @@ import semver from 'semver';
 import { Type } from '@sinclair/typebox';
 import Ajv from 'ajv';
 import { BootError } from './errors';
-import type { Plugin, PermissionRef } from './plugin';
+import type { PermissionRef } from './plugin';
+import type { Plugin } from './manifest';
 
 export const CORE_VERSION: string = (require('../../package.json') as { version: string }).version;
 

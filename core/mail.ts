@@ -6,8 +6,7 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { Type } from '@sinclair/typebox';
-import { defineJob } from './plugin';
-import { CoreServices } from './services';
+import { defineJob, defineService } from './plugin';
 
 export interface MailMessage { to: string; subject: string; text: string; html?: string }
 
@@ -39,6 +38,9 @@ export class Mailer {
   }
 }
 
+/** The mailer as a core service (`CoreServices.mail`). */
+export const mailService = defineService<Mailer>('core.mail');
+
 /** Sends one email; enqueue it (inside `transaction()` to send only if the change commits). */
 export const sendMail = defineJob({
   name: 'core.sendMail',
@@ -51,7 +53,7 @@ export const sendMail = defineJob({
   attempts: 5,
   backoffMs: 5000,
   async handler(message, job) {
-    await job.resolve(CoreServices.mail).send(message);
+    await job.resolve(mailService).send(message);
     return { to: message.to };
   },
 });

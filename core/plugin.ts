@@ -1,10 +1,9 @@
-// The plugin contract: the manifest a plugin exports and the typed references (permissions, events,
-// jobs, services, extension points) plugins exchange. Everything here is plain data plus identity;
+// The typed references plugins exchange (permissions, events, jobs, services, extension points) and
+// the contexts their callbacks receive; the manifest that lists them is in manifest.ts. Everything here is plain data plus identity;
 // the lifecycle gives it behaviour.
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
-import type { RouteRef, RouteRequest } from './http/route';
 
 export type ContextType = 'system' | 'category' | 'course';
 /** Where a permission applies: the whole system, a category (and all beneath it) or one course. */
@@ -220,18 +219,6 @@ export interface PrivacyProvider {
   erase(userId: string, ctx: PluginContext): Promise<void>;
 }
 
-/** A page in the admin navigation, served by the core: GET `path` renders `view` with what `load` returns. */
-export interface AdminPage {
-  path: string;
-  title: string;
-  permission: PermissionRef;
-  view: string;
-  /** Schema of the page's query string (search, filters, a cursor); validated like a route's. */
-  query?: TSchema;
-  /** The page's data, worked out for this request (its caller, permission checks and validated query). */
-  load?: (req: RouteRequest, principal: Principal, input: { query: Record<string, unknown> }) => Promise<Record<string, unknown>>;
-}
-
 /** A link in the main navigation for signed-in users (admin pages get theirs from `admin`). */
 export interface NavLink {
   title: string;
@@ -256,45 +243,4 @@ export interface CommandDef {
 export interface Registrar {
   /** Bind a service into this plugin's container; the factory runs once, on first use. */
   bind<T>(service: ServiceRef<T>, factory: (ctx: PluginContext) => T): void;
-}
-
-export interface PluginManifest<S extends TSchema = TSchema> {
-  /** kebab-case; prefixes the plugin's tables, jobs and events. */
-  name: string;
-  version: string;
-  /** semver range of the core this plugin works with. */
-  core: string;
-  description?: string;
-  dependsOn?: string[];
-  settings?: S;
-  permissions?: Readonly<Record<string, PermissionRef>>;
-  /** Built-in roles this plugin brings (the core ships only `admin`); several plugins may declare one key. */
-  roles?: RoleDef[];
-  events?: EventRef<unknown>[];
-  extensionPoints?: ExtensionPointRef<unknown>[];
-  contributes?: Contribution[];
-  /** Directory of compiled migration files (`0001_name.js` exporting `up(knex)`). */
-  migrations?: string;
-  /** Directory of this plugin's Handlebars views. */
-  views?: string;
-  routes?: RouteRef[];
-  jobs?: JobRef[];
-  admin?: AdminPage[];
-  /** Links in the main navigation for signed-in users (a catalog, "my courses"), after Home and before the admin pages. */
-  nav?: NavLink[];
-  subscribe?: Subscription[];
-  exports?: ServiceRef<unknown>[];
-  commands?: CommandDef[];
-  privacy?: PrivacyProvider;
-  /** Resolves who is calling; provided by the auth plugin. */
-  identity?: IdentityProvider;
-  register?(c: Registrar): void;
-  start?(ctx: PluginContext): Promise<void>;
-  stop?(ctx: PluginContext): Promise<void>;
-}
-
-export interface Plugin<S extends TSchema = TSchema> extends Readonly<PluginManifest<S>> { readonly kind: 'plugin' }
-
-export function definePlugin<S extends TSchema>(manifest: PluginManifest<S>): Plugin<S> {
-  return Object.freeze({ kind: 'plugin' as const, ...manifest });
 }

@@ -6,7 +6,7 @@ import type { AuditLog } from './audit';
 import type { JobService } from './jobs/service';
 import type { PrivacyRegistry } from './privacy';
 import type { ViewEngine } from './views/engine';
-import type { Mailer } from './mail';
+import { mailService } from './mail';
 import type { Revisions } from './sync';
 
 export const CoreServices = {
@@ -16,7 +16,7 @@ export const CoreServices = {
   jobs: defineService<JobService>('core.jobs'),
   privacy: defineService<PrivacyRegistry>('core.privacy'),
   views: defineService<ViewEngine>('core.views'),
-  mail: defineService<Mailer>('core.mail'),
+  mail: mailService,
   /** Cross-instance change notices for a plugin's own in-memory caches (`on(key, fn)`, `bump(key, tx.db)`). */
   revisions: defineService<Revisions>('core.revisions'),
 } as const;

@@ -2,7 +2,8 @@
 // receives the request with that query already typed (the core validated it) and a signed-in caller,
 // and gives the `AdminPage` the manifest lists.
 import type { Static, TObject } from '@sinclair/typebox';
-import type { AdminPage, PermissionRef } from '../plugin';
+import type { PermissionRef } from '../plugin';
+import type { AdminPage } from '../manifest';
 import type { SignedInRequest } from './route';
 
 export interface AdminPageDef<Q extends TObject> {

@@ -14,7 +14,8 @@ import { App, migrationsOf, type AppOptions } from '../app';
 import { loadPlugins, orderPlugins } from '../lifecycle';
 import { runMigrations } from '../db/migrations';
 import type { ConfigInput } from '../config';
-import { SYSTEM, type ContextRef, type EventRef, type IdentityProvider, type Plugin } from '../plugin';
+import { SYSTEM, type ContextRef, type EventRef, type IdentityProvider } from '../plugin';
+import type { Plugin } from '../manifest';
 
 export interface TestAppOptions {
   plugins?: (string | Plugin)[];
