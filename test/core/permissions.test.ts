@@ -6,7 +6,7 @@ import { eventually } from './helpers';
 
 const perms = definePermissions({
   edit: { name: 'demo:edit', context: 'course', description: 'Edit a course.', defaults: { instructor: 'allow' } },
-  grade: { name: 'demo:grade', context: 'course', description: 'Grade a course.' },
+  grade: { name: 'demo:grade', context: 'course', description: 'Grade a course.', defaults: { grader: 'allow' } },
 });
 const demo = definePlugin({
   name: 'demo', version: '1.0.0', core: '^1.0.0', permissions: perms,
@@ -83,6 +83,18 @@ describe('permissions', () => {
     expect((err as Error).message).to.equal('built-in role "learner" cannot be deleted');
     expect(t.app.permissions.listPermissions().find((p) => p.name === 'demo:edit'))
       .to.deep.equal({ name: 'demo:edit', plugin: 'demo', context: 'course', risks: [], description: 'Edit a course.' });
+  });
+
+  it('gives a role declared by a plugin added later the known permissions that name it as a default', async () => {
+    expect((await t.app.permissions.listRoles()).map((r) => r.key)).to.not.include('grader');
+    const grading = definePlugin({ name: 'grading', version: '1.0.0', core: '^1.0.0', roles: [{ key: 'grader', name: 'Grader' }] });
+    const later = await createTestApp({ plugins: [demo, grading], shareWith: t });
+    try {
+      const grader = (await later.app.permissions.listRoles()).find((r) => r.key === 'grader');
+      expect(grader).to.deep.include({ builtin: true, permissions: ['demo:grade'] });
+    } finally {
+      await later.close();
+    }
   });
 
   it('lists what a user may do where, and forgets a removed context and its assignments', async () => {
