@@ -47,13 +47,13 @@ describe('the lectern command', function () {
 
   it('migrates, refuses to serve with pending migrations, switches plugins and serves until SIGTERM', async () => {
     const status = await lectern('migrate', '--status');
-    expect(status.stdout.trim().split('\n')).to.deep.equal(['pending  core/0001_base', 'pending  core/0002_jobs', 'pending  core/0003_job_outbox', 'pending  hello/0001_greetings']);
+    expect(status.stdout.trim().split('\n')).to.deep.equal(['pending  core/0001_base', 'pending  core/0002_jobs', 'pending  core/0003_job_outbox', 'pending  hello/0001_greetings', 'pending  hello/0002_daily_counts']);
 
     const refused = await lectern('start');
     expect(refused.code).to.equal(1);
-    expect(refused.stderr).to.contain('LECTERN_MIGRATIONS_PENDING: 4 migration(s) have not run');
+    expect(refused.stderr).to.contain('LECTERN_MIGRATIONS_PENDING: 5 migration(s) have not run');
 
-    expect((await lectern('migrate')).stdout).to.equal('ran 4 migration(s):\n  core/0001_base\n  core/0002_jobs\n  core/0003_job_outbox\n  hello/0001_greetings\n');
+    expect((await lectern('migrate')).stdout).to.equal('ran 5 migration(s):\n  core/0001_base\n  core/0002_jobs\n  core/0003_job_outbox\n  hello/0001_greetings\n  hello/0002_daily_counts\n');
     expect((await lectern('plugins', 'disable', 'hello')).stdout).to.equal('hello disabled\n');
     expect((await lectern('plugins', 'list')).stdout).to.match(/^disabled {2}hello@1\.0\.0 {2}Says hello/);
     expect((await lectern('hello', 'stats')).stdout).to.equal('0 greeting(s)\n');

@@ -28,6 +28,7 @@ describe('migrations', () => {
         { id: 'core/0002_jobs', plugin: 'core' },
         { id: 'core/0003_job_outbox', plugin: 'core' },
         { id: 'hello/0001_greetings', plugin: 'hello' },
+        { id: 'hello/0002_daily_counts', plugin: 'hello' },
       ]);
       expect((await t.app.migrationStatus()).every((s) => s.applied)).to.equal(true);
     } finally {
@@ -44,11 +45,11 @@ describe('migrations', () => {
     const app = await createApp(opts);
     try {
       const err = await app.start().catch((e: Error) => e);
-      expect((err as Error).message).to.equal('LECTERN_MIGRATIONS_PENDING: 4 migration(s) have not run (core/0001_base, core/0002_jobs, core/0003_job_outbox, hello/0001_greetings). Run `lectern migrate`, or start with --migrate.');
+      expect((err as Error).message).to.equal('LECTERN_MIGRATIONS_PENDING: 5 migration(s) have not run (core/0001_base, core/0002_jobs, core/0003_job_outbox, hello/0001_greetings, hello/0002_daily_counts). Run `lectern migrate`, or start with --migrate.');
       expect((await app.migrationStatus()).map((s) => [s.id, s.applied])).to.deep.equal([
-        ['core/0001_base', false], ['core/0002_jobs', false], ['core/0003_job_outbox', false], ['hello/0001_greetings', false],
+        ['core/0001_base', false], ['core/0002_jobs', false], ['core/0003_job_outbox', false], ['hello/0001_greetings', false], ['hello/0002_daily_counts', false],
       ]);
-      expect(await app.migrate()).to.deep.equal(['core/0001_base', 'core/0002_jobs', 'core/0003_job_outbox', 'hello/0001_greetings']);
+      expect(await app.migrate()).to.deep.equal(['core/0001_base', 'core/0002_jobs', 'core/0003_job_outbox', 'hello/0001_greetings', 'hello/0002_daily_counts']);
       expect(await app.migrate()).to.deep.equal([]);
       await app.start();
     } finally {
