@@ -17,7 +17,6 @@ import { verifyPage } from './pages/verify';
 import { certificatesAdminPage, revokeFormRoute } from './pages/admin';
 
 export { certificatesPermissions } from './permissions';
-export { renderCertificate } from './render';
 export type { Certificate } from './model';
 export type { Verification } from './verification';
 
