@@ -1,0 +1,13 @@
+// POST /api/v1/certificates/:id/revoke { reason } — for holders of certificates:revoke; audited, and
+// a second revocation is a 409.
+import { defineRoute, Type } from 'lectern';
+import { CertificateParams } from '../params';
+import { certificatesPermissions } from '../permissions';
+import { revokeCertificate } from '../revoke';
+
+export const revokeRoute = defineRoute({
+  method: 'POST', path: '/api/v1/certificates/:id/revoke', permission: certificatesPermissions.revoke, params: CertificateParams,
+  body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000, pattern: '\\S' }) }, { additionalProperties: false }),
+  summary: 'Revoke a certificate (it then verifies as revoked)',
+  handler: (req) => revokeCertificate(req, req.params.id, req.body.reason.trim()),
+});
