@@ -317,6 +317,7 @@ export class BullmqDriver implements QueueDriver {
   async close(): Promise<void> {
     for (const t of this.timers) clearInterval(t);
     await this.relaying;
+    if (this.conn.status !== 'ready') return this.abandon();
     const closing = this.workers.map((w) => w.worker.close());
     if (!(await withTimeout(Promise.all(closing), this.opts.closeTimeoutMs))) {
       await Promise.all([...this.running.values()].map((r) => r.handBack()));
@@ -325,6 +326,14 @@ export class BullmqDriver implements QueueDriver {
     await Promise.all(this.workers.map((w) => w.conn.quit().catch(() => w.conn.disconnect())));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await this.conn.quit().catch(() => this.conn.disconnect());
+  }
+
+  /** Closes without Redis (unreachable: every graceful close would wait for a reply); running jobs rerun after the stalled check. */
+  private async abandon(): Promise<void> {
+    await withTimeout(Promise.all(this.workers.map((w) => w.worker.close(true))), REDIS_TIMEOUT_MS);
+    for (const w of this.workers) w.conn.disconnect();
+    await withTimeout(Promise.all([...this.queues.values()].map((q) => q.close())), REDIS_TIMEOUT_MS);
+    this.conn.disconnect();
   }
 
   private startWorker(plugin: string): void {

@@ -18,7 +18,7 @@ import { cohortRoutes } from './routes/cohorts';
 import { importRoutes } from './routes/import';
 import { progressRoutes } from './routes/progress';
 import { meRoutes } from './routes/me';
-import { cohortSubscriptions, enrollCohort, releaseCohort } from './cohorts';
+import { cohortSubscriptions, enrollCohort } from './cohorts';
 import { importEnrollments } from './import/job';
 import { recertify } from './recertify';
 import { adminPages, pageRoutes } from './pages';
@@ -50,7 +50,7 @@ export default definePlugin({
   ],
   admin: adminPages,
   nav: [{ title: 'Course catalog', path: '/courses' }, { title: 'My courses', path: '/my/courses' }],
-  jobs: [importEnrollments, enrollCohort, releaseCohort, recertify],
+  jobs: [importEnrollments, enrollCohort, recertify],
   subscribe: cohortSubscriptions,
   privacy: coursePrivacy,
   exports: [CourseDirectoryRef],

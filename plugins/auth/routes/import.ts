@@ -1,17 +1,20 @@
 // Bulk user import from CSV: `POST /api/v1/users/import` receives the upload whole (the core's
-// receiveCsv), stages it and answers 202 with the job that processes it (`auth.importUsers`);
-// `lectern users import FILE` stages a file the same way and processes it in-process with a progress
-// bar. Staging is in ../import.ts, the batches in ../import-batch.ts. The staging transaction opens only
-// once the file is in memory and checked, so a slow upload holds no database connection.
+// receiveCsv), stages it and answers 202 with the job that processes it (`auth.importUsers`), written in
+// the staging transaction: the import and its job exist together or not at all, so an interrupted
+// import is finished by the job's next attempt, and one whose attempts ran out by retrying the job.
+// `lectern users import FILE` stages a file the same way (with its job, which finishes the import should
+// the command be interrupted) and processes it in-process with a progress bar. Staging is in ../import.ts,
+// the batches in ../import-batch.ts. The staging transaction opens only once the file is in memory and
+// checked, so a slow upload holds no database connection.
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  badRequest, defineJob, defineRoute, parseCsv, payloadTooLarge, receiveCsv, reply, serviceUnavailable, Type,
+  badRequest, defineJob, defineRoute, parseCsv, payloadTooLarge, receiveCsv, reply, Type,
   type CommandDef, type JobRef, type PluginContext, type RouteRef,
 } from 'lectern';
 import { authPermissions } from '../permissions';
 import { authSettings } from '../settings';
-import { IMPORT_CSV, importRows, stageImport, type Staged } from '../import';
+import { IMPORT_CSV, importRows, stageImport } from '../import';
 import { runImport, type ImportProgress, type ImportResult } from '../import-batch';
 
 export const importUsers = defineJob({
@@ -47,25 +50,15 @@ export const importRoutes: RouteRef[] = [
       const limits = { maxBytes: settings.importMaxBytes, limitName: LIMIT_NAME, idleTimeoutMs: settings.importIdleSeconds * 1000 };
       const file = await receiveCsv(req, limits, IMPORT_CSV);
       const rows = importRows(file, await req.can(authPermissions.manageRoles));
-      const staged: Staged = await req.transaction(async (tx) => {
+      const job = await req.transaction(async (tx) => {
         const s = await stageImport(tx, rows, { createdBy: req.principal.id });
         await tx.audit({
           action: 'auth.users.importUpload', target: { type: 'import', id: s.importId },
           details: { importId: s.importId, rows: s.rows, bytes: file.bytes, invite: req.query.invite },
         });
-        return s;
+        return tx.enqueue(importUsers, { importId: s.importId, invite: req.query.invite });
       });
-      // Enqueued after the commit (the job must see the staged rows) with ctx.enqueue, whose JobInfo
-      // the 202 needs. Should this fail (queue store down), the staged import stays, unfinished: retry it
-      // with `lectern users import --resume <importId>`, which runs the same batches in-process.
-      try {
-        const job = await req.enqueue(importUsers, { importId: staged.importId, invite: req.query.invite });
-        return reply.accepted(job);
-      } catch (err) {
-        req.log.error({ err, importId: staged.importId }, 'import staged but not queued');
-        throw serviceUnavailable(`The file was stored as import ${staged.importId} but could not be queued. ` +
-          `An administrator can finish it with \`lectern users import --resume ${staged.importId}\`.`);
-      }
+      return reply.accepted(job);
     },
   }),
 ];
@@ -105,41 +98,26 @@ function readFile(file: string, maxBytes: number): Buffer {
 
 export const importCommands: CommandDef[] = [{
   name: 'users import',
-  description: 'Import accounts from a CSV file (email,name[,roles][,cohort]): FILE [--invite] | --resume IMPORT_ID [--invite]',
-  options: { invite: { type: 'boolean' }, resume: { type: 'string' } },
+  description: 'Import accounts from a CSV file (email,name[,roles][,cohort]): FILE [--invite]',
+  options: { invite: { type: 'boolean' } },
   async run({ values, positionals }, ctx) {
     const invite = values.invite === true;
-    let importId: string;
-    let total: number;
-    let done = 0;
-    if (typeof values.resume === 'string') {
-      // An import whose job could not be queued, or was abandoned: finish it here.
-      const imp = /^[0-9]{1,18}$/.test(values.resume) ? await ctx.db('auth_imports').where({ id: values.resume }).first() : undefined;
-      if (!imp) throw badRequest(`import ${values.resume} does not exist`);
-      importId = String(imp.id);
-      const [{ n }] = await ctx.db('auth_import_rows').where({ import_id: importId }).count({ n: '*' });
-      total = Number(n);
-    } else {
-      const file = positionals[0];
-      if (!file || positionals.length > 1) throw badRequest('usage: lectern users import FILE [--invite]');
-      const { importMaxBytes } = await ctx.settings(authSettings);
-      const bytes = readFile(file, importMaxBytes);
-      const rows = importRows(parseCsv(bytes, IMPORT_CSV), true);
-      const staged = await ctx.transaction(async (tx) => {
-        const s = await stageImport(tx, rows, { createdBy: null });
-        await tx.audit({
-          action: 'auth.users.importUpload', target: { type: 'import', id: s.importId },
-          details: { importId: s.importId, rows: s.rows, bytes: bytes.length, invite, via: 'cli', file: path.basename(file) },
-        });
-        return s;
+    const file = positionals[0];
+    if (!file || positionals.length > 1) throw badRequest('usage: lectern users import FILE [--invite]');
+    const { importMaxBytes } = await ctx.settings(authSettings);
+    const bytes = readFile(file, importMaxBytes);
+    const rows = importRows(parseCsv(bytes, IMPORT_CSV), true);
+    const { staged, job } = await ctx.transaction(async (tx) => {
+      const s = await stageImport(tx, rows, { createdBy: null });
+      await tx.audit({
+        action: 'auth.users.importUpload', target: { type: 'import', id: s.importId },
+        details: { importId: s.importId, rows: s.rows, bytes: bytes.length, invite, via: 'cli', file: path.basename(file) },
       });
-      importId = staged.importId;
-      total = staged.rows;
-      done = staged.failed.length;
-      process.stderr.write(`staged ${staged.rows} lines of ${file} as import ${importId}\n`);
-    }
-    const result = await processWithBar(ctx, importId, invite, total, done);
-    const out = [`import ${importId}: ${result.created} created, ${result.updated} updated, ${result.failed.length} failed`];
+      return { staged: s, job: await tx.enqueue(importUsers, { importId: s.importId, invite }) };
+    });
+    process.stderr.write(`staged ${staged.rows} lines of ${file} as import ${staged.importId} (job ${job.id} finishes it if this command is interrupted)\n`);
+    const result = await processWithBar(ctx, staged.importId, invite, staged.rows, staged.failed.length);
+    const out = [`import ${staged.importId}: ${result.created} created, ${result.updated} updated, ${result.failed.length} failed`];
     for (const f of result.failed) out.push(`  line ${f.line}: ${f.error}`);
     process.stdout.write(out.join('\n') + '\n');
   },

@@ -1,6 +1,6 @@
 // Enrollment changes, shared by the JSON API and the pages: enrolling one user (or changing their role
 // or due date), unenrolling them, enrolling oneself where a course allows it, and linking a cohort to a
-// course (its members are enrolled by a job) or unlinking it. Users are checked through auth's
+// course (its members are enrolled by a job written with the link) or unlinking it. Users are checked through auth's
 // directory before the transaction; the write, the role it gives, the audit record and the event go
 // together in it.
 import { badRequest, CoreServices, forbidden, notFound, type JobInfo, type RouteRequest, type SignedInRequest } from 'lectern';
@@ -44,13 +44,13 @@ export async function selfEnroll(req: SignedInRequest, courseId: string, key: st
 /** Links a cohort (a new due date replaces the link's); the job it returns enrolls the members, and later members follow. */
 export async function linkCohort(req: RouteRequest, courseId: string, cohortId: string, dueAt: string | null): Promise<JobInfo> {
   if (!(await directory(req).cohort(cohortId))) throw badRequest(`cohort ${cohortId} does not exist`, [{ path: 'body.cohortId', message: 'is not a cohort' }]);
-  await req.transaction(async (tx) => {
+  return req.transaction(async (tx) => {
     assertEnrollable(await getCourse(tx.db, courseId));
     await tx.db('courses_cohort_links').insert({ course_id: courseId, cohort_id: cohortId, due_at: dueAt ? new Date(dueAt) : null })
       .onConflict(['course_id', 'cohort_id']).merge(['due_at']);
     await tx.audit({ action: 'courses.cohort.link', target: { type: 'course', id: courseId }, details: { cohortId, dueAt } });
+    return tx.enqueue(enrollCohort, { cohortId, courseId });
   });
-  return req.enqueue(enrollCohort, { cohortId, courseId });
 }
 
 /** Unlinks a cohort: later members are no longer enrolled; enrollments made through it stay. A 404 when it was not linked. */

@@ -1,7 +1,8 @@
 // CSV enrollment import (text/csv: email[,role][,dueAt]): the file is received whole and checked first
 // (the core's receiveCsv), so a wrong header, bad encoding, malformed CSV or too large a file stages
 // nothing (4xx) and a slow upload holds no database connection; then the rows are staged in one
-// transaction and a job enrolls them (202, result { enrolled, updated, failed: [{ line, error }] }).
+// transaction together with the job that enrolls them (202, result { enrolled, updated, failed: [{ line, error }] }),
+// so the job the answer names exists as soon as the rows do.
 import { batches, defineRoute, receiveCsv, reply } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { courseSettings } from '../settings';
@@ -23,16 +24,16 @@ export const importRoutes = [
       const limits = { maxBytes: importMaxBytes, limitName: 'the courses setting importMaxBytes', idleTimeoutMs: importIdleSeconds * 1000 };
       const file = await receiveCsv(req, limits, ENROLLMENT_CSV);
       const rows = enrollmentRows(file);
-      const importId = await req.transaction(async (tx) => {
+      const job = await req.transaction(async (tx) => {
         assertEnrollable(await getCourse(tx.db, id));
         const [imp]: { id: number }[] = await tx.db('courses_imports').insert({ course_id: id, total_rows: rows.length }).returning('id');
         for (const batch of batches(rows, STAGE_BATCH)) {
           await tx.db('courses_import_rows').insert(batch.map((r) => ({ import_id: imp.id, line: r.line, email: r.email, role: r.role, due_at: r.dueAt })));
         }
         await tx.audit({ action: 'courses.import.start', target: { type: 'course', id }, details: { importId: String(imp.id), rows: rows.length } });
-        return String(imp.id);
+        return tx.enqueue(importEnrollments, { importId: String(imp.id) });
       });
-      return reply.accepted(await req.enqueue(importEnrollments, { importId }));
+      return reply.accepted(job);
     },
   }),
 ];

@@ -417,12 +417,15 @@ describe('lectern users import', function () {
     });
     expect(stdout).to.equal('import 1: 2 created, 0 updated, 1 failed\n  line 3: "bad-email" is not an email address\n');
     expect(stderr).to.contain('staged 3 lines').and.to.contain(`\r[${'#'.repeat(30)}] 100% 3/3 lines\n`);
+    // The import's job was written with it: had the command been interrupted, a worker would finish it.
+    expect(stderr).to.match(/as import 1 \(job \S+ finishes it/);
 
     const check = await open();
     try {
       const users = await check.database.knex('auth_users').where('email', 'like', '%@cli.test').orderBy('id').pluck('email');
       expect(users).to.deep.equal(['ana@cli.test', 'ben@cli.test']);
       expect(await check.database.knex('auth_cohort_members').count({ n: '*' })).to.deep.equal([{ n: 2 }]);
+      expect(await check.database.knex('core_jobs').where({ name: 'auth.importUsers' }).count({ n: '*' })).to.deep.equal([{ n: 1 }]);
     } finally {
       await check.stop();
     }
