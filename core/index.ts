@@ -1,6 +1,8 @@
 // Lectern's public API: the only module plugins, examples and tests import (as `lectern`).
 export { Type } from '@sinclair/typebox';
-export type { Static, TSchema } from '@sinclair/typebox';
+export type {
+  Static, TSchema, TObject, TString, TNumber, TInteger, TBoolean, TArray, TUnion, TLiteral, TOptional, TUnknown, TUnsafe, TRecord,
+} from '@sinclair/typebox';
 export type { Knex } from 'knex';
 export type { Logger } from 'pino';
 

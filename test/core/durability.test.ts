@@ -62,7 +62,7 @@ describe('durability: a process killed right after its commit', function () {
   it('still runs the 202\'s job and the durable delivery, each exactly once', async () => {
     first = await createTestApp({ plugins: [durableA, durableB], workers: false });
     const jobId = await crashChild(first, 'crash-1');
-    expect(await first.db('durable_changes').pluck('key')).to.deep.equal(['crash-1']);
+    expect(await first.db('durable_a_changes').pluck('key')).to.deep.equal(['crash-1']);
 
     second = await createTestApp({ plugins: [durableA, durableB], shareWith: first });
     const t = second;
