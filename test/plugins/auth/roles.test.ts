@@ -17,6 +17,7 @@ const probe = definePlugin({
     method: 'GET', path: '/api/v1/probe/:courseId', permission: probePermissions.open,
     params: Type.Object({ courseId: Type.String({ maxLength: 20 }) }),
     context: ({ params }) => ({ type: 'course', id: params.courseId }),
+    summary: 'Open a course', responses: { 200: Type.Object({ opened: Type.String() }) },
     handler: async (req) => ({ opened: req.params.courseId }),
   })],
   subscribe: [
