@@ -60,7 +60,7 @@ export const authRoutes = [
   defineRoute({
     method: 'POST', path: '/api/v1/auth/password-reset/confirm', public: true, summary: 'Choose a new password with an emailed link',
     body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }), password: Password }, { additionalProperties: false }),
-    responses: { 204: null }, errors: [429],
+    responses: { 204: null },
     async handler(req) {
       await setPasswordWithLink(req, req.body.token, req.body.password);
       return reply.noContent();

@@ -15,7 +15,7 @@ export const progressRoutes = [
     method: 'POST', path: '/api/v1/courses/:id/items/:itemId/complete', authenticated: true, params: CourseItemParams,
     body: Type.Object({ score: Type.Optional(Type.Number({ minimum: 0, maximum: 100 })) }, { additionalProperties: false }),
     summary: 'Complete an item as an enrolled learner (optionally with a score, 0–100)',
-    responses: { 201: ItemCompletion, 200: ItemCompletion }, errors: [403, 409],
+    responses: { 201: ItemCompletion, 200: ItemCompletion }, errors: [409],
     async handler(req) {
       const { id, itemId } = req.params;
       const attempt = await completeItem(req, id, itemId, req.body.score ?? null);
