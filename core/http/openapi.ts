@@ -4,7 +4,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { MountedRoute } from './server';
 import { isMediaAnswer, type Answer, type RouteRef } from './route';
-import { COMPONENT_KEYWORD, JobAccepted } from './response-schemas';
+import { COMPONENT_KEYWORD, JobAccepted, ProblemSchema } from './response-schemas';
 
 type Json = Record<string, unknown>;
 
@@ -84,21 +84,9 @@ export function openApiDocument(routes: MountedRoute[], version: string, session
       responses: Object.fromEntries([...failures].sort((a, b) => a - b).map((s) => [FAILURES[s][0], {
         description: FAILURES[s][1],
         ...(s === 429 ? { headers: retryAfter } : {}),
-        content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+        content: { 'application/problem+json': { schema: components.schema(ProblemSchema) } },
       }])),
-      schemas: {
-        Problem: {
-          type: 'object', required: ['type', 'title', 'status', 'detail'],
-          properties: {
-            type: { type: 'string' }, title: { type: 'string' }, status: { type: 'integer' }, detail: { type: 'string' },
-            errors: {
-              type: 'array',
-              items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } },
-            },
-          },
-        },
-        ...components.named,
-      },
+      schemas: components.named,
     },
   };
 }
@@ -140,7 +128,10 @@ function unique(taken: Set<string>, id: string): string {
   return candidate;
 }
 
-/** Schemas as JSON, each named one (see `named`) listed once under components and referred to by `$ref`. */
+/**
+ * Schemas as JSON, each named one (see `named`) listed once under components and referred to by `$ref`.
+ * Two plugins may use one name for different shapes: the second becomes `<name>2`.
+ */
 class Components {
   readonly named: Record<string, Json> = {};
   private readonly text = new Map<string, string>();
@@ -157,10 +148,10 @@ class Components {
     const lifted = Object.fromEntries(Object.entries(rest).filter(([k]) => !k.startsWith('x-lectern-')).map(([k, v]) => [k, this.lift(v)]));
     if (typeof name !== 'string') return lifted;
     const text = JSON.stringify(lifted);
-    const known = this.text.get(name);
-    if (known !== undefined && known !== text) throw new Error(`two different schemas are named "${name}"`);
-    this.text.set(name, text);
-    this.named[name] = lifted;
-    return { $ref: `#/components/schemas/${name}` };
+    let ref = name;
+    for (let n = 2; this.text.has(ref) && this.text.get(ref) !== text; n++) ref = `${name}${n}`;
+    this.text.set(ref, text);
+    this.named[ref] = lifted;
+    return { $ref: `#/components/schemas/${ref}` };
   }
 }

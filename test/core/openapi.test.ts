@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import { createTestApp, type TestApp } from 'lectern';
+import { createTestApp, definePlugin, defineRoute, named, Type, type TestApp } from 'lectern';
 
 /** The document, walked freely: every value is taken to be an object (chai checks what it really is). */
 type Json = { [key: string]: Json };
@@ -102,5 +102,24 @@ describe('the OpenAPI document', () => {
     expect(op('get', '/api/v1/users').responses[200].content['application/json'].schema.properties.items.items)
       .to.deep.equal({ $ref: '#/components/schemas/User' });
     expect(doc.components.schemas.Section.properties.items.items).to.deep.equal({ $ref: '#/components/schemas/Item' });
+  });
+
+  it('keeps two plugins\' different schemas of the same name apart', async () => {
+    const thing = (plugin: string, schema: ReturnType<typeof Type.Object>) => definePlugin({
+      name: plugin, version: '1.0.0', core: '^1.0.0',
+      routes: [defineRoute({
+        method: 'GET', path: `/api/v1/${plugin}/thing`, public: true, summary: 'A thing', responses: { 200: named('Thing', schema) },
+        handler: async () => ({}),
+      })],
+    });
+    const two = await createTestApp({ plugins: [thing('one', Type.Object({ a: Type.String() })), thing('two', Type.Object({ b: Type.Integer() }))] });
+    try {
+      const { body } = await two.get('/api/v1/openapi.json');
+      const ref = (plugin: string) => body.paths[`/api/v1/${plugin}/thing`].get.responses[200].content['application/json'].schema.$ref;
+      expect([ref('one'), ref('two')]).to.deep.equal(['#/components/schemas/Thing', '#/components/schemas/Thing2']);
+      expect(body.components.schemas.Thing2.required).to.deep.equal(['b']);
+    } finally {
+      await two.close();
+    }
   });
 });
