@@ -60,6 +60,8 @@ export interface AppOptions {
   database?: { pglite?: PGlite; schema?: string; shared?: Database };
   clock?: () => Date;
   ephemeralSecret?: boolean;
+  /** Answer 500 when an API route answers anything its declaration does not list (tests: response-check.ts). */
+  checkResponses?: boolean;
 }
 
 /** An identity provider with its plugin's context already supplied. */
@@ -119,6 +121,7 @@ export class App implements Kernel {
       request: (plugin, init) => new RequestRuntime(this, plugin, this.log, init),
       layout: (principal) => this.layout(principal),
       renderError: (problem, layout) => this.views.render('core/error', { ...layout, ...problem, title: problem.title }),
+      checkResponses: opts.checkResponses,
     }, [serveAssets(this.views)]);
     this.mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
     this.migrations = migrationsOf(plugins);

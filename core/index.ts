@@ -15,7 +15,8 @@ export type {
 export { definePlugin } from './manifest';
 export type { Plugin, PluginManifest, AdminPage } from './manifest';
 export { defineRoute, reply, Reply } from './http/route';
-export type { RouteRef, RouteRequest, Method } from './http/route';
+export type { RouteRef, RouteRequest, Method, Answer, Responses, ErrorStatus } from './http/route';
+export { named, pageOf, JobAccepted } from './http/response-schemas';
 export { submitForm, Done, doneNotice, requireFields, filled, given, dateField } from './http/forms';
 export type { FormPage, FormState, PageData } from './http/forms';
 export {

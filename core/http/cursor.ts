@@ -28,7 +28,9 @@ export interface Keyset<K> {
 
 export function keyset<const P extends readonly KeyPart[]>(...parts: P): Keyset<KeyOf<P>> {
   type K = KeyOf<P>;
-  const cursor = Type.Optional(Type.Unsafe<K>({ type: 'string', maxLength: MAX_LENGTH, [CURSOR_KEYWORD]: parts }));
+  const cursor = Type.Optional(Type.Unsafe<K>({
+    type: 'string', maxLength: MAX_LENGTH, description: 'The nextCursor of the previous page', [CURSOR_KEYWORD]: parts,
+  }));
   const encode = (key: K) => Buffer.from(JSON.stringify(key)).toString('base64url');
   return {
     cursor,

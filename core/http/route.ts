@@ -1,6 +1,7 @@
-// Routes as data: method, path, who may call it, JSON Schemas for its input, and a handler that
-// receives validated input and returns a value (200 JSON) or a Reply. The server mounts them.
-import type { Static, TObject, TSchema } from '@sinclair/typebox';
+// Routes as data: method, path, who may call it, JSON Schemas for its input and its answers, and a
+// handler that receives validated input and returns a value (200 JSON) or a Reply. The server mounts
+// them; the OpenAPI document (openapi.ts) is made from them.
+import { Kind, type Static, type TObject, type TSchema } from '@sinclair/typebox';
 import { isBranded } from '../brand';
 import type { ContextRef, JobInfo, PermissionRef, PluginContext, Principal } from '../plugin';
 import type { Cookies } from './cookies';
@@ -39,11 +40,31 @@ type Access = { permission: PermissionRef; authenticated?: undefined; public?: u
   | { authenticated: true; permission?: undefined; public?: undefined }
   | { public: true; permission?: undefined; authenticated?: undefined };
 
+/** A success answer: the schema of its JSON body, `null` for no body, or another media type (`{ media: 'application/pdf' }`). */
+export type Answer = TSchema | null | { media: string; schema?: TSchema };
+
+/** Whether an answer is another media type than JSON. */
+export const isMediaAnswer = (answer: Answer): answer is { media: string; schema?: TSchema } =>
+  answer !== null && !(Kind in answer) && typeof answer.media === 'string';
+
+/** A route's success answers by status, e.g. `{ 201: Course, 200: Course }`, `{ 204: null }`, `{ 202: JobAccepted }`. */
+export type Responses = Readonly<Record<number, Answer>>;
+
+/**
+ * Failures a handler answers itself, beyond those the core derives from the route (`routeErrors` in
+ * openapi.ts: 400 bad input, 401/403 for who may call it, 404, 408/413/415 for bodies).
+ */
+export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 410 | 413 | 415 | 422 | 429;
+
+/** An API route says what it does and what it answers; a page (`html: true`) is not part of the API document. */
+type Documentation =
+  | { html: true; summary?: string; responses?: undefined; errors?: undefined }
+  | { html?: false; summary: string; responses: Responses; errors?: readonly ErrorStatus[] };
+
 interface RouteFields<P extends TSchema, Q extends TSchema, B extends TSchema> {
   method: Method;
   /** @koa/router 15 syntax: `/api/v1/things/:id`, optional segments as `{/:id}`. */
   path: string;
-  summary?: string;
   permission?: PermissionRef;
   authenticated?: true;
   public?: true;
@@ -54,15 +75,15 @@ interface RouteFields<P extends TSchema, Q extends TSchema, B extends TSchema> {
   body?: B;
   /** Accept a raw body of these media types (read it with `req.rawBody`) instead of JSON. */
   rawBody?: { types: string[] };
-  /** An HTML page: failures render the theme's error page instead of problem+json. */
-  html?: boolean;
 }
 
-export type RouteDef<P extends TSchema, Q extends TSchema, B extends TSchema, C extends Principal | null = Principal | null> = RouteFields<P, Q, B> & {
+/** `html: true` makes the route an HTML page: failures render the theme's error page instead of problem+json. */
+export type RouteDef<P extends TSchema, Q extends TSchema, B extends TSchema, C extends Principal | null = Principal | null> =
+  RouteFields<P, Q, B> & Documentation & {
   handler(req: RouteRequest<Static<P>, Static<Q>, Static<B>, C>): Promise<unknown>;
 };
 
-export interface RouteRef extends Readonly<RouteDef<TSchema, TSchema, TSchema>> { readonly kind: 'route' }
+export type RouteRef = Readonly<RouteDef<TSchema, TSchema, TSchema>> & { readonly kind: 'route' };
 
 type Empty = TObject<{}>;
 /** A public route: its handler may see no caller. */

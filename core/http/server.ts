@@ -15,6 +15,7 @@ import {
 import { compileValidator, type Validator } from './validation';
 import { Reply, type RouteRef } from './route';
 import type { RequestInit, RequestRuntime } from './request';
+import { responseCheck, type ResponseCheck } from './response-check';
 
 export interface ServerDeps {
   log: Logger;
@@ -27,6 +28,8 @@ export interface ServerDeps {
   request(plugin: string, init: RequestInit): RequestRuntime;
   layout(principal: Principal | null): Promise<Record<string, unknown>>;
   renderError(problem: { status: number; title: string; detail: string; requestId: string }, layout: Record<string, unknown>): Promise<string>;
+  /** Check every answer of an API route against its declaration (tests; see response-check.ts). */
+  checkResponses?: boolean;
 }
 
 export interface MountedRoute { plugin: string; route: RouteRef }
@@ -65,6 +68,7 @@ export class HttpServer {
       query: route.query && compileValidator(route.query, 'query', { coerce: true }),
       json: route.body && compileValidator(route.body, 'body'),
       form: route.body && compileValidator(route.body, 'body', { coerce: true }),
+      check: this.deps.checkResponses ? responseCheck(plugin, route, this.deps.log) : undefined,
     };
     this.router.register(route.path, [route.method], (ctx: Koa.Context) => this.run(plugin, route, v, ctx));
     this.mounted.push({ plugin, route });
@@ -157,7 +161,7 @@ export class HttpServer {
 
   private async run(
     plugin: string, route: RouteRef,
-    v: { params?: Validator; query?: Validator; json?: Validator; form?: Validator },
+    v: { params?: Validator; query?: Validator; json?: Validator; form?: Validator; check?: ResponseCheck },
     ctx: Koa.Context,
   ): Promise<void> {
     if (!this.deps.isEnabled(plugin)) throw notFound();
@@ -198,7 +202,9 @@ export class HttpServer {
     const req = this.deps.request(plugin, {
       params, query, body, principal, requestId: String(ctx.state.requestId), koa: ctx, layout: this.deps.layout,
     });
-    this.write(ctx, await route.handler(req));
+    const result = await route.handler(req).catch((err: unknown) => { v.check?.failure(err); throw err; });
+    this.write(ctx, result);
+    v.check?.answer({ status: ctx.status, type: ctx.response.type, body: ctx.body });
   }
 
   /** An anonymous browser asking for a page is sent to sign in (and back after); anything else is a 401. */

@@ -1,6 +1,7 @@
 // createTestApp boots the real core with a chosen set of plugins: on PGlite (a migrated template
 // cloned per app, so each test starts clean and fast), or on PostgreSQL and Redis when DATABASE_URL
-// and REDIS_URL are set (a fresh schema and queue prefix per app, removed on close).
+// and REDIS_URL are set (a fresh schema and queue prefix per app, removed on close). Every answer of an
+// API route is checked against the route's declared responses, so each test also checks the API document.
 import crypto from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,8 @@ export interface TestAppOptions {
   /** Share the database (and queue prefix) of another test app: a second instance of the same system. */
   shareWith?: TestApp;
   clock?: () => Date;
+  /** Answer 500 when an API route answers anything its declaration does not list (default true). */
+  checkResponses?: boolean;
 }
 
 type Agent = {
@@ -114,6 +117,7 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
   const appOpts: AppOptions = {
     config, env: {}, plugins: opts.plugins ?? [], migrate: true, workers: opts.workers, identity: [testIdentity],
     logger: pino({ level: config.logLevel ?? 'silent' }), clock: opts.clock, ephemeralSecret: true,
+    checkResponses: opts.checkResponses ?? true,
   };
 
   if (shared && !schema) {

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import {
   contribute, defineAdminPage, defineEvent, defineExtensionPoint, defineJob, definePermissions, definePlugin,
-  defineRoute, defineService, keyset, notFound, on, pagerLinks, reply, Type, type PluginContext,
+  defineRoute, defineService, keyset, named, notFound, on, pagerLinks, reply, Type, type PluginContext,
 } from 'lectern';
 
 export const helloPermissions = definePermissions({
@@ -38,6 +38,13 @@ export const HelloGreetings = defineService<Greetings>('hello.greetings');
 const settings = Type.Object({
   greeting: Type.String({ minLength: 1, maxLength: 80, default: 'Hello from Lectern' }),
 }, { additionalProperties: false });
+
+/** A greeting as the JSON API answers it (the OpenAPI document's `Greeting`). */
+const GreetingSchema = named('Greeting', Type.Object({
+  id: Type.String(), message: Type.String(),
+  words: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'Counted by a job; null until it ran' }),
+  createdBy: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String({ format: 'date-time' }),
+}));
 
 interface GreetingRow { id: number | string; message: string; words: number | null; created_by: string | null; created_at: Date }
 const toGreeting = (r: GreetingRow): Greeting => ({
@@ -100,7 +107,7 @@ const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 
 const getGreeting = defineRoute({
   method: 'GET', path: '/api/v1/hello/greetings/:id', permission: helloPermissions.read, params: Id,
-  summary: 'One greeting',
+  summary: 'One greeting', responses: { 200: GreetingSchema },
   async handler(req) {
     const row = await req.db<GreetingRow>('hello_greetings').where({ id: req.params.id }).first();
     if (!row) throw notFound(`greeting ${req.params.id} does not exist`);
@@ -111,7 +118,7 @@ const getGreeting = defineRoute({
 const postGreeting = defineRoute({
   method: 'POST', path: '/api/v1/hello/greetings', permission: helloPermissions.write,
   body: Type.Object({ message: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false }),
-  summary: 'Post a greeting',
+  summary: 'Post a greeting', responses: { 201: GreetingSchema },
   async handler(req) {
     // The row, its audit record, the event's durable delivery and the job commit together or not at all.
     const created = await req.transaction(async (tx) => {

@@ -1,7 +1,7 @@
 // Jobs through the app, on whichever driver this run uses: enqueued from a route (202 + Location),
 // retried with backoff until they succeed, visible to their owner, and their payload validated.
 import { expect } from 'chai';
-import { createTestApp, defineJob, definePlugin, defineRoute, reply, Type, type TestApp } from 'lectern';
+import { createTestApp, defineJob, definePlugin, defineRoute, JobAccepted, reply, Type, type TestApp } from 'lectern';
 
 const flaky = defineJob({
   name: 'flaky.work',
@@ -18,6 +18,7 @@ const plugin = definePlugin({
   name: 'flaky', version: '1.0.0', core: '^1.0.0', jobs: [flaky],
   routes: [defineRoute({
     method: 'POST', path: '/api/v1/flaky', authenticated: true, body: Type.Object({ times: Type.Integer() }),
+    summary: 'Start a job that fails `times` times', responses: { 202: JobAccepted },
     handler: async (req) => reply.accepted(await req.enqueue(flaky, { times: req.body.times })),
   })],
 });

@@ -58,7 +58,9 @@ describe('plugin lifecycle', () => {
     expect(await bootError([plugin('future', { core: '^2.0.0' })])).to.match(/^LECTERN_PLUGIN_CORE_MISMATCH: plugin "future" needs core \^2.0.0, but this is core 1\./);
     const perms = definePermissions({ see: { name: 'secret:see', context: 'system' } });
     const owner = plugin('secret', { permissions: perms });
-    const borrower = plugin('borrower', { routes: [defineRoute({ method: 'GET', path: '/x', permission: perms.see, handler: async () => ({}) })] });
+    const borrower = plugin('borrower', {
+      routes: [defineRoute({ method: 'GET', path: '/x', permission: perms.see, summary: 'x', responses: { 204: null }, handler: async () => undefined })],
+    });
     expect(await bootError([owner, borrower])).to.equal(
       'LECTERN_PERMISSION_UNREACHABLE: plugin "borrower": route GET /x uses permission "secret:see" of plugin "secret"; add "secret" to dependsOn');
   });

@@ -16,6 +16,7 @@ const demo = definePlugin({
       method: 'GET', path: '/api/v1/demo/courses/:id', permission: perms.edit,
       params: Type.Object({ id: Type.String() }),
       context: ({ params }) => ({ type: 'course', id: params.id }),
+      summary: 'A course', responses: { 200: Type.Object({ course: Type.String() }) },
       handler: async (req) => ({ course: req.params.id }),
     }),
   ],

@@ -23,6 +23,7 @@ describe('plugins at runtime', () => {
     const res = await a.as('root').patch('/api/v1/plugins/hello').send({ enabled: false });
     expect(res.status).to.equal(200);
     expect(res.body).to.deep.include({ name: 'hello', enabled: false });
+    expect((await a.as('root').get('/api/v1/plugins')).body.items).to.deep.include(res.body);
     expect((await a.get('/hello')).status).to.equal(404);
     const ms = await eventually(async () => (await b.get('/hello')).status === 404, 5000);
     expect(ms).to.be.below(5000);

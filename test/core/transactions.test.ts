@@ -13,6 +13,7 @@ const ledger = definePlugin({
   routes: [defineRoute({
     method: 'POST', path: '/api/v1/ledger', authenticated: true,
     body: Type.Object({ name: Type.String(), fail: Type.Boolean() }),
+    summary: 'Save an entry (or fail after writing it)', responses: { 201: Type.Object({ name: Type.String() }) }, errors: [409],
     handler: async (req) => {
       await req.transaction(async (tx) => {
         await tx.audit({ action: 'ledger.save', target: { type: 'entry', id: req.body.name } });

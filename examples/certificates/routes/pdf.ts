@@ -22,6 +22,7 @@ async function visibleCertificate(req: SignedInRequest, id: string): Promise<Wit
 export const pdfRoute = defineRoute({
   method: 'GET', path: '/api/v1/certificates/:id/pdf', authenticated: true, params: CertificateParams,
   summary: 'Download a certificate as PDF (409 with Retry-After until it is rendered)',
+  responses: { 200: { media: 'application/pdf' } }, errors: [409, 410],
   async handler(req) {
     const row = await visibleCertificate(req, req.params.id);
     if (row.learner_name === null) throw new HttpError(410, 'certificate-erased', 'Erased', 'The learner\'s personal data was erased; the PDF is gone.');

@@ -6,6 +6,7 @@ import { toUser } from '../users';
 import { endSession } from '../sessions';
 import { createToken } from '../tokens';
 import { authenticate, requestPasswordReset, setPasswordWithLink, signIn } from '../signin';
+import { CreatedToken, ResetRequested, SignedIn } from '../schemas';
 
 const Email = Type.String({ minLength: 3, maxLength: 320 });
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
@@ -14,6 +15,7 @@ export const authRoutes = [
   defineRoute({
     method: 'POST', path: '/api/v1/auth/login', public: true, summary: 'Sign in; sets the session cookie',
     body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
+    responses: { 200: SignedIn }, errors: [401, 429],
     async handler(req) {
       const { user, csrfToken, expiresAt } = await signIn(req, req.body.email, req.body.password);
       return { user: toUser(user), csrfToken, expiresAt: expiresAt.toISOString() };
@@ -21,7 +23,7 @@ export const authRoutes = [
   }),
 
   defineRoute({
-    method: 'POST', path: '/api/v1/auth/logout', authenticated: true, summary: 'End this session',
+    method: 'POST', path: '/api/v1/auth/logout', authenticated: true, summary: 'End this session', responses: { 204: null },
     async handler(req) {
       await endSession(req);
       await req.audit({ action: 'auth.logout', target: { type: 'user', id: req.principal.id } });
@@ -32,6 +34,7 @@ export const authRoutes = [
   defineRoute({
     method: 'POST', path: '/api/v1/auth/tokens', public: true, summary: 'Create a personal API token',
     body: Type.Object({ email: Email, password: Password, name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })) }, { additionalProperties: false }),
+    responses: { 201: CreatedToken }, errors: [401, 429],
     async handler(req) {
       const settings = await req.settings(authSettings);
       const id = String((await authenticate(req, req.body.email, req.body.password, settings)).id);
@@ -47,6 +50,7 @@ export const authRoutes = [
   defineRoute({
     method: 'POST', path: '/api/v1/auth/password-reset', public: true, summary: 'Email a password reset link (always 202)',
     body: Type.Object({ email: Email }, { additionalProperties: false }),
+    responses: { 202: ResetRequested }, errors: [429],
     async handler(req) {
       await requestPasswordReset(req, req.body.email);
       return new Reply(202, { status: 'accepted' });
@@ -56,6 +60,7 @@ export const authRoutes = [
   defineRoute({
     method: 'POST', path: '/api/v1/auth/password-reset/confirm', public: true, summary: 'Choose a new password with an emailed link',
     body: Type.Object({ token: Type.String({ minLength: 10, maxLength: 200 }), password: Password }, { additionalProperties: false }),
+    responses: { 204: null },
     async handler(req) {
       await setPasswordWithLink(req, req.body.token, req.body.password);
       return reply.noContent();

@@ -6,6 +6,7 @@ import { authPermissions } from '../permissions';
 import { cohortQuery, getCohort, toCohort } from '../cohorts';
 import { toUser, type UserRow } from '../users';
 import { addCohortMember, createCohort, deleteCohort, removeCohortMember, renameCohort } from '../cohort-actions';
+import { Cohort, CohortPage, UserPage } from '../schemas';
 
 const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 const Member = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }), userId: Type.String({ pattern: '^[0-9]{1,18}$' }) });
@@ -14,7 +15,7 @@ const Name = Type.Object({ name: Type.String({ minLength: 1, maxLength: 200, pat
 export const cohortRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/cohorts', permission: authPermissions.manageUsers, summary: 'Cohorts with member counts',
-    query: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), ...byId.query }),
+    query: Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), ...byId.query }), responses: { 200: CohortPage },
     async handler(req) {
       const q = cohortQuery(req.db).orderBy('c.id').limit(req.query.limit + 1);
       if (req.query.cursor) q.where('c.id', '>', req.query.cursor[0]);
@@ -26,13 +27,14 @@ export const cohortRoutes = [
 
   defineRoute({
     method: 'POST', path: '/api/v1/cohorts', permission: authPermissions.manageUsers, body: Name, summary: 'Create a cohort',
+    responses: { 201: Cohort }, errors: [409],
     async handler(req) {
       return reply.created(await createCohort(req, req.body.name));
     },
   }),
 
   defineRoute({
-    method: 'GET', path: '/api/v1/cohorts/:id', permission: authPermissions.manageUsers, params: Id, summary: 'One cohort',
+    method: 'GET', path: '/api/v1/cohorts/:id', permission: authPermissions.manageUsers, params: Id, summary: 'One cohort', responses: { 200: Cohort },
     async handler(req) {
       return getCohort(req.db, req.params.id);
     },
@@ -40,6 +42,7 @@ export const cohortRoutes = [
 
   defineRoute({
     method: 'PATCH', path: '/api/v1/cohorts/:id', permission: authPermissions.manageUsers, params: Id, body: Name, summary: 'Rename a cohort',
+    responses: { 200: Cohort }, errors: [409],
     async handler(req) {
       return renameCohort(req, req.params.id, req.body.name);
     },
@@ -47,6 +50,7 @@ export const cohortRoutes = [
 
   defineRoute({
     method: 'DELETE', path: '/api/v1/cohorts/:id', permission: authPermissions.manageUsers, params: Id, summary: 'Delete a cohort (its users stay)',
+    responses: { 204: null },
     async handler(req) {
       await deleteCohort(req, req.params.id);
       return reply.noContent();
@@ -55,7 +59,7 @@ export const cohortRoutes = [
 
   defineRoute({
     method: 'GET', path: '/api/v1/cohorts/:id/members', permission: authPermissions.manageUsers, params: Id, summary: 'Members of a cohort',
-    query: Type.Object(byId.query),
+    query: Type.Object(byId.query), responses: { 200: UserPage },
     async handler(req) {
       await getCohort(req.db, req.params.id);
       const q = req.db('auth_users as u').join('auth_cohort_members as m', 'm.user_id', 'u.id').where('m.cohort_id', req.params.id)
@@ -68,6 +72,7 @@ export const cohortRoutes = [
 
   defineRoute({
     method: 'PUT', path: '/api/v1/cohorts/:id/members/:userId', permission: authPermissions.manageUsers, params: Member, summary: 'Add a member',
+    responses: { 204: null },
     async handler(req) {
       await addCohortMember(req, req.params.id, req.params.userId);
       return reply.noContent();
@@ -76,6 +81,7 @@ export const cohortRoutes = [
 
   defineRoute({
     method: 'DELETE', path: '/api/v1/cohorts/:id/members/:userId', permission: authPermissions.manageUsers, params: Member, summary: 'Remove a member',
+    responses: { 204: null },
     async handler(req) {
       await removeCohortMember(req, req.params.id, req.params.userId);
       return reply.noContent();

@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  badRequest, defineJob, defineRoute, parseCsv, payloadTooLarge, receiveCsv, reply, Type,
+  badRequest, defineJob, defineRoute, JobAccepted, parseCsv, payloadTooLarge, receiveCsv, reply, Type,
   type CommandDef, type JobRef, type PluginContext, type RouteRef,
 } from 'lectern';
 import { authPermissions } from '../permissions';
@@ -44,7 +44,7 @@ export const importRoutes: RouteRef[] = [
     method: 'POST', path: '/api/v1/users/import', permission: authPermissions.manageUsers,
     summary: 'Import accounts from CSV (email,name[,roles][,cohort]): 202 with the job; its result is { created, updated, failed: [{ line, error }] }',
     query: Type.Object({ invite: Type.Boolean({ default: false, description: 'Email each new account an invitation.' }) }),
-    rawBody: { types: ['text/csv'] },
+    rawBody: { types: ['text/csv'] }, responses: { 202: JobAccepted },
     async handler(req) {
       const settings = await req.settings(authSettings);
       const limits = { maxBytes: settings.importMaxBytes, limitName: LIMIT_NAME, idleTimeoutMs: settings.importIdleSeconds * 1000 };

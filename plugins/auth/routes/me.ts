@@ -5,6 +5,7 @@ import { findUser, toUser, type UserRow } from '../users';
 import { listSessions } from '../sessions';
 import { revokeOwn, updateOwnAccount } from '../user-actions';
 import { toTokenInfo } from '../tokens';
+import { Me, SessionPage, TokenPage, User } from '../schemas';
 
 const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
 
@@ -16,7 +17,7 @@ async function me(req: SignedInRequest): Promise<UserRow> {
 
 export const meRoutes = [
   defineRoute({
-    method: 'GET', path: '/api/v1/me', authenticated: true, summary: 'The caller, their roles and system-level permissions',
+    method: 'GET', path: '/api/v1/me', authenticated: true, summary: 'The caller, their roles and system-level permissions', responses: { 200: Me },
     async handler(req) {
       // The identity provider has just read the (active) account: its principal answers without a second query.
       const principal = req.principal;
@@ -39,20 +40,21 @@ export const meRoutes = [
       password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
       currentPassword: Type.Optional(Type.String({ maxLength: 1024 })),
     }, { additionalProperties: false }),
+    responses: { 200: User },
     async handler(req) {
       return toUser(await updateOwnAccount(req, await me(req), req.body));
     },
   }),
 
   defineRoute({
-    method: 'GET', path: '/api/v1/me/sessions', authenticated: true, summary: 'My active sessions',
+    method: 'GET', path: '/api/v1/me/sessions', authenticated: true, summary: 'My active sessions', responses: { 200: SessionPage },
     async handler(req) {
       return { items: await listSessions(req, req.principal.id), nextCursor: null };
     },
   }),
 
   defineRoute({
-    method: 'DELETE', path: '/api/v1/me/sessions/:id', authenticated: true, params: Id, summary: 'End one of my sessions',
+    method: 'DELETE', path: '/api/v1/me/sessions/:id', authenticated: true, params: Id, summary: 'End one of my sessions', responses: { 204: null },
     async handler(req) {
       await revokeOwn(req, 'session', req.params.id);
       return reply.noContent();
@@ -60,7 +62,7 @@ export const meRoutes = [
   }),
 
   defineRoute({
-    method: 'GET', path: '/api/v1/me/tokens', authenticated: true, summary: 'My API tokens (never the secrets)',
+    method: 'GET', path: '/api/v1/me/tokens', authenticated: true, summary: 'My API tokens (never the secrets)', responses: { 200: TokenPage },
     async handler(req) {
       const rows = await req.db('auth_tokens').where({ user_id: req.principal.id }).andWhere('expires_at', '>', req.now()).orderBy('id').limit(200);
       return { items: rows.map(toTokenInfo), nextCursor: null };
@@ -68,7 +70,7 @@ export const meRoutes = [
   }),
 
   defineRoute({
-    method: 'DELETE', path: '/api/v1/me/tokens/:id', authenticated: true, params: Id, summary: 'Revoke one of my API tokens',
+    method: 'DELETE', path: '/api/v1/me/tokens/:id', authenticated: true, params: Id, summary: 'Revoke one of my API tokens', responses: { 204: null },
     async handler(req) {
       await revokeOwn(req, 'token', req.params.id);
       return reply.noContent();

@@ -3,19 +3,17 @@
 import { CoreServices, defineRoute, reply, Type, type RouteRequest } from 'lectern';
 import { authPermissions } from '../permissions';
 import { assignRole, createRole, deleteRole, unassignRole, updateRole } from '../role-actions';
+import { ContextSchema, PermissionPage, Role, RoleAssignment, RoleAssignmentPage, RolePage } from '../schemas';
 
 const RoleKey = Type.Object({ key: Type.String({ pattern: '^[a-z][a-z0-9-]{1,62}$' }) });
 const Permissions = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 500, uniqueItems: true });
-const ContextBody = Type.Object({
-  type: Type.Union([Type.Literal('system'), Type.Literal('category'), Type.Literal('course')]),
-  id: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
-}, { additionalProperties: false });
 
 const engineOf = (req: RouteRequest) => req.resolve(CoreServices.permissions);
 
 export const roleRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/permissions', permission: authPermissions.manageRoles, summary: 'Every registered permission',
+    responses: { 200: PermissionPage },
     async handler(req) {
       return { items: engineOf(req).listPermissions(), nextCursor: null };
     },
@@ -23,13 +21,14 @@ export const roleRoutes = [
 
   defineRoute({
     method: 'GET', path: '/api/v1/roles', permission: authPermissions.manageRoles, summary: 'Roles and their permissions',
+    responses: { 200: RolePage },
     async handler(req) {
       return { items: await engineOf(req).listRoles(), nextCursor: null };
     },
   }),
 
   defineRoute({
-    method: 'GET', path: '/api/v1/roles/:key', permission: authPermissions.manageRoles, params: RoleKey, summary: 'One role',
+    method: 'GET', path: '/api/v1/roles/:key', permission: authPermissions.manageRoles, params: RoleKey, summary: 'One role', responses: { 200: Role },
     async handler(req) {
       return engineOf(req).getRole(req.params.key);
     },
@@ -43,6 +42,7 @@ export const roleRoutes = [
       description: Type.Optional(Type.String({ maxLength: 500 })),
       permissions: Permissions,
     }, { additionalProperties: false }),
+    responses: { 201: Role }, errors: [409],
     async handler(req) {
       return reply.created(await createRole(req, req.body));
     },
@@ -55,6 +55,7 @@ export const roleRoutes = [
       description: Type.Optional(Type.String({ maxLength: 500 })),
       permissions: Type.Optional(Permissions),
     }, { additionalProperties: false, minProperties: 1 }),
+    responses: { 200: Role },
     async handler(req) {
       return updateRole(req, req.params.key, req.body);
     },
@@ -62,6 +63,7 @@ export const roleRoutes = [
 
   defineRoute({
     method: 'DELETE', path: '/api/v1/roles/:key', permission: authPermissions.manageRoles, params: RoleKey, summary: 'Delete a custom role (built-in roles stay)',
+    responses: { 204: null }, errors: [409],
     async handler(req) {
       await deleteRole(req, req.params.key);
       return reply.noContent();
@@ -74,6 +76,7 @@ export const roleRoutes = [
       userId: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
       role: Type.Optional(Type.String({ maxLength: 64 })),
     }),
+    responses: { 200: RoleAssignmentPage },
     async handler(req) {
       return { items: await engineOf(req).listAssignments(req.query), nextCursor: null };
     },
@@ -84,8 +87,9 @@ export const roleRoutes = [
     body: Type.Object({
       userId: Type.String({ pattern: '^[0-9]{1,18}$' }),
       role: Type.String({ minLength: 1, maxLength: 64 }),
-      context: ContextBody,
+      context: ContextSchema,
     }, { additionalProperties: false }),
+    responses: { 201: RoleAssignment },
     async handler(req) {
       return reply.created(await assignRole(req, req.body));
     },
@@ -94,6 +98,7 @@ export const roleRoutes = [
   defineRoute({
     method: 'DELETE', path: '/api/v1/role-assignments/:id', permission: authPermissions.manageRoles,
     params: Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) }), summary: 'Remove a role assignment',
+    responses: { 204: null }, errors: [409],
     async handler(req) {
       await unassignRole(req, req.params.id);
       return reply.noContent();

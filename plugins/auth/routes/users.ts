@@ -5,20 +5,21 @@ import { byId } from '../cursors';
 import { authPermissions } from '../permissions';
 import { getUser, listUsers, toUser } from '../users';
 import { changeStatus, createUser, updateUser } from '../user-actions';
+import { User, UserPage, UserStatusSchema } from '../schemas';
 
 const Id = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
-const Status = Type.Union([Type.Literal('active'), Type.Literal('deactivated')]);
 
 export const userRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/users', permission: authPermissions.viewUsers, summary: 'Search and filter accounts',
     query: Type.Object({
       q: Type.Optional(Type.String({ maxLength: 200 })),
-      status: Type.Optional(Status),
+      status: Type.Optional(UserStatusSchema),
       role: Type.Optional(Type.String({ maxLength: 64 })),
       cohortId: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
       ...byId.query,
     }),
+    responses: { 200: UserPage },
     async handler(req) {
       const rows = await listUsers(req, { ...req.query, after: req.query.cursor?.[0] });
       return byId.page(rows, req.query.limit, toUser, (r) => [r.id]);
@@ -33,13 +34,14 @@ export const userRoutes = [
       password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
       roles: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 64 }), { maxItems: 20, uniqueItems: true })),
     }, { additionalProperties: false }),
+    responses: { 201: User }, errors: [409],
     async handler(req) {
       return reply.created(toUser(await createUser(req, req.body)));
     },
   }),
 
   defineRoute({
-    method: 'GET', path: '/api/v1/users/:id', permission: authPermissions.viewUsers, params: Id, summary: 'One account',
+    method: 'GET', path: '/api/v1/users/:id', permission: authPermissions.viewUsers, params: Id, summary: 'One account', responses: { 200: User },
     async handler(req) {
       return toUser(await getUser(req.db, req.params.id));
     },
@@ -52,6 +54,7 @@ export const userRoutes = [
       name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
       password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
     }, { additionalProperties: false, minProperties: 1 }),
+    responses: { 200: User },
     async handler(req) {
       return toUser(await updateUser(req, req.params.id, req.body));
     },
@@ -59,7 +62,7 @@ export const userRoutes = [
 
   defineRoute({
     method: 'POST', path: '/api/v1/users/:id/deactivate', permission: authPermissions.manageUsers, params: Id,
-    summary: 'Deactivate: no login, every session and token revoked, all data kept',
+    summary: 'Deactivate: no login, every session and token revoked, all data kept', responses: { 200: User }, errors: [409],
     async handler(req) {
       return toUser(await changeStatus(req, req.params.id, 'deactivated'));
     },
@@ -67,6 +70,7 @@ export const userRoutes = [
 
   defineRoute({
     method: 'POST', path: '/api/v1/users/:id/reactivate', permission: authPermissions.manageUsers, params: Id, summary: 'Reactivate an account',
+    responses: { 200: User },
     async handler(req) {
       return toUser(await changeStatus(req, req.params.id, 'active'));
     },

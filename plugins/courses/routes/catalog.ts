@@ -10,6 +10,7 @@ import { toCourse, type CourseRow } from '../model/courses';
 import { courseColumns } from '../model/columns';
 import { isEmpty, scopeOf, whereInScope, type Scope } from '../model/scope';
 import { CourseAnswersRef } from '../answers';
+import { CoursePage } from '../schemas';
 
 /** Published courses in the view scope, plus anything in the edit scope. */
 function whereVisible(q: Knex.QueryBuilder, view: Scope, edit: Scope): void {
@@ -48,7 +49,7 @@ async function catalogPage(req: RouteRequest, query: Static<typeof CatalogQuery>
 export const catalogRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/courses', authenticated: true, summary: 'The course catalog: what the caller may see',
-    query: CatalogQuery,
+    query: CatalogQuery, responses: { 200: CoursePage },
     async handler(req) {
       const [view, edit] = await Promise.all([scopeOf(req, coursePermissions.view), scopeOf(req, coursePermissions.update)]);
       return req.resolve(CourseAnswersRef).catalog.get('', JSON.stringify([view, edit, req.query]), () => catalogPage(req, req.query, view, edit));

@@ -7,6 +7,7 @@ import { CourseParams, IdString, inCourse, Title, CourseStatusSchema } from '../
 import { courseContext, getCourse, toCourse, visibleCourse } from '../model/courses';
 import { createCourse, setStatus, updateCourse } from '../actions/courses';
 import { coursesChanged } from '../changes';
+import { Course } from '../schemas';
 
 const Code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
 const Summary = Type.String({ maxLength: 20_000 });
@@ -19,6 +20,7 @@ function statusRoute(action: 'publish' | 'archive') {
   return defineRoute({
     method: 'POST', path: `/api/v1/courses/:id/${action}`, permission: coursePermissions.update, context: inCourse, params: CourseParams,
     summary: action === 'publish' ? 'Publish a course: learners see it' : 'Archive a course: closed to enrollment, kept as record',
+    responses: { 200: Course },
     async handler(req) {
       return toCourse(await setStatus(req, req.params.id, action));
     },
@@ -33,6 +35,7 @@ export const courseRoutes = [
       templateId: Type.Optional(IdString), selfEnrollment: Type.Optional(Type.Boolean()),
       enrollmentKey: Type.Optional(EnrollmentKey), recertifyAfterDays: Type.Optional(RecertifyAfterDays),
     }, { additionalProperties: false }),
+    responses: { 201: Course }, errors: [409],
     async handler(req) {
       return reply.created(toCourse(await createCourse(req, req.body)));
     },
@@ -40,6 +43,7 @@ export const courseRoutes = [
 
   defineRoute({
     method: 'GET', path: '/api/v1/courses/:id', permission: coursePermissions.view, context: inCourse, params: CourseParams, summary: 'One course',
+    responses: { 200: Course },
     async handler(req) {
       return toCourse(await visibleCourse(req, req.params.id));
     },
@@ -52,6 +56,7 @@ export const courseRoutes = [
       status: Type.Optional(CourseStatusSchema), isTemplate: Type.Optional(Type.Boolean()), selfEnrollment: Type.Optional(Type.Boolean()),
       enrollmentKey: Type.Optional(EnrollmentKey), recertifyAfterDays: Type.Optional(RecertifyAfterDays),
     }, { additionalProperties: false, minProperties: 1 }),
+    responses: { 200: Course }, errors: [409],
     async handler(req) {
       return toCourse(await updateCourse(req, req.params.id, req.body));
     },
@@ -62,7 +67,7 @@ export const courseRoutes = [
 
   defineRoute({
     method: 'DELETE', path: '/api/v1/courses/:id', permission: coursePermissions.delete, context: inCourse, params: CourseParams,
-    summary: 'Delete a course nobody was ever enrolled in (archive the others)',
+    summary: 'Delete a course nobody was ever enrolled in (archive the others)', responses: { 204: null }, errors: [409],
     async handler(req) {
       const { id } = req.params;
       await req.transaction(async (tx) => {

@@ -8,12 +8,14 @@ import { CourseParams, EnrollmentParams, IdString, inCourse, RoleSchema } from '
 import { getCourse } from '../model/courses';
 import { courseEnrollments, enrollmentOf } from '../model/listing';
 import { enrollUser, selfEnroll, unenrollUser } from '../actions/enrollments';
+import { Enrollment, RosterPage } from '../schemas';
 
 
 export const enrollmentRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/courses/:id/enrollments', permission: coursePermissions.enroll, context: inCourse, params: CourseParams,
     query: Type.Object({ role: Type.Optional(RoleSchema), ...byId.query }), summary: 'Who is enrolled, with their standing',
+    responses: { 200: RosterPage },
     async handler(req) {
       await getCourse(req.db, req.params.id);
       return courseEnrollments(req, req.params.id, req.query);
@@ -26,6 +28,7 @@ export const enrollmentRoutes = [
       userId: IdString, role: Type.Optional(RoleSchema), dueAt: Type.Optional(Type.Union([Type.String({ format: 'date-time' }), Type.Null()])),
     }, { additionalProperties: false }),
     summary: 'Enroll a user (an instructor gets the instructor role in the course), or change their role or due date (omitted: kept; null: removed)',
+    responses: { 201: Enrollment, 200: Enrollment }, errors: [409],
     async handler(req) {
       const { id } = req.params;
       const { userId, role = 'learner', dueAt } = req.body;
@@ -37,7 +40,7 @@ export const enrollmentRoutes = [
 
   defineRoute({
     method: 'DELETE', path: '/api/v1/courses/:id/enrollments/:userId', permission: coursePermissions.enroll, context: inCourse, params: EnrollmentParams,
-    summary: 'Unenroll a user (their progress and completions are kept)',
+    summary: 'Unenroll a user (their progress and completions are kept)', responses: { 204: null },
     async handler(req) {
       await unenrollUser(req, req.params.id, req.params.userId);
       return reply.noContent();
@@ -48,6 +51,7 @@ export const enrollmentRoutes = [
     method: 'POST', path: '/api/v1/courses/:id/self-enroll', authenticated: true, params: CourseParams,
     body: Type.Object({ key: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
     summary: 'Enroll yourself as a learner, where the course allows it (with its key, if it has one)',
+    responses: { 201: Enrollment, 200: Enrollment },
     async handler(req) {
       const { id } = req.params;
       const outcome = await selfEnroll(req, id, req.body.key);

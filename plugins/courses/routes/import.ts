@@ -3,7 +3,7 @@
 // nothing (4xx) and a slow upload holds no database connection; then the rows are staged in one
 // transaction together with the job that enrolls them (202, result { enrolled, updated, failed: [{ line, error }] }),
 // so the job the answer names exists as soon as the rows do.
-import { batches, defineRoute, receiveCsv, reply } from 'lectern';
+import { batches, defineRoute, JobAccepted, receiveCsv, reply } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { courseSettings } from '../settings';
 import { CourseParams, inCourse } from '../params';
@@ -17,7 +17,7 @@ const STAGE_BATCH = 1000;
 export const importRoutes = [
   defineRoute({
     method: 'POST', path: '/api/v1/courses/:id/enrollments/import', permission: coursePermissions.enroll, context: inCourse, params: CourseParams,
-    rawBody: { types: ['text/csv'] }, summary: 'Enroll from a CSV file (a job)',
+    rawBody: { types: ['text/csv'] }, summary: 'Enroll from a CSV file (a job)', responses: { 202: JobAccepted }, errors: [409],
     async handler(req) {
       const { id } = req.params;
       const { importMaxBytes, importIdleSeconds } = await req.settings(courseSettings);

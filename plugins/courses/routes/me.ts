@@ -7,11 +7,12 @@ import { CourseParams, RoleSchema } from '../params';
 import { byId } from '../cursors';
 import { mine, toMine, type Mine } from '../model/mine';
 import { CourseAnswersRef } from '../answers';
+import { MyCourseDetail, MyCoursePage } from '../schemas';
 
 export const meRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/me/courses', authenticated: true, summary: 'My courses, with my progress in each (newest enrollment first)',
-    query: Type.Object({ role: Type.Optional(RoleSchema), ...byId.query }),
+    query: Type.Object({ role: Type.Optional(RoleSchema), ...byId.query }), responses: { 200: MyCoursePage },
     async handler(req) {
       const { role, limit, cursor } = req.query;
       const userId = req.principal.id;
@@ -27,7 +28,7 @@ export const meRoutes = [
 
   defineRoute({
     method: 'GET', path: '/api/v1/me/courses/:id', authenticated: true, params: CourseParams,
-    summary: 'My standing in one course: completed items of the current cycle and every completion',
+    summary: 'My standing in one course: completed items of the current cycle and every completion', responses: { 200: MyCourseDetail },
     async handler(req) {
       const row: Mine | undefined = await mine(req.db, req.principal.id).where('e.course_id', req.params.id).first();
       if (!row) throw notFound(`you are not enrolled in course ${req.params.id}`);

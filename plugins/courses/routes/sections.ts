@@ -8,11 +8,13 @@ import { byPosition } from '../cursors';
 import { visibleCourse } from '../model/courses';
 import { sectionsWithItems, type SectionRow } from '../model/sections';
 import { addSection, deleteSection, updateSection } from '../actions/sections';
+import { Section, SectionPage } from '../schemas';
 
 export const sectionRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/courses/:id/sections', permission: coursePermissions.view, context: inCourse, params: CourseParams,
     query: Type.Object(byPosition.query), summary: 'The sections of a course in order, each with its ordered items',
+    responses: { 200: SectionPage },
     async handler(req) {
       await visibleCourse(req, req.params.id);
       const { limit, cursor } = req.query;
@@ -26,6 +28,7 @@ export const sectionRoutes = [
   defineRoute({
     method: 'POST', path: '/api/v1/courses/:id/sections', permission: coursePermissions.update, context: inCourse, params: CourseParams,
     body: Type.Object({ title: Title, position: Type.Optional(Position) }, { additionalProperties: false }), summary: 'Add a section',
+    responses: { 201: Section },
     async handler(req) {
       const row = await addSection(req, req.params.id, req.body);
       return reply.created((await sectionsWithItems(req.db, [row]))[0]);
@@ -35,7 +38,7 @@ export const sectionRoutes = [
   defineRoute({
     method: 'PATCH', path: '/api/v1/courses/:id/sections/:sectionId', permission: coursePermissions.update, context: inCourse, params: SectionParams,
     body: Type.Object({ title: Type.Optional(Title), position: Type.Optional(Position) }, { additionalProperties: false, minProperties: 1 }),
-    summary: 'Rename or move a section',
+    summary: 'Rename or move a section', responses: { 200: Section },
     async handler(req) {
       const row = await updateSection(req, req.params.id, req.params.sectionId, req.body);
       return (await sectionsWithItems(req.db, [row]))[0];
@@ -44,7 +47,7 @@ export const sectionRoutes = [
 
   defineRoute({
     method: 'DELETE', path: '/api/v1/courses/:id/sections/:sectionId', permission: coursePermissions.update, context: inCourse, params: SectionParams,
-    summary: 'Delete a section and its items',
+    summary: 'Delete a section and its items', responses: { 204: null },
     async handler(req) {
       await deleteSection(req, req.params.id, req.params.sectionId);
       return reply.noContent();

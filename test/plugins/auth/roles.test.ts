@@ -17,6 +17,7 @@ const probe = definePlugin({
     method: 'GET', path: '/api/v1/probe/:courseId', permission: probePermissions.open,
     params: Type.Object({ courseId: Type.String({ maxLength: 20 }) }),
     context: ({ params }) => ({ type: 'course', id: params.courseId }),
+    summary: 'Open a course', responses: { 200: Type.Object({ opened: Type.String() }) },
     handler: async (req) => ({ opened: req.params.courseId }),
   })],
   subscribe: [
@@ -49,6 +50,7 @@ describe('auth: roles, assignments and cohorts', () => {
     const role = await t.post('/api/v1/roles').set(admin.auth).send({ key: 'reviewer', name: 'Reviewer', permissions: ['probe:open'] });
     expect(role.status).to.equal(201);
     expect(role.body).to.include({ key: 'reviewer', builtin: false });
+    expect((await t.get('/api/v1/roles/reviewer').set(admin.auth)).body).to.deep.equal(role.body);
     const u = await account(t, 'rev@example.com');
     const assigned = await t.post('/api/v1/role-assignments').set(admin.auth).send({ userId: u.id, role: 'reviewer', context: { type: 'course', id: 'c1' } });
     expect(assigned.status).to.equal(201);
@@ -101,6 +103,8 @@ describe('auth: roles, assignments and cohorts', () => {
     expect((await t.put(`/api/v1/cohorts/${id}/members/999999`).set(admin.auth)).status).to.equal(404);
     const renamed = await t.patch(`/api/v1/cohorts/${id}`).set(admin.auth).send({ name: 'Finance & Controlling' });
     expect(renamed.body).to.include({ name: 'Finance & Controlling', memberCount: 2 });
+    expect((await t.get(`/api/v1/cohorts/${id}`).set(admin.auth)).body).to.deep.equal(renamed.body);
+    expect((await t.get('/api/v1/cohorts?q=controlling').set(admin.auth)).body.items).to.deep.equal([renamed.body]);
     const members = await t.get(`/api/v1/cohorts/${id}/members?limit=1`).set(admin.auth);
     const rest = await t.get(`/api/v1/cohorts/${id}/members?limit=1&cursor=${members.body.nextCursor}`).set(admin.auth);
     expect([...members.body.items, ...rest.body.items].map((u: { email: string }) => u.email)).to.deep.equal(['dept-a@example.com', 'dept-b@example.com']);

@@ -8,7 +8,7 @@ import type { Account } from '../auth/helpers';
 describe('courses: categories, courses and the catalog', () => {
   const w = useWorld();
 
-  it('nests categories, refuses cycles and duplicate sibling names, and deletes only empty ones', async () => {
+  it('nests, renames and moves categories, refuses cycles and duplicate sibling names, and deletes only empty ones', async () => {
     const m = as(w.t, w.manager);
     const root = await expectStatus(m.post('/api/v1/categories', { name: 'Safety' }), 201);
     const child = await expectStatus(m.post('/api/v1/categories', { name: 'Fire', parentId: root.id }), 201);
@@ -29,6 +29,10 @@ describe('courses: categories, courses and the catalog', () => {
       duplicate: 409, unknownParent: [{ path: 'body.parentId', message: 'is not a category' }], notEmpty: 409,
       children: [['Fire', String(root.id)]],
     });
+    const moved = await expectStatus(m.patch(`/api/v1/categories/${String(grandchild.id)}`, { name: 'Hoses', parentId: root.id }), 200);
+    expect(moved).to.include({ id: grandchild.id, name: 'Hoses', parentId: root.id });
+    const empty = await expectStatus(m.post('/api/v1/categories', { name: 'Empty' }), 201);
+    await expectStatus(m.delete(`/api/v1/categories/${String(empty.id)}`), 204);
   });
 
   it('creates courses with unique codes (case-insensitive, 409, nothing written) and lists every bad field', async () => {
