@@ -6,8 +6,9 @@ import { definePlugin } from 'lectern';
 import { authPermissions } from './permissions';
 import { authSettings } from './settings';
 import { authIdentity, IdentityCache, IdentityCacheRef } from './identity';
-import { AuthDirectory, authEvents } from './api';
+import { AuthAttempts, AuthDirectory, authEvents } from './api';
 import { createDirectory } from './directory';
+import { attemptsService } from './attempts';
 import { authPrivacy } from './privacy';
 import { ensureFirstAdmin } from './first-admin';
 import { cleanup } from './cleanup';
@@ -42,9 +43,10 @@ export default definePlugin({
   jobs: [cleanup, ...importJobs],
   commands: [...userCommands, ...importCommands],
   privacy: authPrivacy,
-  exports: [AuthDirectory],
+  exports: [AuthDirectory, AuthAttempts],
   register(c) {
     c.bind(AuthDirectory, createDirectory);
+    c.bind(AuthAttempts, attemptsService);
     c.bind(IdentityCacheRef, (ctx) => new IdentityCache(ctx));
   },
   async start(ctx) {

@@ -4,7 +4,7 @@
 import { unauthorized, type RouteRequest } from 'lectern';
 import { authSettings, type AuthSettings } from './settings';
 import { checkPolicy, hashPassword, verifyPassword } from './passwords';
-import { assertNotThrottled, clearAccount, recordFailure, throttleKeys } from './throttle';
+import { loginSucceeded, reserveLogin, reserveResetRequest } from './throttle';
 import { findByEmail, revokeCredentials, type UserRow } from './users';
 import { startSession } from './sessions';
 import { consumeLink, sendLink } from './links';
@@ -12,17 +12,14 @@ import { consumeLink, sendLink } from './links';
 const WRONG = 'Wrong email or password.';
 
 export async function authenticate(req: RouteRequest, email: string, password: string, settings: AuthSettings): Promise<UserRow> {
-  const keys = throttleKeys(email, req.ip);
-  const now = req.now();
-  await assertNotThrottled(req.db, keys, now);
+  const login = await reserveLogin(req, email, settings);
   const user = await findByEmail(req.db, email);
   const ok = await verifyPassword(password, user?.password_hash);
   if (!user || !ok || user.status !== 'active') {
-    await recordFailure(req.db, keys, settings, now);
     await req.audit({ action: 'auth.login.failure', actorId: user ? String(user.id) : null, target: user ? { type: 'user', id: String(user.id) } : undefined, details: { email } });
     throw unauthorized(WRONG);
   }
-  await clearAccount(req.db, keys);
+  await loginSucceeded(req.db, login);
   return user;
 }
 
@@ -42,9 +39,7 @@ export async function signIn(req: RouteRequest, email: string, password: string)
 export async function requestPasswordReset(req: RouteRequest, email: string): Promise<AuthSettings> {
   const settings = await req.settings(authSettings);
   // Throttled like failed logins: nobody floods an inbox with links, or probes from one address for long.
-  const keys = throttleKeys(email, req.ip, 'reset');
-  await assertNotThrottled(req.db, keys, req.now(), 'password reset requests');
-  await recordFailure(req.db, keys, settings, req.now());
+  await reserveResetRequest(req, email, settings);
   const user = await findByEmail(req.db, email);
   if (user && user.status === 'active') {
     await req.transaction(async (tx) => {
