@@ -9,6 +9,7 @@ import { authIdentity, IdentityCache, IdentityCacheRef } from './identity';
 import { AuthAttempts, AuthDirectory, authEvents } from './api';
 import { createDirectory } from './directory';
 import { attemptsService } from './attempts';
+import { sendResetLink } from './reset-link-job';
 import { authPrivacy } from './privacy';
 import { ensureFirstAdmin } from './first-admin';
 import { cleanup } from './cleanup';
@@ -40,7 +41,7 @@ export default definePlugin({
   identity: authIdentity,
   routes: [...authRoutes, ...meRoutes, ...userRoutes, ...roleRoutes, ...cohortRoutes, ...importRoutes, ...pageRoutes],
   admin: adminPages,
-  jobs: [cleanup, ...importJobs],
+  jobs: [cleanup, sendResetLink, ...importJobs],
   commands: [...userCommands, ...importCommands],
   privacy: authPrivacy,
   exports: [AuthDirectory, AuthAttempts],

@@ -7,7 +7,8 @@ import { checkPolicy, hashPassword, verifyPassword } from './passwords';
 import { loginSucceeded, reserveLogin, reserveResetRequest } from './throttle';
 import { findByEmail, revokeCredentials, type UserRow } from './users';
 import { startSession } from './sessions';
-import { consumeLink, sendLink } from './links';
+import { consumeLink } from './links';
+import { sendResetLink } from './reset-link-job';
 
 const WRONG = 'Wrong email or password.';
 
@@ -35,18 +36,15 @@ export async function signIn(req: RouteRequest, email: string, password: string)
   });
 }
 
-/** Emails a reset link when the address has an active account; says nothing either way. */
+/**
+ * Has a reset link emailed when the address has an active account; says nothing either way, and does the
+ * same work either way (the job decides).
+ */
 export async function requestPasswordReset(req: RouteRequest, email: string): Promise<AuthSettings> {
   const settings = await req.settings(authSettings);
   // Throttled like failed logins: nobody floods an inbox with links, or probes from one address for long.
   await reserveResetRequest(req, email, settings);
-  const user = await findByEmail(req.db, email);
-  if (user && user.status === 'active') {
-    await req.transaction(async (tx) => {
-      await sendLink(tx, { id: String(user.id), email: user.email, name: user.name }, 'reset', settings, req.now(), (p) => req.url(p));
-      await tx.audit({ action: 'auth.password.resetRequested', actorId: null, target: { type: 'user', id: String(user.id) } });
-    });
-  }
+  await req.transaction((tx) => tx.enqueue(sendResetLink, { email, ip: req.ip }));
   return settings;
 }
 

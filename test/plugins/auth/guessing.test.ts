@@ -1,8 +1,9 @@
-// Guessing passwords: parallel logins check no more passwords than the limit, and failures from one
-// address never lock the account out of another (an account-wide ceiling still holds).
+// Guessing passwords and probing for accounts: parallel logins check no more passwords than the limit,
+// failures from one address never lock the account out of another (an account-wide ceiling still holds),
+// and a password reset request does the same work whether or not the address has an account.
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from 'lectern';
-import { account, PASSWORD } from './helpers';
+import { account, outbox, PASSWORD } from './helpers';
 
 describe('auth: guessing passwords and probing for accounts', () => {
   let t: TestApp;
@@ -65,6 +66,40 @@ describe('auth: guessing passwords and probing for accounts', () => {
         .to.deep.equal({ spread: [...Array(8).fill(401), 429], everywhere: 429, retryAfter: true });
     } finally {
       await t.app.settings.update('auth', { maxFailuresPerAccountAnywhere: 50 });
+    }
+  });
+
+  it('does the same statements for a reset request whether or not the address has an account; a job mails the link', async () => {
+    // No workers here, so nothing but the requests runs statements on the auth tables while they are watched.
+    const quiet = await createTestApp({ plugins: ['auth'], workers: false });
+    try {
+      await account(quiet, 'known@example.com');
+      const statements = async (email: string) => {
+        const seen: string[] = [];
+        const watch = (q: { sql: string }) => { if (/auth_|^\s*insert/i.test(q.sql)) seen.push(q.sql); };
+        quiet.db.on('query', watch);
+        try {
+          expect((await quiet.post('/api/v1/auth/password-reset').send({ email })).status).to.equal(202);
+        } finally {
+          quiet.db.off('query', watch);
+        }
+        return seen;
+      };
+      const known = await statements('known@example.com');
+      const unknown = await statements('unknown@example.com');
+      expect(known, 'the same statements for both').to.deep.equal(unknown);
+      expect(known.filter((sql) => /auth_users/.test(sql)), 'no account is looked up in the request').to.deep.equal([]);
+      expect(known.filter((sql) => /^\s*insert into "core_job/i.test(sql)), 'one job written').to.have.length(1);
+
+      const worker = await createTestApp({ plugins: ['auth'], shareWith: quiet });
+      try {
+        await worker.jobs.drain();
+        expect(outbox(worker).map((m) => [m.to, m.subject])).to.deep.equal([['known@example.com', 'Reset your password']]);
+      } finally {
+        await worker.close();
+      }
+    } finally {
+      await quiet.close();
     }
   });
 });
