@@ -1,5 +1,6 @@
 // The auth plugin's public surface (`lectern/auth`), for plugins that list 'auth' in dependsOn: the
-// directory of users and cohorts, its permissions, and the events it emits when accounts and cohorts change.
+// directory of users and cohorts, the attempt counter that throttles guessing, its permissions, and the
+// events it emits when accounts and cohorts change.
 import { defineEvent, defineService } from 'lectern';
 import type { UserStatus } from './users';
 
@@ -23,6 +24,26 @@ export interface Directory {
 }
 
 export const AuthDirectory = defineService<Directory>('auth.directory');
+
+/** A counter an attempt is counted under (e.g. `courses.key:<user>:<course>`, starting with the plugin's name), and its attempts per window. */
+export interface AttemptLimit { key: string; limit: number }
+/** What `reserve` counted, for `release`. */
+export interface AttemptReservation { readonly counted: readonly { key: string; windowStartedAt: Date }[] }
+
+/** Throttles guessing (as auth does logins), counted in the database so every instance counts the same. */
+export interface Attempts {
+  /**
+   * Counts one attempt under every key before the caller checks it: a key allows `limit` attempts per
+   * `windowMinutes`, then is blocked for `windowMinutes`. When a key is blocked, counts nothing and
+   * throws 429 with Retry-After ("Too many <counted>."); at most `limit` attempts are ever checked, even
+   * when many arrive at once. Put the keys the caller alone uses first.
+   */
+  reserve(limits: readonly AttemptLimit[], opts: { windowMinutes: number; counted: string }): Promise<AttemptReservation>;
+  /** Gives back an attempt that was right, so only failures use up the limits. */
+  release(reservation: AttemptReservation): Promise<void>;
+}
+
+export const AuthAttempts = defineService<Attempts>('auth.attempts');
 
 export const userCreated = defineEvent<{ userId: string; email: string }>('auth.userCreated');
 export const userDeactivated = defineEvent<{ userId: string }>('auth.userDeactivated');

@@ -6,8 +6,10 @@ import { definePlugin } from 'lectern';
 import { authPermissions } from './permissions';
 import { authSettings } from './settings';
 import { authIdentity, IdentityCache, IdentityCacheRef } from './identity';
-import { AuthDirectory, authEvents } from './api';
+import { AuthAttempts, AuthDirectory, authEvents } from './api';
 import { createDirectory } from './directory';
+import { attemptsService } from './attempts';
+import { sendResetLink } from './reset-link-job';
 import { authPrivacy } from './privacy';
 import { ensureFirstAdmin } from './first-admin';
 import { cleanup } from './cleanup';
@@ -39,12 +41,13 @@ export default definePlugin({
   identity: authIdentity,
   routes: [...authRoutes, ...meRoutes, ...userRoutes, ...roleRoutes, ...cohortRoutes, ...importRoutes, ...pageRoutes],
   admin: adminPages,
-  jobs: [cleanup, ...importJobs],
+  jobs: [cleanup, sendResetLink, ...importJobs],
   commands: [...userCommands, ...importCommands],
   privacy: authPrivacy,
-  exports: [AuthDirectory],
+  exports: [AuthDirectory, AuthAttempts],
   register(c) {
     c.bind(AuthDirectory, createDirectory);
+    c.bind(AuthAttempts, attemptsService);
     c.bind(IdentityCacheRef, (ctx) => new IdentityCache(ctx));
   },
   async start(ctx) {

@@ -4,25 +4,23 @@
 import { unauthorized, type RouteRequest } from 'lectern';
 import { authSettings, type AuthSettings } from './settings';
 import { checkPolicy, hashPassword, verifyPassword } from './passwords';
-import { assertNotThrottled, clearAccount, recordFailure, throttleKeys } from './throttle';
+import { loginSucceeded, reserveLogin, reserveResetRequest } from './throttle';
 import { findByEmail, revokeCredentials, type UserRow } from './users';
 import { startSession } from './sessions';
-import { consumeLink, sendLink } from './links';
+import { consumeLink } from './links';
+import { sendResetLink } from './reset-link-job';
 
 const WRONG = 'Wrong email or password.';
 
 export async function authenticate(req: RouteRequest, email: string, password: string, settings: AuthSettings): Promise<UserRow> {
-  const keys = throttleKeys(email, req.ip);
-  const now = req.now();
-  await assertNotThrottled(req.db, keys, now);
+  const login = await reserveLogin(req, email, settings);
   const user = await findByEmail(req.db, email);
   const ok = await verifyPassword(password, user?.password_hash);
   if (!user || !ok || user.status !== 'active') {
-    await recordFailure(req.db, keys, settings, now);
     await req.audit({ action: 'auth.login.failure', actorId: user ? String(user.id) : null, target: user ? { type: 'user', id: String(user.id) } : undefined, details: { email } });
     throw unauthorized(WRONG);
   }
-  await clearAccount(req.db, keys);
+  await loginSucceeded(req.db, login);
   return user;
 }
 
@@ -38,20 +36,15 @@ export async function signIn(req: RouteRequest, email: string, password: string)
   });
 }
 
-/** Emails a reset link when the address has an active account; says nothing either way. */
+/**
+ * Has a reset link emailed when the address has an active account; says nothing either way, and does the
+ * same work either way (the job decides).
+ */
 export async function requestPasswordReset(req: RouteRequest, email: string): Promise<AuthSettings> {
   const settings = await req.settings(authSettings);
   // Throttled like failed logins: nobody floods an inbox with links, or probes from one address for long.
-  const keys = throttleKeys(email, req.ip, 'reset');
-  await assertNotThrottled(req.db, keys, req.now(), 'password reset requests');
-  await recordFailure(req.db, keys, settings, req.now());
-  const user = await findByEmail(req.db, email);
-  if (user && user.status === 'active') {
-    await req.transaction(async (tx) => {
-      await sendLink(tx, { id: String(user.id), email: user.email, name: user.name }, 'reset', settings, req.now(), (p) => req.url(p));
-      await tx.audit({ action: 'auth.password.resetRequested', actorId: null, target: { type: 'user', id: String(user.id) } });
-    });
-  }
+  await reserveResetRequest(req, email, settings);
+  await req.transaction((tx) => tx.enqueue(sendResetLink, { email, ip: req.ip }));
   return settings;
 }
 

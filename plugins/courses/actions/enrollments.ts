@@ -4,10 +4,11 @@
 // directory before the transaction; the write, the role it gives, the audit record and the event go
 // together in it.
 import { badRequest, CoreServices, forbidden, notFound, type JobInfo, type RouteRequest, type SignedInRequest } from 'lectern';
-import { getCourse, keyMatches, visibleCourse } from '../model/courses';
+import { getCourse, visibleCourse } from '../model/courses';
 import { assertEnrollable, enroll, unenroll, type EnrollOutcome } from '../model/enrollments';
 import { activeUser, directory } from '../model/users';
 import { enrollCohort, unlinkCohort } from '../cohorts';
+import { checkEnrollmentKey } from '../enrollment-key';
 import type { EnrollmentRole } from '../api';
 
 /** Enrolls an active user, or changes the role and due date of their enrollment (dueAt undefined keeps it, null removes it). */
@@ -28,14 +29,12 @@ export function unenrollUser(req: RouteRequest, courseId: string, userId: string
   });
 }
 
-/** The caller enrolls as a learner in a published course that allows it, with its key when it has one. */
+/** The caller enrolls as a learner in a published course that allows it, with its key when it has one (guesses are throttled). */
 export async function selfEnroll(req: SignedInRequest, courseId: string, key: string | undefined): Promise<EnrollOutcome> {
   const userId = req.principal.id;
   const course = await visibleCourse(req, courseId);
   if (course.status !== 'published' || course.is_template || !course.self_enrollment) throw forbidden(`course ${courseId} does not allow self-enrollment`);
-  if (course.enrollment_key !== null && !keyMatches(course.enrollment_key, key)) {
-    throw badRequest('The enrollment key is wrong.', [{ path: 'body.key', message: key === undefined ? 'is required' : 'does not match' }]);
-  }
+  await checkEnrollmentKey(req, course, key);
   await activeUser(req, userId, 'principal');
   const engine = req.resolve(CoreServices.permissions);
   return req.transaction((tx) => enroll(tx, engine, { courseId, userId, role: 'learner', source: 'self', overwrite: false }, req.now()));

@@ -1,6 +1,5 @@
 // Courses: the row, its public shape, and the rules every route shares — a course is a permission
 // context beneath its category, and only those who may update it see it as a draft or a template.
-import crypto from 'node:crypto';
 import { CoreServices, notFound, type Knex, type PluginContext, type RouteRequest } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { categoryContext } from './categories';
@@ -51,11 +50,4 @@ export async function visibleCourse(req: RouteRequest, id: string): Promise<Cour
 /** Registers (or moves) the course's permission context under its category. */
 export function placeCourse(ctx: PluginContext, db: Knex, id: string, categoryId: string | number | null): Promise<void> {
   return ctx.resolve(CoreServices.permissions).setContext(courseContext(id), categoryContext(categoryId === null ? null : String(categoryId)), db);
-}
-
-/** Compares an enrollment key without leaking its length or content through timing. */
-export function keyMatches(expected: string, given: string | undefined): boolean {
-  const a = crypto.createHash('sha256').update(expected).digest();
-  const b = crypto.createHash('sha256').update(given ?? '').digest();
-  return crypto.timingSafeEqual(a, b);
 }
