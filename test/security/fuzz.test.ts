@@ -152,7 +152,7 @@ describe('security: schema-driven fuzzing of every operation in the OpenAPI docu
   async function send(op: Operation, input: Input): Promise<Answer> {
     const path = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => input.path?.[name] ?? '');
     const query = (input.query ?? []).map(([k, v]) => `${k}=${v}`).join('&');
-    const headers: Record<string, string | number> = input.credentials ?? { Authorization: `Bearer ${admin.token}` };
+    const headers: Record<string, string | number> = { ...(input.credentials ?? { Authorization: `Bearer ${admin.token}` }) };
     if (input.body !== undefined) Object.assign(headers, { 'Content-Type': input.type ?? 'application/json', 'Content-Length': Buffer.byteLength(input.body) });
     const { address, port } = server.address() as AddressInfo;
     return new Promise((resolve, reject) => {
@@ -175,7 +175,7 @@ function operationsOf(doc: Json): Operation[] {
     const content = ((op.requestBody as Json | undefined)?.content ?? {}) as Record<string, Json>;
     const [type] = Object.keys(content);
     return {
-      label: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, public: !(op.security as unknown[] | undefined)?.length,
+      label: `${method.toUpperCase()} ${path}`, method: method.toUpperCase(), path, public: !((op.security ?? doc.security) as unknown[] | undefined)?.length,
       params: (op.parameters ?? []) as Json[], body: type ? { type, schema: content[type].schema as Json | undefined } : undefined,
     };
   }));
