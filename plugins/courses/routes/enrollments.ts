@@ -51,7 +51,7 @@ export const enrollmentRoutes = [
     method: 'POST', path: '/api/v1/courses/:id/self-enroll', authenticated: true, params: CourseParams,
     body: Type.Object({ key: Type.Optional(Type.String({ maxLength: 200 })) }, { additionalProperties: false }),
     summary: 'Enroll yourself as a learner, where the course allows it (with its key, if it has one)',
-    responses: { 201: Enrollment, 200: Enrollment },
+    responses: { 201: Enrollment, 200: Enrollment }, errors: [429],
     async handler(req) {
       const { id } = req.params;
       const outcome = await selfEnroll(req, id, req.body.key);
