@@ -15,8 +15,6 @@ export interface Directory {
   /** Ids of users whose name or email contains `text` (any case), lowest first, at most `limit`. */
   searchUsers(text: string, limit: number): Promise<string[]>;
   cohort(id: string): Promise<Cohort | null>;
-  /** Cohorts by name (a picker), at most `limit` of them. */
-  cohortsByName(limit: number): Promise<Cohort[]>;
   /** Cohorts by id; unknown ids are absent. */
   cohortsById(ids: string[]): Promise<Map<string, Cohort>>;
   /**

@@ -42,9 +42,6 @@ export function createDirectory(ctx: PluginContext): Directory {
       return ids.map(String);
     },
     cohort: (id) => findCohort(ctx.db, id),
-    async cohortsByName(limit) {
-      return (await cohortQuery(ctx.db).orderByRaw('lower(c.name), c.id').limit(limit)).map(toCohort);
-    },
     async cohortsById(ids) {
       const valid = [...new Set(ids.filter(isCohortId))];
       const rows = valid.length ? await cohortQuery(ctx.db).whereIn('c.id', valid) : [];
