@@ -1,7 +1,7 @@
 // The auth plugin's public surface (`lectern/auth`), for plugins that list 'auth' in dependsOn: the
-// directory of users and cohorts, the attempt counter that throttles guessing, its permissions, and the
-// events it emits when accounts and cohorts change.
-import { defineEvent, defineService } from 'lectern';
+// directory of users and cohorts (and whom a caller may find in it), the attempt counter that throttles
+// guessing, its permissions, and the events it emits when accounts and cohorts change.
+import { defineEvent, defineService, type Principal } from 'lectern';
 import type { UserStatus } from './users';
 
 export interface DirectoryUser { id: string; email: string; name: string; status: UserStatus }
@@ -15,10 +15,18 @@ export interface Directory {
   /** Ids of users whose name or email contains `text` (any case), lowest first, at most `limit`. */
   searchUsers(text: string, limit: number): Promise<string[]>;
   cohort(id: string): Promise<Cohort | null>;
-  /** Cohorts by name (a picker), at most `limit` of them. */
-  cohortsByName(limit: number): Promise<Cohort[]>;
   /** Cohorts by id; unknown ids are absent. */
   cohortsById(ids: string[]): Promise<Map<string, Cohort>>;
+  /**
+   * Of `ids`, the users `principal` may find: every one when they hold `users:view` or `users:find` at the
+   * system context, otherwise only themselves. Unknown and hidden ids are alike absent, so the answer never
+   * tells which accounts exist.
+   */
+  visibleUsers(principal: Principal, ids: string[]): Promise<Map<string, DirectoryUser>>;
+  /** Of `ids`, the cohorts `principal` may find: every one with `users:view` or `users:find`, otherwise none. */
+  visibleCohorts(principal: Principal, ids: string[]): Promise<Map<string, Cohort>>;
+  /** The cohorts `principal` may find, by name (a picker), at most `limit` of them. */
+  visibleCohortsByName(principal: Principal, limit: number): Promise<Cohort[]>;
   /** Member ids of a cohort, in pages (`after` is the last id of the previous page). */
   cohortMembers(cohortId: string, opts?: { after?: string; limit?: number }): Promise<string[]>;
 }

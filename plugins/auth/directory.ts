@@ -1,14 +1,19 @@
-// The Directory service other plugins resolve: read-only lookups of users and cohorts.
-import { containsPattern, type PluginContext } from 'lectern';
+// The Directory service other plugins resolve: read-only lookups of users and cohorts, and the rule of whom a
+// caller may find in it — everyone with users:view or users:find at the system context, otherwise only
+// themselves — so a plugin that acts on people for a caller (enrolling them) never reveals other accounts.
+import { containsPattern, type PluginContext, type Principal } from 'lectern';
 import type { Directory, DirectoryUser } from './api';
 import { cohortQuery, findCohort, isCohortId, toCohort } from './cohorts';
 import { isUserId, type UserRow } from './users';
+import { authPermissions } from './permissions';
 
 const toEntry = (r: Pick<UserRow, 'id' | 'email' | 'name' | 'status'>): DirectoryUser => ({ id: String(r.id), email: r.email, name: r.name, status: r.status });
 const COLUMNS = ['id', 'email', 'name', 'status'];
 
 export function createDirectory(ctx: PluginContext): Directory {
-  return {
+  const findsAnyone = async (principal: Principal) =>
+    (await ctx.can(principal, authPermissions.viewUsers)) || ctx.can(principal, authPermissions.findUsers);
+  const directory: Directory = {
     async user(id) {
       if (!isUserId(id)) return null;
       const row = await ctx.db('auth_users').where({ id }).first(COLUMNS);
@@ -37,9 +42,6 @@ export function createDirectory(ctx: PluginContext): Directory {
       return ids.map(String);
     },
     cohort: (id) => findCohort(ctx.db, id),
-    async cohortsByName(limit) {
-      return (await cohortQuery(ctx.db).orderByRaw('lower(c.name), c.id').limit(limit)).map(toCohort);
-    },
     async cohortsById(ids) {
       const valid = [...new Set(ids.filter(isCohortId))];
       const rows = valid.length ? await cohortQuery(ctx.db).whereIn('c.id', valid) : [];
@@ -51,5 +53,16 @@ export function createDirectory(ctx: PluginContext): Directory {
       if (opts.after) q.where('user_id', '>', opts.after);
       return (await q).map(String);
     },
+    async visibleUsers(principal, ids) {
+      return directory.usersById((await findsAnyone(principal)) ? ids : ids.filter((id) => id === principal.id));
+    },
+    async visibleCohorts(principal, ids) {
+      return (await findsAnyone(principal)) ? directory.cohortsById(ids) : new Map();
+    },
+    async visibleCohortsByName(principal, limit) {
+      if (!(await findsAnyone(principal))) return [];
+      return (await cohortQuery(ctx.db).orderByRaw('lower(c.name), c.id').limit(limit)).map(toCohort);
+    },
   };
+  return directory;
 }

@@ -34,6 +34,7 @@ export default definePlugin({
   roles: [
     { key: 'learner', name: 'Learner', description: 'Takes courses.' },
     { key: 'support', name: 'Support', description: 'Helps users: looks up accounts, tickets and guides.' },
+    { key: 'content-manager', name: 'Content manager', description: 'Creates, reviews and publishes content and courses.' },
   ],
   events: authEvents,
   migrations: path.join(__dirname, 'migrations'),

@@ -1,19 +1,19 @@
 // Enrollment changes, shared by the JSON API and the pages: enrolling one user (or changing their role
 // or due date), unenrolling them, enrolling oneself where a course allows it, and linking a cohort to a
-// course (its members are enrolled by a job written with the link) or unlinking it. Users are checked through auth's
-// directory before the transaction; the write, the role it gives, the audit record and the event go
-// together in it.
-import { badRequest, CoreServices, forbidden, notFound, type JobInfo, type RouteRequest, type SignedInRequest } from 'lectern';
+// course (its members are enrolled by a job written with the link) or unlinking it. Users and cohorts are
+// checked before the transaction — they must be ones the caller may enroll (model/users.ts); the write,
+// the role it gives, the audit record and the event go together in it.
+import { CoreServices, forbidden, notFound, type JobInfo, type RouteRequest, type SignedInRequest } from 'lectern';
 import { getCourse, visibleCourse } from '../model/courses';
 import { assertEnrollable, enroll, unenroll, type EnrollOutcome } from '../model/enrollments';
-import { activeUser, directory } from '../model/users';
+import { activeUser, assertEnrollableCohort, assertEnrollableUser } from '../model/users';
 import { enrollCohort, unlinkCohort } from '../cohorts';
 import { checkEnrollmentKey } from '../enrollment-key';
 import type { EnrollmentRole } from '../api';
 
-/** Enrolls an active user, or changes the role and due date of their enrollment (dueAt undefined keeps it, null removes it). */
-export async function enrollUser(req: RouteRequest, courseId: string, input: { userId: string; role: EnrollmentRole; dueAt?: Date | null }): Promise<EnrollOutcome> {
-  await activeUser(req, input.userId, 'body.userId');
+/** Enrolls an active user the caller may enroll, or changes the role and due date of their enrollment (dueAt undefined keeps it, null removes it). */
+export async function enrollUser(req: SignedInRequest, courseId: string, input: { userId: string; role: EnrollmentRole; dueAt?: Date | null }): Promise<EnrollOutcome> {
+  await assertEnrollableUser(req, req.principal, input.userId, 'body.userId');
   const engine = req.resolve(CoreServices.permissions);
   return req.transaction(async (tx) => {
     assertEnrollable(await getCourse(tx.db, courseId));
@@ -40,9 +40,9 @@ export async function selfEnroll(req: SignedInRequest, courseId: string, key: st
   return req.transaction((tx) => enroll(tx, engine, { courseId, userId, role: 'learner', source: 'self', overwrite: false }, req.now()));
 }
 
-/** Links a cohort (a new due date replaces the link's); the job it returns enrolls the members, and later members follow. */
-export async function linkCohort(req: RouteRequest, courseId: string, cohortId: string, dueAt: string | null): Promise<JobInfo> {
-  if (!(await directory(req).cohort(cohortId))) throw badRequest(`cohort ${cohortId} does not exist`, [{ path: 'body.cohortId', message: 'is not a cohort' }]);
+/** Links a cohort the caller may enroll (a new due date replaces the link's); the job it returns enrolls the members, and later members follow. */
+export async function linkCohort(req: SignedInRequest, courseId: string, cohortId: string, dueAt: string | null): Promise<JobInfo> {
+  await assertEnrollableCohort(req, req.principal, cohortId);
   return req.transaction(async (tx) => {
     assertEnrollable(await getCourse(tx.db, courseId));
     await tx.db('courses_cohort_links').insert({ course_id: courseId, cohort_id: cohortId, due_at: dueAt ? new Date(dueAt) : null })

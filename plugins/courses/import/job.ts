@@ -1,11 +1,12 @@
 // The enrollment import job: works through the staged rows of one import in batches, each batch in one
 // transaction that also records how far it got and what it counted, so a job killed midway resumes where
-// it stopped and a job run twice changes nothing. A bad row is a `{ line, error }`, never a stop.
-import { CoreServices, defineJob, Type, type JobContext } from 'lectern';
+// it stopped and a job run twice changes nothing. A bad row is a `{ line, error }`, never a stop; so is an
+// email of an account the uploader may not enroll, with the same error as an email of no account.
+import { CoreServices, defineJob, Type, type JobContext, type Principal } from 'lectern';
 import { IdString } from '../params';
 import { assertEnrollable, enroll, type EnrollOutcome } from '../model/enrollments';
 import { getCourse } from '../model/courses';
-import { directory, refusal } from '../model/users';
+import { enrollableByEmail, refusal } from '../model/users';
 import type { EnrollmentRole } from '../api';
 import type { DirectoryUser } from '../../auth';
 
@@ -21,7 +22,7 @@ type Checked = { userId: string; role: EnrollmentRole; dueAt: Date | undefined }
 function check(row: StagedRow, user: DirectoryUser | undefined): Checked {
   if (!row.email) return { error: 'email is empty' };
   const why = refusal(user);
-  if (why) return { error: why === 'no such user' ? 'no user has this email' : why };
+  if (why) return { error: why === 'out of reach' ? 'no account you can enroll has this email' : 'the user is deactivated' };
   const role = (row.role ?? 'learner').toLowerCase();
   if (role !== 'learner' && role !== 'instructor') return { error: 'role must be learner or instructor' };
   const dueAt = row.due_at === null ? undefined : new Date(row.due_at);
@@ -32,12 +33,12 @@ function check(row: StagedRow, user: DirectoryUser | undefined): Checked {
 const resultOf = (imp: ImportRow) => ({ enrolled: imp.enrolled, updated: imp.updated, failed: imp.failed });
 
 /** Processes the next batch; false when there was none left. */
-async function nextBatch(job: JobContext, imp: ImportRow): Promise<boolean> {
+async function nextBatch(job: JobContext, imp: ImportRow, uploader: Principal): Promise<boolean> {
   const rows: StagedRow[] = await job.db('courses_import_rows').where({ import_id: imp.id }).where('line', '>', imp.done_through_line)
     .orderBy('line').limit(BATCH).select('line', 'email', 'role', 'due_at');
   if (!rows.length) return false;
   assertEnrollable(await getCourse(job.db, String(imp.course_id)));
-  const users = await directory(job).usersByEmail(rows.map((r) => r.email));
+  const users = await enrollableByEmail(job, uploader, rows.map((r) => r.email));
   const engine = job.resolve(CoreServices.permissions);
   await job.transaction(async (tx) => {
     const current: ImportRow = await tx.db('courses_imports').where({ id: imp.id }).forUpdate().first();
@@ -78,14 +79,14 @@ async function finish(job: JobContext, imp: ImportRow): Promise<void> {
 
 export const importEnrollments = defineJob({
   name: 'courses.importEnrollments',
-  payload: Type.Object({ importId: IdString }, { additionalProperties: false }),
-  async handler({ importId }, job) {
+  payload: Type.Object({ importId: IdString, requestedBy: Type.String({ minLength: 1, maxLength: 200 }) }, { additionalProperties: false }),
+  async handler({ importId, requestedBy }, job) {
     for (;;) {
       const imp: ImportRow | undefined = await job.db('courses_imports').where({ id: importId }).first();
       if (!imp) throw new Error(`import ${importId} does not exist (its course was deleted?)`);
       if (imp.finished_at) return resultOf(imp);
       if (imp.total_rows) await job.progress((imp.done_rows * 100) / imp.total_rows);
-      if (!(await nextBatch(job, imp))) await finish(job, imp);
+      if (!(await nextBatch(job, imp, { id: requestedBy }))) await finish(job, imp);
     }
   },
 });

@@ -1,14 +1,15 @@
 // A course's enrollments (/admin/courses/:id/enrollments, courses:enroll): who is enrolled or was,
 // filtered by role and status and found by name or email, a page at a time; enroll one user by email (or change
-// their role or due date), unenroll them, link a cohort (a job enrolls its members) or unlink it, and
-// the CSV upload, whose script sends the file to the import API and shows the job it started. Every
-// POST goes through the same action as the JSON route (actions/enrollments.ts).
-import { badRequest, defineRoute, pagerLinks, reply, Type, type RouteRequest, type Static, Done, doneNotice, submitForm, dateField, filled } from 'lectern';
+// their role or due date), unenroll them, link a cohort (a job enrolls its members; only cohorts the caller may
+// find are offered) or unlink it, and the CSV upload, whose script sends the file to the import API and shows the
+// job it started. Every POST goes through the same action as the JSON route (actions/enrollments.ts), and an email
+// goes through the same rule of whom the caller may enroll (model/users.ts).
+import { badRequest, defineRoute, pagerLinks, reply, Type, type SignedInRequest, type Static, Done, doneNotice, submitForm, dateField, filled } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { courseSettings } from '../settings';
 import { CohortLinkParams, CourseParams, EnrollmentParams, IdString, inCourse, RoleSchema } from '../params';
 import { getCourse, toCourse } from '../model/courses';
-import { directory, refusal } from '../model/users';
+import { directory, enrollableByEmail, refusal } from '../model/users';
 import { roster } from '../model/roster';
 import { enrollUser, linkCohort, unenrollUser, unlinkCourseCohort } from '../actions/enrollments';
 import { byId } from '../cursors';
@@ -38,7 +39,7 @@ type Filters = Omit<Static<typeof RosterQuery>, 'done' | 'job'>;
 
 const enrolling = { permission: coursePermissions.enroll, context: inCourse, html: true as const };
 
-async function enrollmentsPage(req: RouteRequest, id: string, filters: Filters = {}): Promise<Record<string, unknown>> {
+async function enrollmentsPage(req: SignedInRequest, id: string, filters: Filters = {}): Promise<Record<string, unknown>> {
   const course = await getCourse(req.db, id);
   const q = filters.q?.trim() || undefined;
   const users = directory(req);
@@ -46,7 +47,7 @@ async function enrollmentsPage(req: RouteRequest, id: string, filters: Filters =
   const [list, choices, links, { importMaxBytes }] = await Promise.all([
     matches?.length === 0 ? { items: [], nextCursor: null }
       : roster(req, id, { role: filters.role || undefined, status: filters.status || undefined, userIds: matches, cursor: filters.cursor }, PAGE_SIZE),
-    users.cohortsByName(COHORT_CHOICES),
+    users.visibleCohortsByName(req.principal, COHORT_CHOICES),
     req.db('courses_cohort_links').where({ course_id: id }).orderBy('created_at').limit(PAGE_SIZE).select('cohort_id', 'due_at'),
     req.settings(courseSettings),
   ]);
@@ -87,9 +88,10 @@ export const enrollmentPageRoutes = [
       return submitForm(req, { view: VIEW, form: 'enroll', values: req.body, load: () => enrollmentsPage(req, id) }, async () => {
         const email = filled(req.body.email, 'email');
         const dueAt = dateField(req.body.dueAt, 'dueAt');
-        const user = (await directory(req).usersByEmail([email])).get(email.toLowerCase());
+        const user = (await enrollableByEmail(req, req.principal, [email])).get(email.toLowerCase());
         const why = refusal(user);
-        if (why) throw badRequest(`${email} cannot be enrolled: ${why}.`, [{ path: 'body.email', message: why === 'no such user' ? 'belongs to no account' : 'belongs to a deactivated account' }]);
+        if (why === 'out of reach') throw badRequest(`${email} cannot be enrolled: it is not an account you can enroll.`, [{ path: 'body.email', message: 'belongs to no account you can enroll' }]);
+        if (why) throw badRequest(`${email} cannot be enrolled: the user is deactivated.`, [{ path: 'body.email', message: 'belongs to a deactivated account' }]);
         const outcome = await enrollUser(req, id, { userId: user?.id as string, role: req.body.role, dueAt });
         return backTo(id, outcome);
       });

@@ -1,6 +1,6 @@
 // Enrollment of one person at a time: list a course's enrollments, enroll (or change the role or due
-// date of) a user, unenroll them, and self-enrollment where the course allows it. Unknown and
-// deactivated users are refused with a 400 naming them.
+// date of) a user, unenroll them, and self-enrollment where the course allows it. A user the caller may
+// not enroll (model/users.ts) is refused with the same 400 as an unknown one; a deactivated one, with a 400 naming them.
 import { defineRoute, reply, Type } from 'lectern';
 import { byId } from '../cursors';
 import { coursePermissions } from '../permissions';

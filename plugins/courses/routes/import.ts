@@ -2,7 +2,8 @@
 // (the core's receiveCsv), so a wrong header, bad encoding, malformed CSV or too large a file stages
 // nothing (4xx) and a slow upload holds no database connection; then the rows are staged in one
 // transaction together with the job that enrolls them (202, result { enrolled, updated, failed: [{ line, error }] }),
-// so the job the answer names exists as soon as the rows do.
+// so the job the answer names exists as soon as the rows do. The job enrolls for the uploader: only accounts
+// they may enroll (model/users.ts).
 import { batches, defineRoute, JobAccepted, receiveCsv, reply } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { courseSettings } from '../settings';
@@ -31,7 +32,7 @@ export const importRoutes = [
           await tx.db('courses_import_rows').insert(batch.map((r) => ({ import_id: imp.id, line: r.line, email: r.email, role: r.role, due_at: r.dueAt })));
         }
         await tx.audit({ action: 'courses.import.start', target: { type: 'course', id }, details: { importId: String(imp.id), rows: rows.length } });
-        return tx.enqueue(importEnrollments, { importId: String(imp.id) });
+        return tx.enqueue(importEnrollments, { importId: String(imp.id), requestedBy: req.principal.id });
       });
       return reply.accepted(job);
     },

@@ -109,7 +109,7 @@ describe('courses admin pages', () => {
     const nobody = await form(t, s, base, { email: 'nobody@example.com', role: 'learner', dueAt: '' });
     const badDate = await form(t, s, base, { email: cid.email, role: 'learner', dueAt: '31/01/2030' });
     expect([nobody.status, badDate.status, await rows()]).to.deep.equal([400, 400, 2]);
-    expect(nobody.text).to.include('Email of the account belongs to no account').and.include('value="nobody@example.com"');
+    expect(nobody.text).to.include('Email of the account belongs to no account you can enroll').and.include('value="nobody@example.com"');
     expect(badDate.text).to.include('Due date (optional) must be a date, e.g. 2030-01-31');
 
     const api = await expectStatus(as(t, manager).get(`/api/v1/courses/${String(course.id)}/enrollments`), 200);

@@ -53,7 +53,7 @@ describe('courses: enrollment', () => {
       unknown: [unknown.detail, unknown.errors], deactivated: [deactivated.detail, deactivated.errors],
       badRole: (badRole.errors as { path: string }[])[0].path, rows: await listed(course.id),
     }).to.deep.equal({
-      unknown: ['user 999999 cannot be enrolled: no such user', [{ path: 'body.userId', message: 'is not a user' }]],
+      unknown: ['user 999999 cannot be enrolled: it is not an account you can enroll', [{ path: 'body.userId', message: 'is not an account you can enroll' }]],
       deactivated: [`user ${gone.id} cannot be enrolled: the user is deactivated`, [{ path: 'body.userId', message: 'is deactivated' }]],
       badRole: 'body.role', rows: [],
     });
@@ -129,7 +129,7 @@ describe('courses: enrollment', () => {
       initially: [`${early.email}:learner:cohort:2030-03-01`, `${leaver.email}:learner:cohort:2030-03-01`],
       following: [`${early.email}:learner:cohort:2030-03-01`, `${later.email}:learner:cohort:2030-03-01`],
       unlinked: [`${early.email}:learner:cohort:2030-03-01`, `${later.email}:learner:cohort:2030-03-01`],
-      unknownCohort: [{ path: 'body.cohortId', message: 'is not a cohort' }],
+      unknownCohort: [{ path: 'body.cohortId', message: 'is not a cohort you can enroll' }],
     });
   });
 
@@ -162,7 +162,7 @@ describe('courses: enrollment', () => {
         result: {
           enrolled: 2, updated: 1,
           failed: [
-            { line: 4, error: 'no user has this email' }, { line: 5, error: 'role must be learner or instructor' },
+            { line: 4, error: 'no account you can enroll has this email' }, { line: 5, error: 'role must be learner or instructor' },
             { line: 6, error: 'dueAt must be an ISO 8601 date, e.g. 2030-01-31' }, { line: 7, error: 'the user is deactivated' },
           ],
         },

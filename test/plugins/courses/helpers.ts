@@ -118,5 +118,12 @@ export async function enroll(t: TestApp, who: Account, courseId: unknown, userId
   return res.body as Body;
 }
 
+/** Lets an account find any other (auth's users:find, through a role holding only it), so it may enroll anyone where it holds courses:enroll. */
+export async function letFind(t: TestApp, who: Account): Promise<void> {
+  const roles = t.app.permissions;
+  if (!(await roles.listRoles()).some((r) => r.key === 'finder')) await roles.createRole({ key: 'finder', name: 'Finder', permissions: ['users:find'] });
+  await t.grant(who.id, 'finder');
+}
+
 /** The names of the recorded events, in order, optionally only since index `from`. */
 export const eventNames = (events: Recorded[], from = 0) => events.slice(from).map((e) => e.name);

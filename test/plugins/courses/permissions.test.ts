@@ -2,7 +2,7 @@
 // of one course can manage nothing in another; a role at a category reaches every course beneath it;
 // default roles get the courses permissions; and every change leaves an audit record.
 import { expect } from 'chai';
-import { addItems, as, createCourse, enroll, expectStatus, useWorld } from './helpers';
+import { addItems, as, createCourse, enroll, expectStatus, letFind, useWorld } from './helpers';
 
 describe('courses: permissions and audit', () => {
   const w = useWorld();
@@ -11,6 +11,7 @@ describe('courses: permissions and audit', () => {
     const [a, b] = [await createCourse(w.t, w.manager), await createCourse(w.t, w.manager)];
     const [teacher, learner] = [await w.user('teacher'), await w.user('learner')];
     await enroll(w.t, w.manager, a.id, teacher.id, { role: 'instructor' });
+    await letFind(w.t, teacher);
     const cohort = await expectStatus(as(w.t, w.admin).post('/api/v1/cohorts', { name: 'Team' }), 201);
     const t = as(w.t, teacher);
     const tryAll = async (id: unknown) => [
@@ -38,6 +39,7 @@ describe('courses: permissions and audit', () => {
     const outside = await createCourse(w.t, w.manager);
     const head = await w.user('head-of-logistics', ['instructor'], { type: 'category', id: String(dept.id) });
     const learner = await w.user('driver');
+    await letFind(w.t, head);
     const h = as(w.t, head);
     expect([
       (await h.post(`/api/v1/courses/${String(inside.id)}/enrollments`, { userId: learner.id })).status,
