@@ -23,15 +23,14 @@ const dependenciesOf = (dir: string): string[] => {
 };
 
 describe('conventions', () => {
-  it('plugins import the core only as `lectern`, and another plugin only through its index and only if they depend on it', () => {
+  it('plugins import the core only as `lectern`, and another plugin only as `lectern/<plugin>` and only if they depend on it', () => {
     const offences: string[] = [];
     for (const dir of pluginDirs) {
       const dependsOn = dependenciesOf(dir);
       for (const file of sourceFiles(dir)) {
         for (const [, spec] of fs.readFileSync(file, 'utf8').matchAll(/(?:from|import|require\()\s*['"]([^'"]+)['"]/g)) {
           const target = path.resolve(path.dirname(file), spec);
-          const dependency = pluginDirs.find((d) => d === target && dependsOn.includes(path.basename(d)));
-          if (spec.startsWith('.') && !target.startsWith(dir + path.sep) && !dependency) offences.push(`${rel(file)} imports ${spec}`);
+          if (spec.startsWith('.') && !target.startsWith(dir + path.sep)) offences.push(`${rel(file)} imports ${spec}`);
           // Another plugin's public surface is `lectern/<plugin>`, allowed when that plugin is a dependency.
           const surface = /^lectern\/([a-z-]+)$/.exec(spec)?.[1];
           if ((spec.startsWith('lectern/') && !(surface && dependsOn.includes(surface))) || /(^|\/)core(\/|$)/.test(spec)) {

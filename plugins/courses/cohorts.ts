@@ -6,7 +6,7 @@
 // batches, each batch one transaction; enrolling or releasing someone twice changes nothing, so a run
 // that repeats (at-least-once delivery) is harmless.
 import { CoreServices, defineJob, on, Type, type PluginContext, type TransactionContext } from 'lectern';
-import { cohortDeleted, cohortMembersAdded, cohortMembersRemoved } from '../auth';
+import { cohortDeleted, cohortMembersAdded, cohortMembersRemoved } from 'lectern/auth';
 import { IdString } from './params';
 import { enroll, unenroll } from './model/enrollments';
 import { directory } from './model/users';

@@ -8,7 +8,7 @@ import { assertEnrollable, enroll, type EnrollOutcome } from '../model/enrollmen
 import { getCourse } from '../model/courses';
 import { enrollableByEmail, refusal } from '../model/users';
 import type { EnrollmentRole } from '../api';
-import type { DirectoryUser } from '../../auth';
+import type { DirectoryUser } from 'lectern/auth';
 
 const BATCH = 500;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;

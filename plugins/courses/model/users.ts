@@ -6,7 +6,7 @@
 // tells anyone which accounts exist. Looked up through auth's Directory, always outside a transaction (the
 // directory reads with its own connection).
 import { badRequest, type PluginContext, type Principal } from 'lectern';
-import { AuthDirectory, type DirectoryUser } from '../../auth';
+import { AuthDirectory, type DirectoryUser } from 'lectern/auth';
 import { coursePermissions } from '../permissions';
 import { isId } from '../params';
 import { courseContext } from './courses';
