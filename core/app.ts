@@ -197,6 +197,7 @@ export class App implements Kernel {
       this.containers.create(p, this.contextOf(p.name), this.byName);
       if (p.settings) this.settings.register(p.name, p.settings);
       if (p.views) this.views.addPluginViews(p.name, p.views);
+      if (p.assets) this.views.addPluginAssets(p.name, p.assets);
       if (p.privacy) this.privacy.add(p.name, p.privacy);
       for (const ep of p.extensionPoints ?? []) this.extensionValues.set(ep.name, []);
       for (const c of p.contributes ?? []) this.extensionValues.get(c.point.name)?.push(c.value);

@@ -6,6 +6,7 @@ import crypto from 'node:crypto';
 import { Type, type Static } from '@sinclair/typebox';
 import Ajv from 'ajv';
 import { BootError } from './errors';
+import { privateDir } from './data-dir';
 
 const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
@@ -103,7 +104,7 @@ function readJson(file: string): Record<string, unknown> {
 function persistedSecret(dataDir: string): string {
   const file = path.join(dataDir, 'secret');
   if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8').trim();
-  fs.mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
   const secret = crypto.randomBytes(32).toString('hex');
   fs.writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;

@@ -46,6 +46,7 @@ export { defineAdminPage } from './http/admin-page';
 export type { AdminPageDef } from './http/admin-page';
 export type { SignedInRequest } from './http/route';
 export type { Cookies, CookieOptions } from './http/cookies';
+export { formatBytes } from './http/raw-body';
 export type { RawBody, RawBodyLimits } from './http/raw-body';
 export { receiveCsv, parseCsv, atLine, batches } from './http/csv';
 export type { CsvFile, CsvRecord } from './http/csv';

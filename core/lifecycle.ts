@@ -82,6 +82,7 @@ const ManifestSchema = Type.Object({
   dependsOn: Type.Optional(Type.Array(Type.String())),
   migrations: Type.Optional(Type.String()),
   views: Type.Optional(Type.String()),
+  assets: Type.Optional(Type.String()),
   routes: Type.Optional(Type.Array(Type.Object({ kind: Type.Literal('route') }))),
   jobs: Type.Optional(Type.Array(Type.Object({ kind: Type.Literal('job') }))),
   nav: Type.Optional(Type.Array(Type.Object({ title: Type.String({ minLength: 1, maxLength: 60 }), path: Type.String({ pattern: '^/(?![/\\\\])' }) }))),

@@ -28,7 +28,7 @@ export class Mailer {
   async send(message: MailMessage): Promise<void> {
     const info = await this.transport.sendMail({ from: this.from, ...message });
     if (!this.outbox) return;
-    await fs.mkdir(this.outbox, { recursive: true });
+    await fs.mkdir(this.outbox, { recursive: true, mode: 0o700 });
     const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${crypto.randomBytes(4).toString('hex')}.eml`;
     await fs.writeFile(path.join(this.outbox, name), (info as { message: Buffer }).message, { mode: 0o600 });
   }

@@ -1,6 +1,6 @@
 // Opens the database: PostgreSQL through a pg pool when DATABASE_URL is set, otherwise embedded
 // PGlite (real PostgreSQL in WASM) in the data dir, guarded by a lock file so two processes never
-// open the same files.
+// open the same files, and readable by this user only (data-dir.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { type Knex } from 'knex';
@@ -9,6 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import ClientPGLite from 'knex-pglite';
 import type { Logger } from 'pino';
 import { BootError } from '../errors';
+import { privateDir, tightenTree } from '../data-dir';
 import { PreparingPgClient } from './prepared';
 import { channelOf, listenPglite, listenPostgres, type Listen } from './notify';
 
@@ -60,6 +61,11 @@ export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
   }
   const release = opts.pglite ? () => undefined : lockDataDir(opts.dataDir);
   const pglite = opts.pglite ?? new PGlite(path.join(opts.dataDir, 'pglite'));
+  if (!opts.pglite) {
+    // PGlite writes a new database's files world-readable (inside the private directory): tighten them.
+    await pglite.waitReady.catch((err: unknown) => { release(); throw err; });
+    tightenTree(opts.dataDir);
+  }
   const knex = knexFactory({
     client: CountingPGLiteClient as unknown as typeof Knex.Client,
     dialect: 'postgres',
@@ -75,6 +81,8 @@ export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
     listen: listenPglite(pglite, channel),
     close: async () => {
       await knex.destroy();
+      // knex closes it only if a query ran; it was opened above (to tighten its files) either way.
+      if (!opts.pglite && !pglite.closed) await pglite.close();
       release();
     },
   };
@@ -94,10 +102,10 @@ class CountingPGLiteClient extends PGLiteBase {
 
 /** PGlite does not lock its files; two processes on one data dir would corrupt it. */
 function lockDataDir(dataDir: string): () => void {
-  fs.mkdirSync(dataDir, { recursive: true });
+  privateDir(dataDir);
   const lock = path.join(dataDir, 'pglite.lock');
   try {
-    fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    fs.writeFileSync(lock, String(process.pid), { flag: 'wx', mode: 0o600 });
   } catch {
     const holder = Number(fs.readFileSync(lock, 'utf8'));
     if (holder && isAlive(holder)) {

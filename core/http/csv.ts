@@ -7,7 +7,7 @@
 import { parse, CsvError, type Options as CsvOptions } from 'csv-parse/sync';
 import { badRequest, unsupportedMediaType } from './errors';
 import type { RouteRequest } from './route';
-import type { RawBodyLimits } from './raw-body';
+import { strictUtf8, UTF8_CHARSETS, type RawBodyLimits } from './raw-body';
 
 /** One record of the file: its fields as written, and the line it starts on. */
 export interface CsvRecord { line: number; fields: string[] }
@@ -27,12 +27,10 @@ export interface CsvReadOptions<H> {
   header(record: CsvRecord): H;
 }
 
-const UTF8 = new Set(['utf-8', 'utf8', 'us-ascii']);
-
 /** Receives a text/csv upload whole (413, 408, 415 for another charset), then reads it as `parseCsv` does. */
 export async function receiveCsv<H>(req: RouteRequest, limits: RawBodyLimits, opts: CsvReadOptions<H>): Promise<CsvFile<H>> {
   const { bytes, charset } = await req.rawBody(limits);
-  if (charset && !UTF8.has(charset)) throw unsupportedMediaType('Send the CSV as UTF-8 (text/csv; charset=utf-8).');
+  if (charset && !UTF8_CHARSETS.has(charset)) throw unsupportedMediaType('Send the CSV as UTF-8 (text/csv; charset=utf-8).');
   return parseCsv(bytes, opts);
 }
 
@@ -52,10 +50,9 @@ export function parseCsv<H>(bytes: Buffer, opts: CsvReadOptions<H>): CsvFile<H> 
   return { header, records: rest, bytes: bytes.length };
 }
 
-/** Bytes → text, refusing invalid UTF-8; a leading BOM is dropped (TextDecoder's default). */
 function utf8(bytes: Buffer): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return strictUtf8(bytes);
   } catch {
     throw notUtf8('an invalid byte sequence');
   }
@@ -92,7 +89,7 @@ function csvProblem(err: CsvError): string {
     case 'INVALID_OPENING_QUOTE': return 'a quote appears inside an unquoted field (quote the whole field and double the quotes inside it).';
     case 'CSV_INVALID_CLOSING_QUOTE': return 'characters follow the closing quote of a field.';
     case 'CSV_MAX_RECORD_SIZE': return 'a record is longer than 128,000 characters (a quote that is never closed?).';
-    default: return `malformed CSV (${err.message}).`;
+    default: return `malformed CSV (${err.code}).`;
   }
 }
 

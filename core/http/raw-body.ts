@@ -1,6 +1,8 @@
-// A raw request body (e.g. a CSV upload) read whole into memory before any work starts, so nothing —
-// above all no database connection — waits on a slow client. Too large is a 413 showing the limit; a
-// client that stops sending for `idleTimeoutMs` gets a 408. Either closes the connection.
+// A request body (a CSV upload, and the JSON and form bodies of every route: input.ts) read whole into
+// memory before any work starts, so nothing — above all no database connection — waits on a slow
+// client. Too large is a 413 showing the limit; a client that stops sending for `idleTimeoutMs` gets
+// a 408. Either closes the connection. A client that hangs up midway is `clientClosed`, which the
+// server logs as such (never as an outage). Text must be UTF-8: `strictUtf8` refuses anything else.
 import type { IncomingMessage } from 'node:http';
 import { HttpError, payloadTooLarge } from './errors';
 
@@ -28,26 +30,47 @@ export function formatBytes(n: number): string {
   return `${Number(value.toFixed(1))} ${unit}`;
 }
 
-const tooLarge = (limits: RawBodyLimits) => {
-  const where = limits.limitName ? ` (${limits.limitName})` : '';
-  const err = payloadTooLarge(`The file is larger than ${formatBytes(limits.maxBytes)}${where}. Split it, or ask an administrator to raise the limit.`);
+/** A 413 that closes the connection, so the rest of the body is not read. */
+export const tooLargeBody = (detail: string) => {
+  const err = payloadTooLarge(detail);
   return new HttpError(err.status, err.slug, err.title, err.detail, undefined, CLOSE);
 };
+
+const tooLarge = (limits: RawBodyLimits) => tooLargeBody(
+  `The file is larger than ${formatBytes(limits.maxBytes)}${limits.limitName ? ` (${limits.limitName})` : ''}. Split it, or ask an administrator to raise the limit.`);
+
+/** The charsets a Content-Type may name for UTF-8 text. */
+export const UTF8_CHARSETS = new Set(['utf-8', 'utf8', 'us-ascii']);
+
+/** Bytes → text, throwing on an invalid sequence; a leading BOM is dropped (TextDecoder's default). */
+export function strictUtf8(bytes: Uint8Array): string {
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+const CLIENT_CLOSED = 'client-closed';
+/** The client hung up before its body arrived; nobody reads this answer. */
+const clientClosed = () => new HttpError(400, CLIENT_CLOSED, 'Client closed the request', 'The request ended before its body arrived.');
+export const isClientClosed = (err: unknown) => err instanceof HttpError && err.slug === CLIENT_CLOSED;
 
 const stalled = (seconds: number) => new HttpError(408, 'request-timeout', 'Request timeout',
   `The upload stopped: nothing arrived for ${seconds} seconds. Send it again.`, undefined, CLOSE);
 
-export async function readRawBody(req: IncomingMessage, limits: RawBodyLimits): Promise<Buffer> {
+export function readRawBody(req: IncomingMessage, limits: RawBodyLimits): Promise<Buffer> {
+  return readBytes(req, limits.maxBytes, () => tooLarge(limits), limits.idleTimeoutMs);
+}
+
+/** The whole body, or `tooLarge()` past `maxBytes`, 408 when the client stalls, `clientClosed()` when it hangs up. */
+export async function readBytes(req: IncomingMessage, maxBytes: number, tooLarge: () => HttpError, idleMs = IDLE_TIMEOUT_MS): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limits.maxBytes) throw tooLarge(limits);
-  const idleMs = limits.idleTimeoutMs ?? IDLE_TIMEOUT_MS;
+  if (declared > maxBytes) throw tooLarge();
+  if (req.destroyed) throw clientClosed();
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let timer: NodeJS.Timeout | undefined;
     const finish = (err: HttpError | null) => {
       clearTimeout(timer);
-      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onError);
       if (err) {
         req.pause();
         reject(err);
@@ -61,14 +84,13 @@ export async function readRawBody(req: IncomingMessage, limits: RawBodyLimits): 
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limits.maxBytes) return finish(tooLarge(limits));
+      if (size > maxBytes) return finish(tooLarge());
       chunks.push(chunk);
       arm();
     };
     const onEnd = () => finish(null);
-    const onError = (err: Error) => finish(new HttpError(400, 'invalid-input', 'Invalid input', `The upload could not be read to its end: ${err.message}`, undefined, CLOSE));
-    const onClose = () => onError(new Error('the client hung up'));
-    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    const onError = () => finish(clientClosed());
+    req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onError);
     arm();
   });
 }

@@ -1,18 +1,18 @@
-// The HTTP layer: Koa with request ids, access logs and problem+json errors, and the wrapper that
-// runs every route the same way — plugin enabled? caller known? input valid? permitted? — before
-// its handler sees anything.
+// The HTTP layer: Koa with request ids, access logs, security headers, the cross-site check and
+// problem+json errors, and the wrapper that runs every route the same way — plugin enabled? caller
+// known? input valid? permitted? — before its handler sees anything.
 import crypto from 'node:crypto';
 import Koa from 'koa';
 import Router from '@koa/router';
-import coBody from 'co-body';
 import typeIs from 'type-is';
 import type { Logger } from 'pino';
 import { SYSTEM, type ContextRef, type IdentityRequest, type PermissionRef, type Principal } from '../plugin';
 import {
-  HttpError, badRequest, forbidden, notFound, payloadTooLarge, serviceUnavailable, unauthorized, unsupportedMediaType,
-  conflict, type FieldError,
+  HttpError, badRequest, forbidden, notFound, serviceUnavailable, unauthorized, unsupportedMediaType, conflict, type FieldError,
 } from './errors';
 import { compileValidator, type Validator } from './validation';
+import { queryErrors, readBody } from './input';
+import { isClientClosed } from './raw-body';
 import { Reply, type RouteRef } from './route';
 import type { RequestInit, RequestRuntime } from './request';
 import { responseCheck, type ResponseCheck } from './response-check';
@@ -34,12 +34,23 @@ export interface ServerDeps {
 
 export interface MountedRoute { plugin: string; route: RouteRef }
 
-const SECURITY_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY' };
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY',
+  // Scripts and styles only from files of this site (themes and plugins serve them under /assets/).
+  'Content-Security-Policy': "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+  // Answers carry personal data and tokens; static assets set their own caching.
+  'Cache-Control': 'no-store',
+};
+const HSTS = 'max-age=31536000';
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
 const DB_LOST = /^Connection terminated|^Connection ended unexpectedly|^connect ECONNREFUSED/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const DB_BAD_INPUT = new Set(['22P02', '22001', '22003', '22007', '22008', '22021', '22023', '2201B']);
+/** Errors of a client's socket: with the client gone they mean it hung up, not that the database did. */
+const CLIENT_GONE = new Set(['ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']);
+/** Browsers say where a request comes from; only this site's own pages may post with its cookies. */
+const FOREIGN_FETCH_SITES = new Set(['cross-site', 'same-site']);
 
 function sameToken(presented: unknown, expected: string): boolean {
   if (typeof presented !== 'string') return false;
@@ -80,6 +91,7 @@ export class HttpServer {
     this.koa.use(this.router.allowedMethods({
       throw: true,
       methodNotAllowed: () => new HttpError(405, 'method-not-allowed', 'Method not allowed', 'This resource does not accept that method.'),
+      notImplemented: () => new HttpError(501, 'not-implemented', 'Not implemented', 'This server does not know that method.'),
     }));
   }
 
@@ -96,7 +108,7 @@ export class HttpServer {
     });
   }
 
-  /** Request id, access log, security headers, and every error as problem+json (or a themed page). */
+  /** Request id, access log, security headers, the cross-site check, and every error as problem+json (or a themed page). */
   private async frame(ctx: Koa.Context, next: Koa.Next): Promise<void> {
     const started = process.hrtime.bigint();
     this.inFlight += 1;
@@ -104,11 +116,18 @@ export class HttpServer {
     const requestId = REQUEST_ID.test(incoming) ? incoming : crypto.randomUUID();
     ctx.state.requestId = requestId;
     ctx.set({ 'X-Request-Id': requestId, ...SECURITY_HEADERS });
+    if (ctx.secure) ctx.set('Strict-Transport-Security', HSTS);
     try {
+      if (this.crossSite(ctx)) throw forbidden('Requests from other sites are refused: send this form from this site\'s own pages.');
       await next();
       if (ctx.status === 404 && ctx.body == null) throw notFound();
     } catch (err) {
-      await this.fail(ctx, this.toHttpError(err, ctx));
+      if (this.hungUp(ctx, err)) {
+        ctx.status = 499; // nginx's "client closed request", for the access log; nobody reads the answer
+        this.deps.log.info({ reqId: requestId, method: ctx.method, path: ctx.path }, 'client closed the request');
+      } else {
+        await this.fail(ctx, this.toHttpError(err, ctx));
+      }
     } finally {
       this.inFlight -= 1;
       if (this.inFlight === 0) this.onIdle?.();
@@ -119,21 +138,45 @@ export class HttpServer {
     }
   }
 
+  /**
+   * A browser request (no Authorization header) that changes something and comes from another site —
+   * by its Sec-Fetch-Site, or an Origin other than this server's (scheme and host, through the proxy
+   * when trustProxy is set). SameSite=Lax cookies do not stop a same-site sender, nor a login form.
+   */
+  private crossSite(ctx: Koa.Context): boolean {
+    if (SAFE_METHODS.has(ctx.method) || ctx.get('authorization')) return false;
+    const origin = ctx.get('origin');
+    // Not ctx.origin: Koa 3 gives the Origin header there.
+    return FOREIGN_FETCH_SITES.has(ctx.get('sec-fetch-site')) || (origin !== '' && origin !== `${ctx.protocol}://${ctx.host}`);
+  }
+
+  /** The client went away before its answer: the request was cut off, or its socket failed with it. */
+  private hungUp(ctx: Koa.Context, err: unknown): boolean {
+    if (err instanceof HttpError) return isClientClosed(err);
+    const gone = ctx.req.destroyed || ctx.req.socket.destroyed;
+    return gone && CLIENT_GONE.has((err as { code?: unknown }).code as string);
+  }
+
+  /** Known failures become their 4xx/503; nothing a library or the database wrote reaches the client. */
   private toHttpError(err: unknown, ctx: Koa.Context): HttpError {
     if (err instanceof HttpError) return err;
     const e = err as { status?: number; expose?: boolean; code?: string; name?: string; message?: string };
+    const reqId = ctx.state.requestId;
     if ((e.code && DB_DOWN.has(e.code)) || e.name === 'KnexTimeoutError' || DB_LOST.test(e.message ?? '')) {
-      this.deps.log.error({ err, reqId: ctx.state.requestId }, 'database unavailable');
+      this.deps.log.error({ err, reqId }, 'database unavailable');
       return serviceUnavailable('The database is unavailable; try again shortly.');
     }
     if (e.code === '23505') return conflict('That already exists.');
-    // knex prefixes the statement (`<sql> - <reason>`): only the reason goes to the client.
-    if (e.code && DB_BAD_INPUT.has(e.code)) return badRequest(`The database refused a value: ${(e.message ?? '').split(' - ').pop() ?? ''}`.trim());
-    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
-      return new HttpError(e.status, 'invalid-request', 'Invalid request', e.message ?? 'Invalid request');
+    if (e.code && DB_BAD_INPUT.has(e.code)) {
+      this.deps.log.warn({ err, reqId }, 'the database refused a value that validation let through');
+      return badRequest('The database refused a value of this request.');
     }
-    this.deps.log.error({ err, reqId: ctx.state.requestId }, 'unhandled error');
-    return new HttpError(500, 'internal', 'Internal error', `Something went wrong on our side. Reference: ${String(ctx.state.requestId)}`);
+    if (typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose) {
+      this.deps.log.warn({ err, reqId }, 'a library refused the request');
+      return new HttpError(e.status, 'invalid-request', 'Invalid request', 'The request could not be handled as sent.');
+    }
+    this.deps.log.error({ err, reqId }, 'unhandled error');
+    return new HttpError(500, 'internal', 'Internal error', `Something went wrong on our side. Reference: ${String(reqId)}`);
   }
 
   private async fail(ctx: Koa.Context, err: HttpError): Promise<void> {
@@ -171,13 +214,13 @@ export class HttpServer {
 
     const params: Record<string, unknown> = { ...ctx.params };
     const query: Record<string, unknown> = { ...ctx.query };
-    const errors: FieldError[] = [...(v.params?.(params) ?? []), ...(v.query?.(query) ?? [])];
+    const errors: FieldError[] = [...(v.params?.(params) ?? []), ...queryErrors(ctx.querystring), ...(v.query?.(query) ?? [])];
     const checkCsrf = principal?.csrfToken !== undefined && !SAFE_METHODS.has(ctx.method);
     const formPosted = typeIs.hasBody(ctx.req) && typeIs(ctx.req, ['application/x-www-form-urlencoded']) !== false;
     let body: unknown;
     let csrfField: unknown;
     if (route.body || (checkCsrf && formPosted && !route.rawBody)) {
-      const parsed = await this.readBody(ctx);
+      const parsed = await readBody(ctx, this.deps.bodyLimitBytes);
       body = parsed.value;
       if (parsed.form && body && typeof body === 'object') {
         csrfField = (body as Record<string, unknown>)._csrf;
@@ -226,25 +269,6 @@ export class HttpServer {
     }
     ctx.state.principal = found;
     return found;
-  }
-
-  private async readBody(ctx: Koa.Context): Promise<{ value: unknown; form: boolean }> {
-    if (!typeIs.hasBody(ctx.req)) return { value: {}, form: false };
-    const form = typeIs(ctx.req, ['application/x-www-form-urlencoded']) !== false;
-    if (!form && !typeIs(ctx.req, ['application/json', 'application/*+json'])) {
-      throw unsupportedMediaType('Send the body as application/json.');
-    }
-    try {
-      const value: unknown = form
-        ? await coBody.form(ctx, { limit: this.deps.bodyLimitBytes, queryString: { arrayLimit: 1000 } })
-        : await coBody.json(ctx, { limit: this.deps.bodyLimitBytes, strict: true });
-      return { value, form };
-    } catch (err) {
-      const e = err as { status?: number; type?: string };
-      if (e.status === 413) throw payloadTooLarge(`The body is larger than ${this.deps.bodyLimitBytes} bytes.`);
-      if (e.status === 415) throw unsupportedMediaType('Unsupported body encoding or charset.');
-      throw badRequest(form ? 'The form body could not be read.' : 'The body is not valid JSON.');
-    }
   }
 
   private write(ctx: Koa.Context, result: unknown): void {

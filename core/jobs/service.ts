@@ -55,6 +55,22 @@ export class JobService {
       progress: { value: (percent: number) => meta.progress(Math.max(0, Math.min(100, Math.round(percent)))) },
       log: { value: base.log.child({ job: job.ref.name, jobId: meta.jobId, attempt: meta.attempt }) },
     }) as JobContext;
-    return job.ref.handler(payload, ctx);
+    try {
+      return await job.ref.handler(payload, ctx);
+    } catch (err) {
+      throw withoutLibraryText(err, ctx);
+    }
   }
+}
+
+/**
+ * A job's error is shown to whoever started it (GET /api/v1/jobs/:id). A database or system error
+ * (one with a `code`: an SQLSTATE or an errno name) names statements, values or hosts: it is logged
+ * here and the job fails with a fixed message; plugins' own errors keep theirs.
+ */
+function withoutLibraryText(err: unknown, ctx: JobContext): unknown {
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return err;
+  ctx.log.error({ err }, 'job failed');
+  return new Error(`A database or system error stopped this job (${code}); the server log has the details.`);
 }

@@ -1,10 +1,12 @@
-// Themed Handlebars views. Plugins ship default templates; the active theme may override any of
-// them and supplies the layouts, partials and assets. A theme can extend another, so a theme that
-// only restyles (e.g. `contrast`) falls back to its parent for everything it lacks.
+// Themed Handlebars views. Plugins ship default templates and static files (their pages' scripts);
+// the active theme may override any of them and supplies the layouts, partials and assets. A theme can
+// extend another, so a theme that only restyles (e.g. `contrast`) falls back to its parent for
+// everything it lacks.
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Logger } from 'pino';
+import { formatBytes } from '../http/raw-body';
 
 export interface ViewEngineOptions { themesDir: string; theme: string; log: Logger }
 export interface RenderOptions {
@@ -23,6 +25,7 @@ export class ViewEngine {
   /** The active theme's directory first, then each theme it extends. */
   private readonly chain: string[];
   private readonly pluginDirs = new Map<string, string>();
+  private readonly pluginAssets = new Map<string, string>();
   private readonly templates = new Map<string, Promise<Template>>();
   private partials: Promise<void> | null = null;
 
@@ -37,6 +40,12 @@ export class ViewEngine {
     if (plugin === 'core') throw new Error('Views of "core" come from the theme only');
     if (!path.isAbsolute(dir)) throw new Error(`Views directory of plugin "${plugin}" must be absolute: ${dir}`);
     this.pluginDirs.set(plugin, dir);
+  }
+
+  /** Serves the files of `dir` at /assets/<plugin>/<file> (a theme's assets/<plugin>/<file> wins). */
+  addPluginAssets(plugin: string, dir: string): void {
+    if (!path.isAbsolute(dir)) throw new Error(`Assets directory of plugin "${plugin}" must be absolute: ${dir}`);
+    this.pluginAssets.set(plugin, dir);
   }
 
   registerHelper(name: string, fn: Handlebars.HelperDelegate): void {
@@ -55,13 +64,16 @@ export class ViewEngine {
     return wrap({ ...data, body });
   }
 
-  /** Absolute path of a theme asset (with the extends fallback), or null if missing or unsafe. */
+  /** Absolute path of a theme asset (with the extends fallback) or a plugin's, or null if missing or unsafe. */
   assetPath(file: string): string | null {
     const parts = file.split(/[\\/]/);
     if (file.includes('\0') || path.isAbsolute(file) || !parts.every((p) => SEGMENT.test(p))) return null;
-    for (const dir of this.chain) {
-      const root = path.join(dir, 'assets');
-      const abs = path.resolve(root, ...parts);
+    const [plugin, ...inPlugin] = parts;
+    const own = this.pluginAssets.get(plugin);
+    const candidates = this.chain.map((dir) => [path.join(dir, 'assets'), parts] as const);
+    if (own && inPlugin.length) candidates.push([own, inPlugin]);
+    for (const [root, within] of candidates) {
+      const abs = path.resolve(root, ...within);
       if (abs.startsWith(root + path.sep) && isFile(abs)) return abs;
     }
     return null;
@@ -176,6 +188,8 @@ const coreHelpers: Record<string, Handlebars.HelperDelegate> = {
       .replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026')
       .replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'),
   ),
+  /** `{{fileSize 2048}}` → "2 KB": limits are shown to people in KB or MB, not bytes. */
+  fileSize: (bytes: unknown) => (typeof bytes === 'number' ? formatBytes(bytes) : ''),
   /** `{{date iso}}` → "5 Mar 2024, 14:03 UTC"; `{{date iso time=false}}` → "5 Mar 2024". Invalid → "". */
   date: (value: unknown, options: Handlebars.HelperOptions) => {
     if (!(value instanceof Date) && typeof value !== 'string' && typeof value !== 'number') return '';

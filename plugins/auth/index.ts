@@ -39,6 +39,7 @@ export default definePlugin({
   events: authEvents,
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
+  assets: path.join(__dirname, 'assets'),
   identity: authIdentity,
   routes: [...authRoutes, ...meRoutes, ...userRoutes, ...roleRoutes, ...cohortRoutes, ...importRoutes, ...pageRoutes],
   admin: adminPages,

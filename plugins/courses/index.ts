@@ -44,6 +44,7 @@ export default definePlugin({
   extensionPoints: [contentSources],
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
+  assets: path.join(__dirname, 'assets'),
   routes: [
     ...categoryRoutes, ...catalogRoutes, ...courseRoutes, ...sectionRoutes, ...itemRoutes, ...enrollmentRoutes,
     ...cohortRoutes, ...importRoutes, ...progressRoutes, ...meRoutes, ...pageRoutes,

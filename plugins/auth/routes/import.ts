@@ -9,7 +9,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  badRequest, defineJob, defineRoute, JobAccepted, parseCsv, payloadTooLarge, receiveCsv, reply, Type,
+  badRequest, defineJob, defineRoute, formatBytes, JobAccepted, parseCsv, payloadTooLarge, receiveCsv, reply, Type,
   type CommandDef, type JobRef, type PluginContext, type RouteRef,
 } from 'lectern';
 import { authPermissions } from '../permissions';
@@ -92,7 +92,7 @@ function readFile(file: string, maxBytes: number): Buffer {
   } catch (err) {
     throw badRequest(`cannot read ${file}: ${(err as Error).message}`);
   }
-  if (size > maxBytes) throw payloadTooLarge(`${file} is larger than the import limit of ${maxBytes} bytes (${LIMIT_NAME}).`);
+  if (size > maxBytes) throw payloadTooLarge(`${file} is larger than the import limit of ${formatBytes(maxBytes)} (${LIMIT_NAME}).`);
   return fs.readFileSync(file);
 }
 
