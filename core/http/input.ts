@@ -12,7 +12,7 @@ export interface Body { value: unknown; form: boolean }
 
 const notUtf8 = () => badRequest('The body is not valid UTF-8.', [{ path: 'body', message: 'is not valid UTF-8' }]);
 const notJson = () => badRequest('The body is not valid JSON.');
-/** co-body's strict mode, kept: a JSON body is an object or an array. */
+/** A JSON body is an object or an array (a bare string or number is no request body). */
 const OBJECT_OR_ARRAY = /^[\x20\x09\x0a\x0d]*[[{]/;
 
 export async function readBody(ctx: Koa.Context, limitBytes: number): Promise<Body> {

@@ -67,7 +67,8 @@ export class HttpServer {
   private onIdle: (() => void) | undefined;
 
   constructor(private readonly deps: ServerDeps, extra: Koa.Middleware[] = []) {
-    this.koa = new Koa({ proxy: deps.trustProxy });
+    // Behind a proxy, the client is the address the proxy appended, not one the client wrote itself.
+    this.koa = new Koa({ proxy: deps.trustProxy, maxIpsCount: 1 });
     this.koa.silent = true;
     this.koa.use((ctx, next) => this.frame(ctx, next));
     for (const mw of extra) this.koa.use(mw);

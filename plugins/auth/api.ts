@@ -53,6 +53,20 @@ export interface Attempts {
 
 export const AuthAttempts = defineService<Attempts>('auth.attempts');
 
+/**
+ * The part of a client address a throttle counts: an IPv4 address whole, an IPv6 one by its /64 network,
+ * the block one subscriber gets (counting each of its 2^64 addresses apart would let it dodge every limit).
+ */
+export function addressKey(ip: string): string {
+  const address = ip.replace(/%.*$/, '').toLowerCase();
+  if (!address.includes(':') || address.startsWith('::ffff:')) return address.replace(/^::ffff:/, '');
+  const [head, tail] = address.split('::');
+  const front = head ? head.split(':') : [];
+  const back = tail === undefined ? [] : tail ? tail.split(':') : [];
+  const groups = [...front, ...Array<string>(Math.max(0, 8 - front.length - back.length)).fill('0'), ...back];
+  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+}
+
 export const userCreated = defineEvent<{ userId: string; email: string }>('auth.userCreated');
 export const userDeactivated = defineEvent<{ userId: string }>('auth.userDeactivated');
 export const userReactivated = defineEvent<{ userId: string }>('auth.userReactivated');

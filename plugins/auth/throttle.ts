@@ -5,7 +5,7 @@
 // address has an account, so a 429 tells nothing about accounts. Account keys are hashed: the table
 // never holds an email address.
 import type { Knex, RouteRequest } from 'lectern';
-import type { AttemptReservation } from './api';
+import { addressKey, type AttemptReservation } from './api';
 import { digest } from './secrets';
 import { releaseAttempt, reserveAttempt } from './attempts';
 import type { AuthSettings } from './settings';
@@ -16,10 +16,10 @@ export interface LoginReservation { reserved: AttemptReservation; pairKey: strin
 
 /** Counts a login attempt before its password is checked; 429 when the address, this address for this account, or the account is blocked. */
 export async function reserveLogin(req: RouteRequest, email: string, settings: AuthSettings): Promise<LoginReservation> {
-  const pairKey = `login-pair:${account(email)}:${req.ip}`;
+  const pairKey = `login-pair:${account(email)}:${addressKey(req.ip)}`;
   const reserved = await reserveAttempt(req.db, [
     { key: pairKey, limit: settings.maxFailuresPerAccount },
-    { key: `login-ip:${req.ip}`, limit: settings.maxFailuresPerIp },
+    { key: `login-ip:${addressKey(req.ip)}`, limit: settings.maxFailuresPerIp },
     { key: `login-account:${account(email)}`, limit: settings.maxFailuresPerAccountAnywhere },
   ], settings.throttleMinutes, req.now(), 'failed attempts');
   return { reserved, pairKey };
@@ -34,7 +34,7 @@ export async function loginSucceeded(db: Knex, login: LoginReservation): Promise
 /** Counts a password reset request (every one, kept or not); 429 when the address or the email has had its share. */
 export async function reserveResetRequest(req: RouteRequest, email: string, settings: AuthSettings): Promise<void> {
   await reserveAttempt(req.db, [
-    { key: `reset-ip:${req.ip}`, limit: settings.maxFailuresPerIp },
+    { key: `reset-ip:${addressKey(req.ip)}`, limit: settings.maxFailuresPerIp },
     { key: `reset:${account(email)}`, limit: settings.maxFailuresPerAccount },
   ], settings.throttleMinutes, req.now(), 'password reset requests');
 }

@@ -4,7 +4,7 @@
 // gives its try back, so only wrong keys use up the limits.
 import crypto from 'node:crypto';
 import { badRequest, type SignedInRequest } from 'lectern';
-import { AuthAttempts } from 'lectern/auth';
+import { addressKey, AuthAttempts } from 'lectern/auth';
 import { courseSettings } from './settings';
 import type { CourseRow } from './model/courses';
 
@@ -25,7 +25,7 @@ export async function checkEnrollmentKey(req: SignedInRequest, course: CourseRow
   const attempts = req.resolve(AuthAttempts);
   const reservation = await attempts.reserve([
     { key: `courses.key:${req.principal.id}:${course.id}`, limit: settings.enrollmentKeyMaxFailures },
-    { key: `courses.key-ip:${req.ip}`, limit: settings.enrollmentKeyMaxFailuresPerIp },
+    { key: `courses.key-ip:${addressKey(req.ip)}`, limit: settings.enrollmentKeyMaxFailuresPerIp },
   ], { windowMinutes: settings.enrollmentKeyThrottleMinutes, counted: 'wrong enrollment keys' });
   if (!keyMatches(course.enrollment_key, key)) throw wrongKey('does not match');
   await attempts.release(reservation);

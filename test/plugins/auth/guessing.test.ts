@@ -40,6 +40,22 @@ describe('auth: guessing passwords and probing for accounts', () => {
     }).to.deep.equal({ blocked: 429, retryAfter: true, elsewhere: 200, stillBlocked: 429 });
   });
 
+  it('counts the address the proxy appended, not one the client wrote, and an IPv6 client by its /64', async () => {
+    await account(t, 'spoofed@example.com');
+    const spoofed = [];
+    for (let i = 0; i < 6; i += 1) {
+      spoofed.push((await login(`198.51.100.${i}, 10.5.0.1`, 'spoofed@example.com', 'wrong password')).status);
+    }
+    await account(t, 'six@example.com');
+    const six = [];
+    for (let i = 1; i <= 6; i += 1) six.push((await login(`2001:db8:0:5::${i}`, 'six@example.com', 'wrong password')).status);
+    expect({
+      spoofed, six,
+      sameNetwork: (await login('2001:db8::5:0:0:0:99', 'six@example.com', PASSWORD)).status,
+      nextNetwork: (await login('2001:db8:0:6::1', 'six@example.com', PASSWORD)).status,
+    }).to.deep.equal({ spoofed: [...Array(5).fill(401), 429], six: [...Array(5).fill(401), 429], sameNetwork: 429, nextNetwork: 200 });
+  });
+
   it('refuses an address that has failed on many accounts, even with a right password; other addresses and successes are not counted', async () => {
     await t.app.settings.update('auth', { maxFailuresPerIp: 6 });
     try {
