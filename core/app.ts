@@ -36,6 +36,8 @@ import { corePermissions, systemRoutes, type PluginState } from './system-routes
 import { PrivacyRegistry, corePrivacy } from './privacy';
 import { CoreServices } from './services';
 import { Mailer, sendMail } from './mail';
+import { LocalFileStore } from './storage';
+import { privateDir } from './data-dir';
 import type {
   AuditEntry, CommandDef, ContextRef, EnqueueOptions, EventRef, ExtensionPointRef, IdentityProvider, IdentityRequest, JobInfo, JobRef,
   PermissionRef, PluginContext, Principal, ServiceRef,
@@ -191,6 +193,7 @@ export class App implements Kernel {
     this.containers.provide(CoreServices.views, this.views);
     this.containers.provide(CoreServices.mail, this.mailer);
     this.containers.provide(CoreServices.revisions, this.revisions);
+    this.containers.providePerPlugin(CoreServices.storage, (plugin) => new LocalFileStore(path.join(this.config.filesDir, plugin)));
     this.jobs.register('core', sendMail as unknown as JobRef);
     for (const route of systemRoutes(this.systemApi())) this.http.mount('core', route);
     for (const p of this.plugins) {
@@ -245,6 +248,7 @@ export class App implements Kernel {
       }
     });
     await this.phase('start', async () => {
+      privateDir(this.config.filesDir);
       await this.syncPluginRows();
       this.revisions.on('plugins', () => this.loadPluginStates());
       await this.loadPluginStates();

@@ -14,6 +14,8 @@ const ConfigSchema = Type.Object({
   databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   dataDir: Type.String({ minLength: 1, default: './data' }),
+  /** Where the core's file storage keeps plugins' files (default <dataDir>/files). */
+  filesDir: Type.Optional(Type.String({ minLength: 1 })),
   /** The bundled plugins a fresh install runs; organizations list their own. */
   plugins: Type.Array(Type.String({ pattern: '^[@a-zA-Z0-9./_-]+$' }), { default: ['auth', 'courses'] }),
   theme: Type.String({ pattern: '^[a-z0-9-]+$', default: 'default' }),
@@ -43,11 +45,11 @@ const ConfigSchema = Type.Object({
   }, { default: {} }),
 }, { additionalProperties: false });
 
-export type LecternConfig = Static<typeof ConfigSchema> & { secret: string; publicUrl: string };
+export type LecternConfig = Static<typeof ConfigSchema> & { secret: string; publicUrl: string; filesDir: string };
 export type ConfigInput = Partial<Omit<Static<typeof ConfigSchema>, 'jobs'>> & { jobs?: Partial<Static<typeof ConfigSchema>['jobs']> };
 
 const ENV: Record<string, keyof ConfigInput> = {
-  PORT: 'port', HOST: 'host', DATABASE_URL: 'databaseUrl', REDIS_URL: 'redisUrl', LECTERN_DATA_DIR: 'dataDir',
+  PORT: 'port', HOST: 'host', DATABASE_URL: 'databaseUrl', REDIS_URL: 'redisUrl', LECTERN_DATA_DIR: 'dataDir', LECTERN_FILES_DIR: 'filesDir',
   LECTERN_PLUGINS: 'plugins', LECTERN_THEME: 'theme', LECTERN_SECRET: 'secret', LOG_LEVEL: 'logLevel', LECTERN_TRUST_PROXY: 'trustProxy',
   LECTERN_PUBLIC_URL: 'publicUrl', SMTP_URL: 'smtpUrl', LECTERN_MAIL_FROM: 'mailFrom',
 };
@@ -88,8 +90,9 @@ export function loadConfig(opts: LoadConfigOptions = {}): LecternConfig {
   }
   const config = raw as Static<typeof ConfigSchema>;
   config.dataDir = path.resolve(cwd, config.dataDir);
+  const filesDir = path.resolve(cwd, config.filesDir ?? path.join(config.dataDir, 'files'));
   const secret = config.secret ?? (opts.ephemeralSecret ? crypto.randomBytes(32).toString('hex') : persistedSecret(config.dataDir));
-  return { ...config, secret, publicUrl: config.publicUrl ?? `http://localhost:${config.port}` };
+  return { ...config, filesDir, secret, publicUrl: config.publicUrl ?? `http://localhost:${config.port}` };
 }
 
 function readJson(file: string): Record<string, unknown> {

@@ -9,14 +9,23 @@ import type { Plugin } from './manifest';
 export class Containers {
   readonly root: DependencyContainer = globalContainer.createChildContainer();
   private readonly plugins = new Map<string, DependencyContainer>();
+  private readonly perPlugin: { service: ServiceRef<unknown>; make: (plugin: string) => unknown }[] = [];
 
   provide<T>(service: ServiceRef<T>, value: T): void {
     this.root.registerInstance(service.name, value);
   }
 
+  /** A core service each plugin gets its own instance of (storage under its own directory); before `create`. */
+  providePerPlugin<T>(service: ServiceRef<T>, make: (plugin: string) => T): void {
+    this.perPlugin.push({ service, make });
+  }
+
   /** Creates the plugin's container, runs its `register` and links the services its dependencies export. */
   create(plugin: Plugin, ctx: PluginContext, byName: Map<string, Plugin>): void {
     const child = this.root.createChildContainer();
+    for (const { service, make } of this.perPlugin) {
+      child.register(service.name, { useFactory: instanceCachingFactory(() => make(plugin.name)) });
+    }
     const own = new Set<string>();
     plugin.register?.({
       bind: (service, factory) => {

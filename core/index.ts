@@ -29,6 +29,7 @@ export { containsPattern } from './db/like';
 export { CoreServices } from './services';
 export { sendMail } from './mail';
 export type { Mailer, MailMessage } from './mail';
+export type { FileStore, StoredFile } from './storage';
 export type { Revisions } from './sync';
 export type { PermissionEngine, Role, Assignment, PermissionInfo } from './permissions/engine';
 export type { AuditRecord } from './audit';

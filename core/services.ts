@@ -8,6 +8,7 @@ import type { PrivacyRegistry } from './privacy';
 import type { ViewEngine } from './views/engine';
 import { mailService } from './mail';
 import type { Revisions } from './sync';
+import { storageService } from './storage';
 
 export const CoreServices = {
   permissions: defineService<PermissionEngine>('core.permissions'),
@@ -19,4 +20,6 @@ export const CoreServices = {
   mail: mailService,
   /** Cross-instance change notices for a plugin's own in-memory caches (`on(key, fn)`, `bump(key, tx.db)`). */
   revisions: defineService<Revisions>('core.revisions'),
+  /** Files kept under the plugin's own name (`put`, `stat`, `get`, `delete`): core/storage.ts. */
+  storage: storageService,
 } as const;
