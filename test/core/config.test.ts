@@ -39,4 +39,14 @@ describe('configuration', () => {
     expect(second.config.secret).to.equal(secret);
     expect(fs.statSync(path.join(dir, 'data', 'secret')).mode & 0o777).to.equal(0o600);
   });
+
+  it('keeps files in <dataDir>/files unless LECTERN_FILES_DIR says otherwise', async () => {
+    const env = { LECTERN_DATA_DIR: path.join(dir, 'data'), LOG_LEVEL: 'silent' };
+    const byDefault = await createApp({ env, cwd: dir, plugins: [] });
+    await byDefault.stop();
+    const moved = await createApp({ env: { ...env, LECTERN_FILES_DIR: 'uploads' }, cwd: dir, plugins: [] });
+    await moved.stop();
+    expect(byDefault.config.filesDir).to.equal(path.join(dir, 'data', 'files'));
+    expect(moved.config.filesDir).to.equal(path.join(dir, 'uploads'));
+  });
 });
