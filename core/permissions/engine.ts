@@ -15,7 +15,8 @@ export interface Assignment { id: string; userId: string; role: string; context:
 export interface PermissionInfo { name: string; plugin: string; context: ContextType; risks: string[]; description: string }
 
 type CachedAssignment = Assignment & { contextId: number };
-type AssignmentFilter = { userId?: string; id?: string; role?: string; context?: ContextRef };
+/** `after` and `limit` page the list by id (ascending). */
+type AssignmentFilter = { userId?: string; id?: string; role?: string; context?: ContextRef; after?: number; limit?: number };
 
 const REVISION = 'permissions';
 /** Keyed notices: the users whose role assignments changed. */
@@ -271,6 +272,8 @@ export class PermissionEngine {
     if (filter.id) q.where('a.id', filter.id);
     if (filter.role) q.where('a.role_key', filter.role);
     if (filter.context) q.where({ 'c.type': filter.context.type, 'c.instance_id': filter.context.id ?? '' });
+    if (filter.after !== undefined) q.where('a.id', '>', filter.after);
+    if (filter.limit !== undefined) q.limit(filter.limit);
     const rows: { id: number; user_id: string; role_key: string; context_id: number; type: ContextType; instance_id: string }[] = await q;
     return rows.map((r) => ({
       id: String(r.id), userId: r.user_id, role: r.role_key,

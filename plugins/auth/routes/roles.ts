@@ -4,6 +4,7 @@ import { CoreServices, defineRoute, reply, Type, type RouteRequest } from 'lecte
 import { authPermissions } from '../permissions';
 import { assignRole, createRole, deleteRole, unassignRole, updateRole } from '../role-actions';
 import { ContextSchema, PermissionPage, Role, RoleAssignment, RoleAssignmentPage, RolePage } from '../schemas';
+import { byId } from '../cursors';
 
 const RoleKey = Type.Object({ key: Type.String({ pattern: '^[a-z][a-z0-9-]{1,62}$' }) });
 const Permissions = Type.Array(Type.String({ minLength: 1, maxLength: 100 }), { maxItems: 500, uniqueItems: true });
@@ -75,10 +76,13 @@ export const roleRoutes = [
     query: Type.Object({
       userId: Type.Optional(Type.String({ pattern: '^[0-9]{1,18}$' })),
       role: Type.Optional(Type.String({ maxLength: 64 })),
+      ...byId.query,
     }),
     responses: { 200: RoleAssignmentPage },
     async handler(req) {
-      return { items: await engineOf(req).listAssignments(req.query), nextCursor: null };
+      const { userId, role, limit, cursor } = req.query;
+      const rows = await engineOf(req).listAssignments({ userId, role, after: cursor?.[0], limit: limit + 1 });
+      return byId.page(rows, limit, (a) => a, (a) => [Number(a.id)]);
     },
   }),
 

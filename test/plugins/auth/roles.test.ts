@@ -67,6 +67,24 @@ describe('auth: roles, assignments and cohorts', () => {
     expect(audit).to.deep.equal(['auth.role.create', 'auth.role.assign', 'auth.role.update', 'auth.role.update', 'auth.role.unassign']);
   });
 
+  it('pages role assignments by id with limit and cursor', async () => {
+    const people = await Promise.all(['page1', 'page2', 'page3'].map((n) => account(t, `${n}@example.com`, ['learner'])));
+    const mine = new Set(people.map((p) => p.id));
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: { status: number; body: { items: { userId: string }[]; nextCursor: string | null } } =
+        await t.get('/api/v1/role-assignments').query({ role: 'learner', limit: 1, ...(cursor ? { cursor } : {}) }).set(admin.auth);
+      expect(res.status).to.equal(200);
+      expect(res.body.items).to.have.length.at.most(1);
+      seen.push(...res.body.items.filter((a) => mine.has(a.userId)).map((a) => a.userId));
+      cursor = res.body.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 100);
+    expect(seen).to.deep.equal(people.map((p) => p.id).sort((a, b) => Number(a) - Number(b)));
+  });
+
   it('refuses unknown roles, permissions and contexts, duplicate keys, and deleting built-in roles', async () => {
     const u = await account(t, 'x@example.com');
     const answers = await Promise.all([
