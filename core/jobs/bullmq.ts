@@ -448,7 +448,8 @@ function isUpcomingTick(job: BullJob, state: JobState): boolean {
 function toInfo(plugin: string, job: BullJob, state: JobState): JobInfo {
   const info: JobInfo = {
     id: `${plugin}:${job.id}`, name: job.name, state,
-    progress: typeof job.progress === 'number' ? clampPercent(job.progress) : 0,
+    // A finished job is done, whatever its handler last reported.
+    progress: state === 'completed' ? 100 : typeof job.progress === 'number' ? clampPercent(job.progress) : 0,
     attempts: job.attemptsStarted ?? 0, createdBy: job.data.createdBy ?? null,
     createdAt: new Date(job.timestamp).toISOString(),
   };

@@ -328,7 +328,7 @@ export class InlineDriver implements QueueDriver {
     const id = String(row.id);
     const retry = !outcome.ok && row.attempts < row.max_attempts;
     const update = outcome.ok
-      ? { state: 'completed' as const, result: outcome.result, error: null, finished_at: this.db.fn.now() }
+      ? { state: 'completed' as const, progress: 100, result: outcome.result, error: null, finished_at: this.db.fn.now() }
       : retry
         ? { state: 'waiting' as const, error: outcome.error, run_at: this.db.raw(this.afterMs, [row.backoff_ms * 2 ** (row.attempts - 1)]) }
         : { state: 'failed' as const, error: outcome.error, finished_at: this.db.fn.now() };

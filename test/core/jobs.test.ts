@@ -34,7 +34,7 @@ describe('jobs through the app', () => {
     expect(res.headers.location).to.equal(`/api/v1/jobs/${encodeURIComponent(res.body.job.id)}`);
     await t.jobs.drain();
     const job = await t.as('ann').get(res.headers.location);
-    expect(job.body).to.deep.include({ name: 'flaky.work', state: 'completed', attempts: 3, progress: 50, result: { succeededOn: 3 }, createdBy: 'ann' });
+    expect(job.body).to.deep.include({ name: 'flaky.work', state: 'completed', attempts: 3, progress: 100, result: { succeededOn: 3 }, createdBy: 'ann' });
     expect((await t.as('bob').get(res.headers.location)).status).to.equal(404);
     expect((await t.as('ann').get('/api/v1/jobs')).body.items.map((j: { id: string }) => j.id)).to.deep.equal([res.body.job.id]);
     expect((await t.as('bob').get('/api/v1/jobs')).body.items).to.deep.equal([]);
