@@ -22,13 +22,13 @@ async function categoriesPage(ctx: PluginContext, done?: string): Promise<Record
 /** One category with the form that edits it (its current values unless a sent form comes back). */
 async function categoryPage(req: RouteRequest, id: string, done?: string): Promise<Record<string, unknown>> {
   const [category, tree, children, courses] = await Promise.all([
-    getCategory(req.db, id), categoryTree(req.db),
+    getCategory(req.db, id), categoryTree(req.db, id),
     req.db('courses_categories').where({ parent_id: id }).count({ n: '*' }).first(),
     req.db('courses_courses').where({ category_id: id }).count({ n: '*' }).first(),
   ]);
   return {
     title: `Category: ${category.name}`, category: { id, name: category.name },
-    parents: tree.options.filter((o) => o.id !== id), children: Number(children?.n), courses: Number(courses?.n),
+    parents: tree.options, children: Number(children?.n), courses: Number(courses?.n),
     forms: { edit: { values: { name: category.name, parentId: category.parent_id === null ? '' : String(category.parent_id) } } },
     notice: doneNotice(NOTICES, done),
   };

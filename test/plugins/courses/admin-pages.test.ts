@@ -84,6 +84,11 @@ describe('courses admin pages', () => {
     expect(cycle.status).to.equal(400);
     expect(cycle.text).to.include(String(api.detail)).and.include('Parent would make a cycle').and.include('aria-invalid="true"');
     expect((await t.db('courses_categories').where({ id: safety }).first('parent_id')).parent_id).to.equal(null);
+    expect((await form(t, s, '/admin/categories', { name: 'Health', parentId: '' })).status).to.equal(303);
+    const health = await idOf('Health');
+    const chooser = (await t.get(`/admin/categories/${safety}`).set('Cookie', s.cookie)).text;
+    expect({ child: chooser.includes(`<option value="${fire}"`), self: chooser.includes(`<option value="${safety}"`), other: chooser.includes(`<option value="${health}"`) },
+      'a category cannot be moved under itself or its children, so the chooser does not offer them').to.deep.equal({ child: false, self: false, other: true });
 
     expect((await form(t, s, `/admin/categories/${fire}`, { name: 'Fire drills', parentId: safety })).headers.location).to.equal(`/admin/categories/${fire}?done=saved`);
     const tree = await t.get('/admin/categories').set('Cookie', s.cookie);
