@@ -105,9 +105,10 @@ export function systemRoutes(api: SystemApi): RouteRef[] {
     }),
     defineRoute({
       method: 'GET', path: '/', public: true, html: true, summary: 'Home page',
+      // What is installed and the operators' links are for those who run the system, not for learners.
       handler: async (req) => req.page('core/home', {
         title: 'Home',
-        plugins: api.plugins().filter((p) => p.enabled),
+        system: req.principal && await req.can(corePermissions.viewSystem) ? { plugins: api.plugins().filter((p) => p.enabled) } : undefined,
       }),
     }),
     defineRoute({

@@ -1,5 +1,6 @@
 // The main navigation: a plugin's `nav` links appear for signed-in users only, after Home, and go with
-// the plugin when it is disabled; a link that leaves the site is refused at boot.
+// the plugin when it is disabled; a link that leaves the site is refused at boot. The home page keeps
+// the installed plugins and the operators' links for those who may see the system.
 import { expect } from 'chai';
 import { createTestApp, definePlugin } from 'lectern';
 
@@ -17,6 +18,22 @@ describe('core/nav', () => {
       await t.app.setEnabled('library', false);
       expect({ signedIn, anonymous, disabled: navOf((await home()).text) })
         .to.deep.equal({ signedIn: ['/', '/library'], anonymous: ['/'], disabled: ['/'] });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('shows what is installed and the operators\' links on the home page only to those who may see the system', async () => {
+    const t = await createTestApp({ plugins: [library] });
+    try {
+      await t.grant('operator', 'admin');
+      const sees = async (as?: string) => {
+        const html = (await (as ? t.as(as) : t).get('/').set('Accept', 'text/html')).text;
+        return { plugins: html.includes('Enabled plugins'), links: html.includes('href="/healthz"') };
+      };
+      expect({ anonymous: await sees(), reader: await sees('reader'), operator: await sees('operator') }).to.deep.equal({
+        anonymous: { plugins: false, links: false }, reader: { plugins: false, links: false }, operator: { plugins: true, links: true },
+      });
     } finally {
       await t.close();
     }

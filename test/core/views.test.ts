@@ -164,7 +164,7 @@ describe('core/views', () => {
       const html = await e.render('core/home', {
         title: 'Home', currentPath: '/', signInPath: '/login',
         nav: [{ title: 'Home', path: '/' }, { title: 'Courses', path: '/courses' }],
-        plugins: [{ name: 'hello', version: '1.0.0', description: 'Says <hello>' }],
+        system: { plugins: [{ name: 'hello', version: '1.0.0', description: 'Says <hello>' }] },
       });
       expect(html).to.match(/^<!doctype html>/).and.include('<html lang="en">')
         .and.include('<title>Home · Lectern</title>').and.include('<main id="main"')
@@ -175,8 +175,10 @@ describe('core/views', () => {
 
     it('renders the home page without plugins or sign-in, and the error page', async () => {
       const e = new ViewEngine({ themesDir: realThemes, theme: 'contrast', log });
-      const home = await e.render('core/home', { title: 'Home', plugins: [] });
+      const home = await e.render('core/home', { title: 'Home', system: { plugins: [] } });
       expect(home).to.include('No plugins are enabled').and.not.include('href="/login"');
+      expect(await e.render('core/home', { title: 'Home' }), 'without system, no plugin list or operator links')
+        .to.not.include('Enabled plugins').and.not.include('/healthz');
       const error = await e.render('core/error', { title: 'Not found', status: 404, detail: 'No <such> page' });
       expect(error).to.include('404').and.include('Not found').and.include('No &lt;such&gt; page');
       expect(e.assetPath('style.css')).to.equal(path.join(realThemes, 'contrast', 'assets', 'style.css'));
