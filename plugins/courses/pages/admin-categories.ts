@@ -1,6 +1,7 @@
 // The category admin pages (courses:manage): /admin/categories shows the tree and creates a category
 // under a chosen parent; /admin/categories/:id renames or moves one (a move into its own subtree is
-// refused, as the API refuses it) and deletes an empty one. Every POST goes through the same action
+// refused, as the API refuses it) and deletes an empty one; it lists the first page of the courses
+// directly inside, linking to the course list filtered by it for the rest. Every POST goes through the same action
 // as the JSON route (actions/categories.ts).
 import { defineAdminPage, defineRoute, reply, Type, type PluginContext, type RouteRequest, Done, doneNotice, submitForm, filled } from 'lectern';
 import { coursePermissions } from '../permissions';
@@ -8,6 +9,7 @@ import { CategoryParams, IdString } from '../params';
 import { getCategory } from '../model/categories';
 import { createCategory, deleteCategory, updateCategory } from '../actions/categories';
 import { categoryTree } from './category-tree';
+import { listCourses } from './listing';
 
 const LIST_VIEW = 'courses/admin/categories';
 const VIEW = 'courses/admin/category';
@@ -21,14 +23,16 @@ async function categoriesPage(ctx: PluginContext, done?: string): Promise<Record
 
 /** One category with the form that edits it (its current values unless a sent form comes back). */
 async function categoryPage(req: RouteRequest, id: string, done?: string): Promise<Record<string, unknown>> {
-  const [category, tree, children, courses] = await Promise.all([
+  const [category, tree, children, courses, inside] = await Promise.all([
     getCategory(req.db, id), categoryTree(req.db, id),
     req.db('courses_categories').where({ parent_id: id }).count({ n: '*' }).first(),
     req.db('courses_courses').where({ category_id: id }).count({ n: '*' }).first(),
+    listCourses(req.db, '/admin/courses', { category: id }, () => undefined),
   ]);
   return {
     title: `Category: ${category.name}`, category: { id, name: category.name },
     parents: tree.options, children: Number(children?.n), courses: Number(courses?.n),
+    courseList: inside.courses, moreCourses: inside.pager?.next ? `/admin/courses?category=${id}` : null,
     forms: { edit: { values: { name: category.name, parentId: category.parent_id === null ? '' : String(category.parent_id) } } },
     notice: doneNotice(NOTICES, done),
   };

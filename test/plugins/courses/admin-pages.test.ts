@@ -89,6 +89,9 @@ describe('courses admin pages', () => {
     const chooser = (await t.get(`/admin/categories/${safety}`).set('Cookie', s.cookie)).text;
     expect({ child: chooser.includes(`<option value="${fire}"`), self: chooser.includes(`<option value="${safety}"`), other: chooser.includes(`<option value="${health}"`) },
       'a category cannot be moved under itself or its children, so the chooser does not offer them').to.deep.equal({ child: false, self: false, other: true });
+    const firstAid = await createCourse(t, manager, { title: 'First aid', categoryId: health }, false);
+    const healthPage = (await t.get(`/admin/categories/${health}`).set('Cookie', s.cookie)).text;
+    expect(healthPage, 'the category page lists its courses').to.include(`<a href="/admin/courses/${String(firstAid.id)}">First aid</a>`);
 
     expect((await form(t, s, `/admin/categories/${fire}`, { name: 'Fire drills', parentId: safety })).headers.location).to.equal(`/admin/categories/${fire}?done=saved`);
     const tree = await t.get('/admin/categories').set('Cookie', s.cookie);
