@@ -2,7 +2,6 @@
 // database. The contract is small so an S3-compatible driver (a later plugin) can offer the same; the
 // driver here keeps files in a local directory (<dataDir>/files), one subdirectory per plugin.
 // Bytes are streamed, never buffered, so memory stays flat for any size.
-import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import crypto from 'node:crypto';
@@ -63,11 +62,14 @@ export class LocalFileStore implements FileStore {
         done(null, chunk);
       },
     });
+    // Opened before the copy starts, so a refusal in the first chunk cannot race the file's creation.
+    const handle = await fsp.open(temporary, 'wx', 0o600);
     try {
       const input = Buffer.isBuffer(source) ? Readable.from([source]) : source;
-      await pipeline(input, counted, fs.createWriteStream(temporary, { flags: 'wx', mode: 0o600, flush: true }));
+      await pipeline(input, counted, handle.createWriteStream({ flush: true }));
       await fsp.rename(temporary, file);
     } catch (err) {
+      await handle.close().catch(() => undefined);
       await fsp.rm(temporary, { force: true });
       throw err;
     }
