@@ -1,6 +1,7 @@
 // The courses plugin's public surface (`lectern/courses`), for plugins that list 'courses' in dependsOn: its events
-// when enrollment and progress change, and the extension point through which a plugin that owns
-// content (the content plugin) lets courses place that content as items.
+// when enrollment and progress change; the extension point through which a plugin that owns content (the
+// content plugin) lets courses place that content as items, offers it to editors and opens it for learners;
+// and the services that read courses (CourseDirectory) and complete items (CourseProgress).
 import { defineEvent, defineExtensionPoint, defineService, type PluginContext } from 'lectern';
 
 export type EnrollmentRole = 'learner' | 'instructor';
@@ -34,6 +35,10 @@ export interface ContentInfo { id: string; title: string; published: boolean }
 export interface ContentSource {
   type: string;
   lookup(ids: string[], ctx: PluginContext): Promise<Map<string, ContentInfo>>;
+  /** Where a person opens an item of this source, e.g. `/courses/4/items/9/view`. When given, the course page links the item's title there and offers no "Mark complete" button for it: its completion follows from the content (opened, watched, downloaded). */
+  viewPath?(courseId: string, itemId: string): string;
+  /** Published content a course editor may place, best matches first (at most `limit`), for the section editor's chooser. */
+  published?(ctx: PluginContext, opts: { q?: string; limit: number }): Promise<ContentInfo[]>;
 }
 
 export const contentSources = defineExtensionPoint<ContentSource>('courses.contentSources');
@@ -42,6 +47,15 @@ export { coursePermissions } from './permissions';
 
 export type CourseStatus = 'draft' | 'published' | 'archived';
 export interface CourseSummary { id: string; title: string; code: string; status: CourseStatus; categoryId: string | null }
+
+/** One item of a course, as another plugin sees it. */
+export interface CourseItem {
+  courseId: string; itemId: string; sectionId: string; title: string; contentId: string; required: boolean;
+  courseStatus: CourseStatus; isTemplate: boolean;
+}
+
+/** Where a piece of content is placed. */
+export interface ContentPlacement { contentId: string; courseId: string; itemId: string; courseTitle: string; courseCode: string; courseStatus: CourseStatus }
 
 /** One person's place in one course: the current cycle, and its completion when there is one. */
 export interface EnrollmentState {
@@ -67,7 +81,21 @@ export interface CourseDirectory {
   coursesById(ids: string[]): Promise<Map<string, CourseSummary>>;
   /** A person's enrollment in a course, or null when they never were enrolled. */
   enrollment(courseId: string, userId: string): Promise<EnrollmentState | null>;
+  /** One item of one course, or null (unknown ids, or an item of another course). */
+  item(courseId: string, itemId: string): Promise<CourseItem | null>;
+  /** Every item placing any of these content ids (e.g. 'content:12'), templates excluded, ordered by course title. */
+  placements(contentIds: string[]): Promise<ContentPlacement[]>;
 }
 
 /** Resolve with `ctx.resolve(CourseDirectoryRef)` after listing 'courses' in dependsOn. */
 export const CourseDirectoryRef = defineService<CourseDirectory>('courses.directory');
+
+export interface ItemCompletionResult { recorded: boolean; cycle: number; completedAt: string; score: number | null; courseCompletedAt: string | null }
+
+export interface CourseProgress {
+  /** Completes an item for an enrolled learner, as POST …/items/:itemId/complete does (same batching writer, audit record and events, idempotent: `recorded` false when it was already done in this cycle). Throws the same HttpErrors as that route: 403 not enrolled as a learner, 404 draft/template course or unknown item, 409 archived course or a concurrent write. */
+  completeItem(input: { courseId: string; itemId: string; userId: string; score?: number | null; ip?: string | null }): Promise<ItemCompletionResult>;
+}
+
+/** Resolve with `ctx.resolve(CourseProgressRef)` after listing 'courses' in dependsOn. */
+export const CourseProgressRef = defineService<CourseProgress>('courses.progress');

@@ -1,9 +1,11 @@
-// The CourseDirectory service other plugins resolve: courses by id and one person's enrollment state,
-// read from the courses tables so that no other plugin needs to know them.
+// The CourseDirectory service other plugins resolve: courses by id, one person's enrollment state, one
+// item, and where content is placed — read from the courses tables so that no other plugin needs to know them.
 import type { PluginContext } from 'lectern';
-import type { CourseDirectory, CourseStatus, EnrollmentRole, EnrollmentState } from './api';
+import type { ContentPlacement, CourseDirectory, CourseItem, CourseStatus, EnrollmentRole, EnrollmentState } from './api';
+import { CONTENT_ID_PATTERN } from './model/content';
 
 const ID = /^[1-9][0-9]{0,17}$/;
+const CONTENT_ID = new RegExp(CONTENT_ID_PATTERN);
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
 export function createCourseDirectory(ctx: PluginContext): CourseDirectory {
@@ -32,6 +34,30 @@ export function createCourseDirectory(ctx: PluginContext): CourseDirectory {
         dueAt: iso(row.due_at), requiredDone: row.required_done, requiredItems: row.required_items,
         completedAt: iso(row.completed_at), expiresAt: iso(row.expires_at),
       };
+    },
+    async item(courseId, itemId): Promise<CourseItem | null> {
+      if (!ID.test(courseId) || !ID.test(itemId)) return null;
+      const row: { section_id: number; title: string; content_id: string; required: boolean; status: CourseStatus; is_template: boolean } | undefined =
+        await ctx.db('courses_items as i').join('courses_courses as c', 'c.id', 'i.course_id')
+          .where({ 'i.id': itemId, 'i.course_id': courseId })
+          .first('i.section_id', 'i.title', 'i.content_id', 'i.required', 'c.status', 'c.is_template');
+      if (!row) return null;
+      return {
+        courseId, itemId, sectionId: String(row.section_id), title: row.title, contentId: row.content_id, required: row.required,
+        courseStatus: row.status, isTemplate: row.is_template,
+      };
+    },
+    async placements(contentIds): Promise<ContentPlacement[]> {
+      const wanted = [...new Set(contentIds)].filter((id) => CONTENT_ID.test(id));
+      if (!wanted.length) return [];
+      const rows: { content_id: string; course_id: number; item_id: number; title: string; code: string; status: CourseStatus }[] =
+        await ctx.db('courses_items as i').join('courses_courses as c', 'c.id', 'i.course_id')
+          .whereIn('i.content_id', wanted).where('c.is_template', false)
+          .orderBy([{ column: 'c.title' }, { column: 'c.id' }, { column: 'i.id' }])
+          .select('i.content_id', 'i.course_id', 'i.id as item_id', 'c.title', 'c.code', 'c.status');
+      return rows.map((r) => ({
+        contentId: r.content_id, courseId: String(r.course_id), itemId: String(r.item_id), courseTitle: r.title, courseCode: r.code, courseStatus: r.status,
+      }));
     },
   };
 }

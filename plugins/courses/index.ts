@@ -5,8 +5,9 @@ import path from 'node:path';
 import { definePlugin } from 'lectern';
 import { coursePermissions } from './permissions';
 import { courseSettings } from './settings';
-import { contentSources, courseEvents, CourseDirectoryRef } from './api';
+import { contentSources, courseEvents, CourseDirectoryRef, CourseProgressRef } from './api';
 import { createCourseDirectory } from './directory';
+import { createCourseProgress } from './actions/progress';
 import { coursePrivacy } from './privacy';
 import { categoryRoutes } from './routes/categories';
 import { catalogRoutes } from './routes/catalog';
@@ -54,9 +55,10 @@ export default definePlugin({
   jobs: [importEnrollments, enrollCohort, recertify],
   subscribe: cohortSubscriptions,
   privacy: coursePrivacy,
-  exports: [CourseDirectoryRef],
+  exports: [CourseDirectoryRef, CourseProgressRef],
   register(c) {
     c.bind(CourseDirectoryRef, createCourseDirectory);
+    c.bind(CourseProgressRef, createCourseProgress);
     c.bind(CourseAnswersRef, (ctx) => new CourseAnswers(ctx));
     c.bind(CompletionWriterRef, (ctx) => new CompletionWriter(ctx));
   },

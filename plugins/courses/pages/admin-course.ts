@@ -1,13 +1,14 @@
 // The course editor (/admin/courses/:id): title and summary, publish and archive, and the sections
-// with their items — add, rename, move and delete a section; add, edit, move and delete an item. Each
-// POST goes through the shared action of the matching JSON route (actions/courses.ts, sections.ts,
-// items.ts); a mistake shows the editor again with the message next to the form that was sent.
+// with their items — add, rename, move and delete a section; add (chosen from the published content the
+// content sources offer, when they do), edit, move and delete an item. Each POST goes through the shared
+// action of the matching JSON route (actions/courses.ts, sections.ts, items.ts); a mistake shows the
+// editor again with the message next to the form that was sent.
 import { badRequest, defineRoute, reply, Type, type Reply, type RouteRequest, Done, doneNotice, submitForm, type FormState, filled, given } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseParams, ItemParams, SectionParams, inCourse } from '../params';
 import { courseContext, getCourse, toCourse } from '../model/courses';
 import { sectionsWithItems, type SectionRow } from '../model/sections';
-import { CONTENT_ID_PATTERN } from '../model/content';
+import { CONTENT_ID_PATTERN, contentChoices } from '../model/content';
 import { setStatus, updateCourse } from '../actions/courses';
 import { addSection, deleteSection, updateSection } from '../actions/sections';
 import { addItem, deleteItem, updateItem } from '../actions/items';
@@ -38,8 +39,9 @@ async function editorPage(req: RouteRequest, id: string, forms: Record<string, F
       form: forms[`item-${item.id}`] ?? { values: { title: item.title, required: item.required } },
     })),
   }));
-  const canEnroll = await req.can(coursePermissions.enroll, courseContext(id));
-  return { title: `Edit ${course.title}`, course: toCourse(course), sections, canEnroll };
+  const [canEnroll, choices] = await Promise.all([req.can(coursePermissions.enroll, courseContext(id)), contentChoices(req)]);
+  const chooser = choices && { groups: choices, hint: choices.length ? 'Published content to place in this section.' : 'No content is published yet.' };
+  return { title: `Edit ${course.title}`, course: toCourse(course), sections, canEnroll, chooser };
 }
 
 /** Runs one of the editor's forms; success goes back to the editor with the `done` notice. */
@@ -106,8 +108,9 @@ export const courseEditorRoutes = [
     body: Type.Object({ contentId: Type.String({ maxLength: 241 }), title: TitleField, required: Type.Optional(Type.Boolean()) }),
     handler: (req) => editorForm(req, `add-item-${req.params.sectionId}`, req.body, 'item-added', () => {
       const contentId = req.body.contentId.trim();
+      if (!contentId) throw badRequest('Choose the content.', [{ path: 'body.contentId', message: 'is required' }]);
       if (!new RegExp(CONTENT_ID_PATTERN).test(contentId)) {
-        throw badRequest('Give the content as <type>:<id>, e.g. doc:42.', [{ path: 'body.contentId', message: 'must be <type>:<id>, e.g. doc:42' }]);
+        throw badRequest('Give the content as <type>:<id>, e.g. content:42.', [{ path: 'body.contentId', message: 'must be <type>:<id>, e.g. content:42' }]);
       }
       return addItem(req, req.params.id, req.params.sectionId, { contentId, title: given(req.body.title, 'trim'), required: req.body.required === true });
     }),

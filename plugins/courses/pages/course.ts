@@ -1,6 +1,7 @@
 // The course page (/courses/:id): its sections and items; for an enrolled learner their progress and a
-// "Mark complete" button per item, otherwise the self-enrollment form where the course allows it. The
-// POST handlers go through the same shared actions as the JSON routes (completing an item, self-enrolling).
+// "Mark complete" button per item, otherwise the self-enrollment form where the course allows it. An item
+// whose content source has a view page links there instead: opening the content completes it. The POST
+// handlers go through the same shared actions as the JSON routes (completing an item, self-enrolling).
 import { defineRoute, reply, Type, type SignedInRequest, Done, doneNotice, submitForm } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { CourseItemParams, CourseParams, inCourse } from '../params';
@@ -10,6 +11,7 @@ import { mine as myEnrollments, type Mine } from '../model/mine';
 import { toEnrollment } from '../model/standing';
 import { selfEnroll } from '../actions/enrollments';
 import { completeItem } from '../actions/progress';
+import { viewPath } from '../model/content';
 import { withStateLabel } from './states';
 
 const VIEW = 'courses/course';
@@ -24,14 +26,16 @@ async function coursePage(req: SignedInRequest, id: string): Promise<Record<stri
   ]);
   const done: { item_id: number }[] = mine ? await req.db('courses_progress').where({ enrollment_id: mine.id, cycle: mine.cycle }).select('item_id') : [];
   const doneIds = new Set(done.map((d) => String(d.item_id)));
-  const sections = (await sectionsWithItems(req.db, sectionRows)).map((s) => ({
-    ...s, items: s.items.map((i) => ({ ...i, done: doneIds.has(i.id) })),
-  }));
   const open = course.status === 'published' && !course.is_template;
+  const sections = (await sectionsWithItems(req.db, sectionRows)).map((s) => ({
+    ...s, items: s.items.map((i) => {
+      const href = viewPath(req, i);
+      return { ...i, href, done: doneIds.has(i.id), completable: Boolean(mine) && open && !href };
+    }),
+  }));
   return {
     title: course.title, course: toCourse(course), sections,
     enrollment: mine ? withStateLabel(toEnrollment(mine, req.now())) : null,
-    canComplete: Boolean(mine) && open,
     canSelfEnroll: !mine && open && course.self_enrollment,
   };
 }
@@ -50,7 +54,7 @@ export const coursePageRoutes = [
     body: Type.Object({}), summary: 'Complete an item as an enrolled learner (form)',
     async handler(req) {
       const { id, itemId } = req.params;
-      await completeItem(req, id, itemId, null);
+      await completeItem(req, { courseId: id, itemId, userId: req.principal.id, ip: req.ip });
       return reply.redirect(`/courses/${id}?done=completed#item-${itemId}`);
     },
   }),

@@ -1,7 +1,7 @@
 // Progress: an enrolled learner completes items (idempotently; completing twice changes nothing) and the
 // course completes itself from its required items; instructors (courses:monitor) see every learner's
 // standing. Learners see only their own, through /api/v1/me/courses.
-import { conflict, defineRoute, reply, Type } from 'lectern';
+import { defineRoute, reply, Type } from 'lectern';
 import { byId } from '../cursors';
 import { coursePermissions } from '../permissions';
 import { CourseItemParams, CourseParams, inCourse } from '../params';
@@ -18,14 +18,9 @@ export const progressRoutes = [
     responses: { 201: ItemCompletion, 200: ItemCompletion }, errors: [409],
     async handler(req) {
       const { id, itemId } = req.params;
-      const attempt = await completeItem(req, id, itemId, req.body.score ?? null);
-      const row = attempt.recorded ?? attempt.existing;
-      if (!row) throw conflict('This item was being recorded at the same moment; try again.');
-      const body = {
-        courseId: id, itemId, cycle: row.cycle, completedAt: new Date(row.completed_at).toISOString(), score: row.score,
-        courseCompletedAt: attempt.course_completed_at === null ? null : new Date(attempt.course_completed_at).toISOString(),
-      };
-      return attempt.recorded ? reply.created(body) : reply.ok(body);
+      const { recorded, ...done } = await completeItem(req, { courseId: id, itemId, userId: req.principal.id, score: req.body.score, ip: req.ip });
+      const body = { courseId: id, itemId, ...done };
+      return recorded ? reply.created(body) : reply.ok(body);
     },
   }),
 

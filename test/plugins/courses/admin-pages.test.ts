@@ -42,7 +42,7 @@ describe('courses admin pages', () => {
     expect([unknown.status, malformed.status, blank.status]).to.deep.equal([400, 400, 400]);
     expect(unknown.text).to.include('content doc:404 does not exist').and.include('Content is not known content')
       .and.include('value="doc:404"').and.include('value="Lost"');
-    expect(malformed.text).to.include('Content must be &lt;type&gt;:&lt;id&gt;, e.g. doc:42');
+    expect(malformed.text).to.include('Content must be &lt;type&gt;:&lt;id&gt;, e.g. content:42').and.include('e.g. content:42.</p>');
     expect(blank.text).to.match(/<p class="field__error" id="section-\d+-title-error">.*Section title is required/);
     expect(outline(await sections(course.id))).to.deep.equal([['Basics', 'Doc 1', 'Second reading (optional)'], ['Advanced']]);
 

@@ -2,7 +2,7 @@
 // content (an in-memory "doc" source) and records every courses event; a clock the tests drive; and
 // short-hands for requests as a real account (bearer token).
 import { expect } from 'chai';
-import { contribute, createTestApp, definePlugin, on, type ContextRef, type EventRef, type TestApp } from 'lectern';
+import { contribute, createTestApp, definePlugin, on, type ContextRef, type EventRef, type Plugin, type TestApp } from 'lectern';
 import { contentSources, courseEvents, type ContentInfo } from '../../../plugins/courses';
 import { account, type Account } from '../auth/helpers';
 
@@ -49,11 +49,14 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function world(opts: { settings?: Record<string, unknown> } = {}): Promise<World> {
+/** Course settings, and further plugins to load after the fixtures. */
+export interface WorldOptions { settings?: Record<string, unknown>; plugins?: Plugin[] }
+
+export async function world(opts: WorldOptions = {}): Promise<World> {
   const clock = testClock();
   const events: Recorded[] = [];
   const t = await createTestApp({
-    plugins: ['auth', 'courses', fixturePlugin(events)], clock: () => clock.now(),
+    plugins: ['auth', 'courses', fixturePlugin(events), ...(opts.plugins ?? [])], clock: () => clock.now(),
     settings: opts.settings ? { courses: opts.settings } : undefined,
   });
   let n = 0;
@@ -62,7 +65,7 @@ export async function world(opts: { settings?: Record<string, unknown> } = {}): 
 }
 
 /** One world for the enclosing describe block: booted before its tests, closed after them. */
-export function useWorld(opts: { settings?: Record<string, unknown> } = {}): World {
+export function useWorld(opts: WorldOptions = {}): World {
   const w = {} as World;
   before(async function () {
     this.timeout(60_000); // the first app of a run migrates the template database
