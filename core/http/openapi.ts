@@ -33,12 +33,13 @@ const FAILURES: Record<number, [string, string]> = {
   410: ['Gone', 'Gone for good'],
   413: ['TooLarge', 'The body is larger than the limit'],
   415: ['UnsupportedMediaType', 'The body is not of an accepted media type (or charset)'],
+  416: ['RangeNotSatisfiable', 'The requested byte range lies outside the file'],
   422: ['Unprocessable', 'Well-formed, but cannot be done'],
   429: ['RateLimited', 'Too many requests: try again after Retry-After seconds'],
 };
 
 const SUCCESSES: Record<number, string> = {
-  200: 'OK', 201: 'Created', 202: 'Accepted: the work runs as a job; follow Location to see it', 204: 'No content', 503: 'Unavailable',
+  200: 'OK', 201: 'Created', 202: 'Accepted: the work runs as a job; follow Location to see it', 204: 'No content', 206: 'Part of the file (Range)', 503: 'Unavailable',
 };
 
 const retryAfter = { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' } } };

@@ -40,7 +40,7 @@ type Access = { permission: PermissionRef; authenticated?: undefined; public?: u
   | { authenticated: true; permission?: undefined; public?: undefined }
   | { public: true; permission?: undefined; authenticated?: undefined };
 
-/** A success answer: the schema of its JSON body, `null` for no body, or another media type (`{ media: 'application/pdf' }`). */
+/** A success answer: the schema of its JSON body, `null` for no body, or another media type (`{ media: 'application/pdf' }`; `{ media: '*\/*' }` for files of any type). */
 export type Answer = TSchema | null | { media: string; schema?: TSchema };
 
 /** Whether an answer is another media type than JSON. */
@@ -54,7 +54,7 @@ export type Responses = Readonly<Record<number, Answer>>;
  * Failures a handler answers itself, beyond those the core derives from the route (`routeErrors` in
  * openapi.ts: 400 bad input, 401/403 for who may call it, 404, 408/413/415 for bodies).
  */
-export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 410 | 413 | 415 | 422 | 429;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 408 | 409 | 410 | 413 | 415 | 416 | 422 | 429;
 
 /** An API route says what it does and what it answers; a page (`html: true`) is not part of the API document. */
 type Documentation =

@@ -1,0 +1,112 @@
+// A course item's content as an enrolled person sees it: always the published version. Opening it
+// records a view (one row per learner, item and day; the first of the day is a content.viewed event),
+// and for a learner the item completes through the courses plugin's public service when its rule is
+// met: a page or link when opened (or when "done" is pressed, per item), a file when downloaded, an
+// uploaded video when watched to its share, a hosted video when "done" is pressed.
+import { conflict, forbidden, notFound, type SignedInRequest } from 'lectern';
+import { CourseDirectoryRef, CourseProgressRef, type CourseItem, type EnrollmentState } from 'lectern/courses';
+import { contentViewed } from '../api';
+import { contentSettings } from '../settings';
+import { embedUrl } from './embed';
+import { renderedHtml } from './render-cache';
+import { ITEMS, VERSIONS, VIEWS, type ItemRow, type VersionRow } from './rows';
+
+export type CompletionRule = 'opened' | 'done' | 'download' | 'watch';
+
+export interface Opened {
+  item: CourseItem; enrollment: EnrollmentState; content: ItemRow; version: VersionRow; rule: CompletionRule; watchPercent: number | null;
+}
+
+const CONTENT_PREFIX = 'content:';
+
+function ruleOf(item: ItemRow, version: VersionRow): CompletionRule {
+  if (item.type === 'file') return 'download';
+  if (item.type === 'video') return version.file_key ? 'watch' : 'done';
+  if (item.type === 'page') return item.complete_when;
+  return 'opened';
+}
+
+/** The item, the caller's enrollment and the published content; 404 or 403 as the API promises. */
+export async function openItem(req: SignedInRequest, courseId: string, itemId: string): Promise<Opened> {
+  const courses = req.resolve(CourseDirectoryRef);
+  const [item, enrollment] = await Promise.all([courses.item(courseId, itemId), courses.enrollment(courseId, req.principal.id)]);
+  if (!item || item.isTemplate || item.courseStatus === 'draft' || !item.contentId.startsWith(CONTENT_PREFIX)) {
+    throw notFound(`course ${courseId} has no content item ${itemId}`);
+  }
+  if (!enrollment || enrollment.status !== 'active') throw forbidden(`You are not enrolled in course ${courseId}.`);
+  const row: (ItemRow & { v: VersionRow }) | undefined = await req.db(`${ITEMS} as i`)
+    .join(`${VERSIONS} as v`, (j) => j.on('v.item_id', 'i.id').andOn('v.number', 'i.published_version'))
+    .where('i.id', item.contentId.slice(CONTENT_PREFIX.length)).first('i.*', req.db.raw('row_to_json(v.*) as v'));
+  if (!row) throw notFound(`course ${courseId} has no content item ${itemId}`);
+  const { v, ...content } = row;
+  const version = { ...v, created_at: new Date(v.created_at), submitted_at: null, reviewed_at: null } as VersionRow;
+  const watchPercent = content.type === 'video' ? content.watch_percent ?? (await req.settings(contentSettings)).videoCompletionPercent : null;
+  return { item, enrollment, content, version, rule: ruleOf(content, version), watchPercent };
+}
+
+interface ViewState { inserted: boolean; completed_cycle: number | null; completed_at: Date | null; watched_percent: number }
+
+/** Counts a view (and `watched`, the share of a video seen) for the caller, in one statement and its event. */
+export async function recordView(req: SignedInRequest, o: Opened, watched = 0): Promise<ViewState> {
+  const now = req.now();
+  const day = now.toISOString().slice(0, 10);
+  const userId = req.principal.id;
+  return req.transaction(async (tx) => {
+    const { rows } = await tx.db.raw(`
+      insert into ${VIEWS} (item_id, version, user_id, course_id, course_item_id, day, views, watched_percent, first_at, last_at, completed_cycle, completed_at)
+      select ?, ?, ?, ?, ?, ?, 1, greatest(?, coalesce(p.watched_percent, 0)), ?, ?, p.completed_cycle, p.completed_at
+      from (select 1) as one left join lateral (
+        select watched_percent, completed_cycle, completed_at from ${VIEWS} where course_item_id = ? and user_id = ? order by day desc limit 1
+      ) as p on true
+      on conflict (course_item_id, user_id, day) do update set views = ${VIEWS}.views + 1, last_at = excluded.last_at,
+        version = excluded.version, watched_percent = greatest(${VIEWS}.watched_percent, excluded.watched_percent)
+      returning (xmax = 0) as inserted, completed_cycle, completed_at, watched_percent`,
+    [o.content.id, o.version.number, userId, o.item.courseId, o.item.itemId, day, watched, now, now, o.item.itemId, userId]) as { rows: ViewState[] };
+    const state = rows[0];
+    if (state.inserted) {
+      tx.emit(contentViewed, {
+        contentId: String(o.content.id), version: o.version.number, courseId: o.item.courseId, itemId: o.item.itemId, userId, viewedAt: now.toISOString(),
+      });
+    }
+    return state;
+  });
+}
+
+/** Whether this plugin saw the item completed in the learner's current cycle. */
+export const completedNow = (o: Opened, s: ViewState) => s.completed_cycle === o.enrollment.cycle;
+
+/** Completes the item for a learner through the courses plugin, once per cycle; answers when it was completed. */
+export async function complete(req: SignedInRequest, o: Opened, s: ViewState): Promise<{ completedAt: string; courseCompletedAt: string | null }> {
+  if (o.enrollment.role !== 'learner') throw forbidden('Only learners complete items.');
+  if (o.item.courseStatus === 'archived') throw conflict(`course ${o.item.courseId} is archived; its progress is closed`);
+  const done = await req.resolve(CourseProgressRef).completeItem({ courseId: o.item.courseId, itemId: o.item.itemId, userId: req.principal.id, ip: req.ip });
+  if (!completedNow(o, s)) {
+    await req.db(VIEWS).where({ course_item_id: o.item.itemId, user_id: req.principal.id })
+      .where('day', '>=', req.now().toISOString().slice(0, 10)).update({ completed_cycle: done.cycle, completed_at: done.completedAt });
+  }
+  return { completedAt: done.completedAt, courseCompletedAt: done.courseCompletedAt };
+}
+
+/** Opening counts as completing (pages and links without "done"). */
+export async function completeOnOpen(req: SignedInRequest, o: Opened, s: ViewState): Promise<string | null> {
+  if (completedNow(o, s)) return new Date(s.completed_at as Date).toISOString();
+  if (o.rule !== 'opened' || o.enrollment.role !== 'learner' || o.item.courseStatus !== 'published') return null;
+  return (await complete(req, o, s)).completedAt;
+}
+
+/** What the learner sees: the published version rendered, and how the item completes. */
+export async function delivery(req: SignedInRequest, o: Opened, completedAt: string | null, watched: number) {
+  const { allowEmbeds } = await req.settings(contentSettings);
+  const v = o.version;
+  const filePath = `/api/v1/courses/${o.item.courseId}/items/${o.item.itemId}/file`;
+  return {
+    courseId: o.item.courseId, itemId: o.item.itemId, title: o.item.title, required: o.item.required,
+    content: {
+      id: String(o.content.id), type: o.content.type, title: v.title, version: v.number,
+      html: v.body === null ? null : renderedHtml(v), url: v.url, embedUrl: allowEmbeds && v.url && o.content.type === 'video' ? embedUrl(v.url) : null,
+      file: v.file_key ? { name: v.file_name as string, size: Number(v.file_size), mediaType: v.media_type as string, href: filePath } : null,
+    },
+    completion: { rule: o.rule, watchPercent: o.watchPercent, watchedPercent: watched, completedAt, canComplete: o.enrollment.role === 'learner' && o.item.courseStatus === 'published' },
+  };
+}
+export type Delivery = Awaited<ReturnType<typeof delivery>>;

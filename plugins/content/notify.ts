@@ -1,0 +1,59 @@
+// Emails about review: approvers learn of a submission, authors of an approval or a rejection, owners of
+// content due for review. The job is written in the transaction of the change (`notify`); it finds the
+// recipients when it runs and hands one core.sendMail job per person to the mailer.
+import { CoreServices, defineJob, sendMail, SYSTEM, Type, type JobContext, type TransactionContext } from 'lectern';
+import { AuthDirectory } from 'lectern/auth';
+import { contentPermissions } from './permissions';
+import { ITEMS, VERSIONS, type ItemRow, type VersionRow } from './model/rows';
+
+const Kind = Type.Union([Type.Literal('submitted'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('review-due')]);
+type Kind = 'submitted' | 'approved' | 'rejected' | 'review-due';
+
+/** At most this many approvers are told of one submission. */
+const MAX_APPROVERS = 100;
+
+export const notifyJob = defineJob({
+  name: 'content.notify',
+  payload: Type.Object({ kind: Kind, contentId: Type.String({ pattern: '^[0-9]{1,18}$' }), version: Type.Integer({ minimum: 1 }) }),
+  async handler({ kind, contentId, version }, job) {
+    const item: ItemRow | undefined = await job.db(ITEMS).where({ id: contentId }).first();
+    const v: VersionRow | undefined = await job.db(VERSIONS).where({ item_id: contentId, number: version }).first();
+    if (!item || !v) return { sent: 0 };
+    const ids = kind === 'submitted' ? await approvers(job, v.submitted_by)
+      : kind === 'review-due' ? [item.owner_id]
+        : [v.submitted_by, v.author_id, item.owner_id];
+    const people = await job.resolve(AuthDirectory).usersById([...new Set(ids.filter((id): id is string => !!id))]);
+    const link = job.url(`/admin/content/${contentId}`);
+    const { subject, text } = message(kind, item.title, version, v.reject_reason, link);
+    let sent = 0;
+    for (const person of people.values()) {
+      if (person.status !== 'active') continue;
+      await job.enqueue(sendMail, { to: person.email, subject, text: `Hello ${person.name},\n\n${text}\n` });
+      sent += 1;
+    }
+    return { sent };
+  },
+});
+
+/** Everyone holding a role that grants content:approve at the system level, except the submitter. */
+async function approvers(job: JobContext, submitter: string | null): Promise<string[]> {
+  const engine = job.resolve(CoreServices.permissions);
+  const roles = (await engine.listRoles()).filter((r) => r.permissions.includes(contentPermissions.approve.name)).map((r) => r.key);
+  if (!roles.length) return [];
+  const rows: { user_id: string }[] = await job.db.queryBuilder().union(roles.map((role) => engine.holdersOf(role, SYSTEM)), true).limit(MAX_APPROVERS * 2);
+  return [...new Set(rows.map((r) => r.user_id))].filter((id) => id !== submitter).slice(0, MAX_APPROVERS);
+}
+
+function message(kind: Kind, title: string, version: number, reason: string | null, link: string): { subject: string; text: string } {
+  switch (kind) {
+    case 'submitted': return { subject: `Review requested: ${title}`, text: `Version ${version} of "${title}" waits for your review:\n${link}` };
+    case 'approved': return { subject: `Published: ${title}`, text: `Version ${version} of "${title}" was approved and is now what learners see:\n${link}` };
+    case 'rejected': return { subject: `Changes requested: ${title}`, text: `Version ${version} of "${title}" was sent back:\n\n${reason ?? ''}\n\n${link}` };
+    case 'review-due': return { subject: `Due for review: ${title}`, text: `"${title}" is due for its regular review. Check it is still current, then edit it or confirm it:\n${link}` };
+  }
+}
+
+/** Writes the notice job in the transaction of the change it tells of. */
+export async function notify(tx: TransactionContext, payload: { kind: Kind; contentId: string; version: number }): Promise<void> {
+  await tx.enqueue(notifyJob, payload);
+}
