@@ -9,6 +9,8 @@ import { ITEMS, VERSIONS, type ItemRow, type VersionRow } from './model/rows';
 const Kind = Type.Union([Type.Literal('submitted'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('review-due')]);
 type Kind = 'submitted' | 'approved' | 'rejected' | 'review-due';
 
+/** An address a mail server can deliver to (the first administrator may be admin@localhost). */
+const MAILABLE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** At most this many approvers are told of one submission. */
 const MAX_APPROVERS = 100;
 
@@ -27,7 +29,7 @@ export const notifyJob = defineJob({
     const { subject, text } = message(kind, item.title, version, v.reject_reason, link);
     let sent = 0;
     for (const person of people.values()) {
-      if (person.status !== 'active') continue;
+      if (person.status !== 'active' || !MAILABLE.test(person.email)) continue;
       await job.enqueue(sendMail, { to: person.email, subject, text: `Hello ${person.name},\n\n${text}\n` });
       sent += 1;
     }
@@ -40,8 +42,12 @@ async function approvers(job: JobContext, submitter: string | null): Promise<str
   const engine = job.resolve(CoreServices.permissions);
   const roles = (await engine.listRoles()).filter((r) => r.permissions.includes(contentPermissions.approve.name)).map((r) => r.key);
   if (!roles.length) return [];
-  const rows: { user_id: string }[] = await job.db.queryBuilder().union(roles.map((role) => engine.holdersOf(role, SYSTEM)), true).limit(MAX_APPROVERS * 2);
-  return [...new Set(rows.map((r) => r.user_id))].filter((id) => id !== submitter).slice(0, MAX_APPROVERS);
+  const ids = new Set<string>();
+  for (const role of roles) {
+    const rows: { user_id: string }[] = await engine.holdersOf(role, SYSTEM).orderBy('a.user_id').limit(MAX_APPROVERS + 1);
+    for (const r of rows) if (r.user_id !== submitter) ids.add(r.user_id);
+  }
+  return [...ids].slice(0, MAX_APPROVERS);
 }
 
 function message(kind: Kind, title: string, version: number, reason: string | null, link: string): { subject: string; text: string } {
