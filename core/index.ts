@@ -49,5 +49,6 @@ export type { SignedInRequest } from './http/route';
 export type { Cookies, CookieOptions } from './http/cookies';
 export { formatBytes } from './http/raw-body';
 export type { RawBody, RawBodyLimits } from './http/raw-body';
+export type { Upload } from './http/upload';
 export { receiveCsv, parseCsv, atLine, batches } from './http/csv';
 export type { CsvFile, CsvRecord } from './http/csv';

@@ -69,7 +69,7 @@ export function openApiDocument(routes: MountedRoute[], version: string, session
     };
     if (route.body) op.requestBody = { required: true, content: { 'application/json': { schema: components.schema(route.body) } } };
     if (route.rawBody) {
-      op.requestBody = { required: true, content: Object.fromEntries(route.rawBody.types.map((t) => [t, { schema: { type: 'string' } }])) };
+      op.requestBody = { required: true, content: Object.fromEntries(route.rawBody.types.map((t) => [t, { schema: rawSchema(t) }])) };
     }
     (paths[path] ??= {})[route.method.toLowerCase()] = op;
   }
@@ -91,6 +91,11 @@ export function openApiDocument(routes: MountedRoute[], version: string, session
     },
   };
 }
+
+/** A raw body is the file itself; a form carries it as its `file` part (`req.upload` takes the first file part). */
+const rawSchema = (type: string): Json => (type === 'multipart/form-data'
+  ? { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] }
+  : { type: 'string' });
 
 function success(components: Components, status: number, answer: Answer): Json {
   const description = (answer && !isMediaAnswer(answer) && typeof answer.description === 'string' ? answer.description : undefined)

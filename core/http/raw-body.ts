@@ -3,6 +3,7 @@
 // client. Too large is a 413 showing the limit; a client that stops sending for `idleTimeoutMs` gets
 // a 408. Either closes the connection. A client that hangs up midway is `clientClosed`, which the
 // server logs as such (never as an outage). Text must be UTF-8: `strictUtf8` refuses anything else.
+// Files are streamed instead (upload.ts), with the same limits and refusals.
 import type { IncomingMessage } from 'node:http';
 import { HttpError, payloadTooLarge } from './errors';
 
@@ -20,7 +21,7 @@ export interface RawBody {
   charset?: string;
 }
 
-const IDLE_TIMEOUT_MS = 30_000;
+export const IDLE_TIMEOUT_MS = 30_000;
 const CLOSE = { Connection: 'close' };
 
 /** 2048 → "2 KB", 5242880 → "5 MB". */
@@ -36,7 +37,8 @@ export const tooLargeBody = (detail: string) => {
   return new HttpError(err.status, err.slug, err.title, err.detail, undefined, CLOSE);
 };
 
-const tooLarge = (limits: RawBodyLimits) => tooLargeBody(
+/** A file over `limits.maxBytes`: a 413 naming the limit, closing the connection. */
+export const fileTooLarge = (limits: RawBodyLimits) => tooLargeBody(
   `The file is larger than ${formatBytes(limits.maxBytes)}${limits.limitName ? ` (${limits.limitName})` : ''}. Split it, or ask an administrator to raise the limit.`);
 
 /** The charsets a Content-Type may name for UTF-8 text. */
@@ -49,14 +51,15 @@ export function strictUtf8(bytes: Uint8Array): string {
 
 const CLIENT_CLOSED = 'client-closed';
 /** The client hung up before its body arrived; nobody reads this answer. */
-const clientClosed = () => new HttpError(400, CLIENT_CLOSED, 'Client closed the request', 'The request ended before its body arrived.');
+export const clientClosed = () => new HttpError(400, CLIENT_CLOSED, 'Client closed the request', 'The request ended before its body arrived.');
 export const isClientClosed = (err: unknown) => err instanceof HttpError && err.slug === CLIENT_CLOSED;
 
-const stalled = (seconds: number) => new HttpError(408, 'request-timeout', 'Request timeout',
-  `The upload stopped: nothing arrived for ${seconds} seconds. Send it again.`, undefined, CLOSE);
+/** A 408 for a client that sent nothing for `idleMs`, closing the connection. */
+export const stalled = (idleMs: number) => new HttpError(408, 'request-timeout', 'Request timeout',
+  `The upload stopped: nothing arrived for ${Number((idleMs / 1000).toFixed(1))} seconds. Send it again.`, undefined, CLOSE);
 
 export function readRawBody(req: IncomingMessage, limits: RawBodyLimits): Promise<Buffer> {
-  return readBytes(req, limits.maxBytes, () => tooLarge(limits), limits.idleTimeoutMs);
+  return readBytes(req, limits.maxBytes, () => fileTooLarge(limits), limits.idleTimeoutMs);
 }
 
 /** The whole body, or `tooLarge()` past `maxBytes`, 408 when the client stalls, `clientClosed()` when it hangs up. */
@@ -80,7 +83,7 @@ export async function readBytes(req: IncomingMessage, maxBytes: number, tooLarge
     };
     const arm = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => finish(stalled(Math.round(idleMs / 1000))), idleMs);
+      timer = setTimeout(() => finish(stalled(idleMs)), idleMs);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;

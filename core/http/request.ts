@@ -1,6 +1,7 @@
 // One request's view of its plugin: the plugin context plus validated input, the caller, and
 // permission helpers. Audit records and jobs written through it carry the caller and address. The
-// Koa context stays private: plugins get cookies, headers and the raw body through RouteRequest.
+// Koa context stays private: plugins get cookies, headers and the raw body (whole, or streamed as an
+// upload) through RouteRequest.
 import type Koa from 'koa';
 import type { Logger } from 'pino';
 import { PluginRuntime, type Kernel } from '../context';
@@ -9,11 +10,14 @@ import { forbidden } from './errors';
 import { reply, type Reply, type RouteRequest } from './route';
 import { cookiesOf, type Cookies } from './cookies';
 import { readRawBody, type RawBody, type RawBodyLimits } from './raw-body';
+import type { Upload, UploadBody } from './upload';
 
 export interface RequestInit {
   params: unknown; query: unknown; body: unknown;
   principal: Principal | null; requestId: string; koa: Koa.Context;
   layout: (principal: Principal | null) => Promise<Record<string, unknown>>;
+  /** The body as an upload, on `rawBody` routes. */
+  upload?: UploadBody;
 }
 
 export class RequestRuntime extends PluginRuntime implements RouteRequest {
@@ -26,6 +30,7 @@ export class RequestRuntime extends PluginRuntime implements RouteRequest {
   readonly cookies: Cookies;
   private readonly koa: Koa.Context;
   private readonly layout: RequestInit['layout'];
+  private readonly uploadBody: UploadBody | undefined;
 
   private requestLog: Logger | undefined;
 
@@ -40,6 +45,7 @@ export class RequestRuntime extends PluginRuntime implements RouteRequest {
     this.koa = init.koa;
     this.cookies = cookiesOf(init.koa);
     this.layout = init.layout;
+    this.uploadBody = init.upload;
   }
 
   /** Made on first use: most requests never log. */
@@ -55,6 +61,11 @@ export class RequestRuntime extends PluginRuntime implements RouteRequest {
   async rawBody(limits: RawBodyLimits): Promise<RawBody> {
     const charset = this.koa.request.charset;
     return { bytes: await readRawBody(this.koa.req, limits), charset: charset ? charset.toLowerCase() : undefined };
+  }
+
+  async upload(limits: RawBodyLimits): Promise<Upload> {
+    if (!this.uploadBody) throw new Error('req.upload() is for routes that declare rawBody');
+    return this.uploadBody.open(limits);
   }
 
   /** The caller's check (`can(permission, context?)`), or any principal's, as on every plugin context. */

@@ -6,6 +6,7 @@ import { isBranded } from '../brand';
 import type { ContextRef, JobInfo, PermissionRef, PluginContext, Principal } from '../plugin';
 import type { Cookies } from './cookies';
 import type { RawBody, RawBodyLimits } from './raw-body';
+import type { Upload } from './upload';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -22,6 +23,11 @@ export interface RouteRequest<P = unknown, Q = unknown, B = unknown, C extends P
   header(name: string): string | undefined;
   /** The whole body of a `rawBody` route, read within the limits (413 too large, 408 a client that stops sending). */
   rawBody(limits: RawBodyLimits): Promise<RawBody>;
+  /**
+   * The body of a `rawBody` route as a stream, for files: the body itself, or the first file of a
+   * multipart/form-data form (when the route lists that type) with the text fields before it. Call it once.
+   */
+  upload(limits: RawBodyLimits): Promise<Upload>;
   /** Whether the caller holds `permission` at `context` (default: system). */
   can(permission: PermissionRef, context?: ContextRef): Promise<boolean>;
   /** Whether `principal` holds `permission` at `context` (default: system). */
@@ -73,7 +79,7 @@ interface RouteFields<P extends TSchema, Q extends TSchema, B extends TSchema> {
   params?: P;
   query?: Q;
   body?: B;
-  /** Accept a raw body of these media types (read it with `req.rawBody`) instead of JSON. */
+  /** Accept a raw body of these media types (read it with `req.rawBody`, or stream it with `req.upload`) instead of JSON. */
   rawBody?: { types: string[] };
 }
 

@@ -13,6 +13,7 @@ import {
 import { compileValidator, type Validator } from './validation';
 import { queryErrors, readBody } from './input';
 import { isClientClosed } from './raw-body';
+import { UploadBody } from './upload';
 import { Reply, type RouteRef } from './route';
 import type { RequestInit, RequestRuntime } from './request';
 import { responseCheck, type ResponseCheck } from './response-check';
@@ -33,6 +34,8 @@ export interface ServerDeps {
 }
 
 export interface MountedRoute { plugin: string; route: RouteRef }
+
+type Validators = { params?: Validator; query?: Validator; json?: Validator; form?: Validator; check?: ResponseCheck };
 
 const SECURITY_HEADERS = {
   'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'same-origin', 'X-Frame-Options': 'DENY',
@@ -203,11 +206,17 @@ export class HttpServer {
     return ctx.method === 'GET' && ctx.accepts('json', 'html') === 'html';
   }
 
-  private async run(
-    plugin: string, route: RouteRef,
-    v: { params?: Validator; query?: Validator; json?: Validator; form?: Validator; check?: ResponseCheck },
-    ctx: Koa.Context,
-  ): Promise<void> {
+  private async run(plugin: string, route: RouteRef, v: Validators, ctx: Koa.Context): Promise<void> {
+    const upload = route.rawBody && new UploadBody(ctx.req);
+    try {
+      await this.handle(plugin, route, v, ctx, upload);
+    } finally {
+      // What the handler left unread of an upload is not read: the answer closes the connection.
+      if (upload?.close()) ctx.set('Connection', 'close');
+    }
+  }
+
+  private async handle(plugin: string, route: RouteRef, v: Validators, ctx: Koa.Context, upload: UploadBody | undefined): Promise<void> {
     if (!this.deps.isEnabled(plugin)) throw notFound();
     ctx.state.html = route.html === true;
     let principal = await this.principal(ctx);
@@ -230,6 +239,9 @@ export class HttpServer {
       if (route.body) errors.push(...((parsed.form ? v.form : v.json) as Validator)(body));
     } else if (route.rawBody && !typeIs(ctx.req, route.rawBody.types)) {
       throw unsupportedMediaType(`Send the body as ${route.rawBody.types.join(' or ')}.`);
+    } else if (checkCsrf && upload && typeIs(ctx.req, ['multipart/form-data'])) {
+      // A form sends its token as a field before the file: read up to the file to find it.
+      csrfField = await upload.csrfField();
     }
     if (checkCsrf && !sameToken(ctx.get('x-csrf-token') || csrfField, (principal as Principal).csrfToken as string)) {
       // A public route treats the caller as anonymous; anything else is refused.
@@ -244,7 +256,7 @@ export class HttpServer {
       if (!(await this.deps.can(principal, route.permission, where))) throw forbidden();
     }
     const req = this.deps.request(plugin, {
-      params, query, body, principal, requestId: String(ctx.state.requestId), koa: ctx, layout: this.deps.layout,
+      params, query, body, principal, requestId: String(ctx.state.requestId), koa: ctx, layout: this.deps.layout, upload,
     });
     const result = await route.handler(req).catch((err: unknown) => { v.check?.failure(err); throw err; });
     this.write(ctx, result);
