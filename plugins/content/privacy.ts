@@ -10,7 +10,7 @@ async function exportContent(userId: string, ctx: PluginContext): Promise<Record
     ctx.db(VERSIONS).where((w) => w.where({ author_id: userId }).orWhere({ submitted_by: userId }).orWhere({ reviewed_by: userId }))
       .orderBy(['item_id', 'number']).select('item_id', 'number', 'title', 'note', 'author_id', 'submitted_by', 'reviewed_by', 'created_at', 'submitted_at', 'reviewed_at', 'review_outcome', 'reject_reason'),
     ctx.db(VIEWS).where({ user_id: userId }).orderBy(['day', 'id'])
-      .select('item_id', 'version', 'course_id', 'course_item_id', 'day', 'views', 'watched_percent', 'first_at', 'last_at', 'completed_at'),
+      .select('item_id', 'version', 'course_id', 'course_item_id', 'day', 'watched_percent', 'first_at', 'completed_at'),
   ]);
   return { ownedContent: owned, versions, views };
 }

@@ -61,8 +61,8 @@ export class Answers {
 export class CourseAnswers {
   /** Catalog pages (up to 200 courses each), keyed by the caller's visibility scopes and the query. */
   readonly catalog = new Answers(500, 500);
-  /** Each person's enrollment rows (GET /api/v1/me/courses), keyed by user id, then by the query. */
-  readonly learners = new Answers(5_000, 4);
+  /** Each person's enrollment rows (GET /api/v1/me/courses) and the course items they open, keyed by user id, then by the query or item. */
+  readonly learners = new Answers(5_000, 16);
 
   constructor(ctx: PluginContext) {
     const revisions = ctx.resolve(CoreServices.revisions);

@@ -83,6 +83,8 @@ export interface CourseDirectory {
   enrollment(courseId: string, userId: string): Promise<EnrollmentState | null>;
   /** One item of one course, or null (unknown ids, or an item of another course). */
   item(courseId: string, itemId: string): Promise<CourseItem | null>;
+  /** `item` with that person's enrollment in its course (null when they never were enrolled), in one read. */
+  itemFor(courseId: string, itemId: string, userId: string): Promise<(CourseItem & { enrollment: EnrollmentState | null }) | null>;
   /** Every item placing any of these content ids (e.g. 'content:12'), templates excluded, ordered by course title. */
   placements(contentIds: string[]): Promise<ContentPlacement[]>;
 }

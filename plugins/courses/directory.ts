@@ -3,10 +3,43 @@
 import type { PluginContext } from 'lectern';
 import type { ContentPlacement, CourseDirectory, CourseItem, CourseStatus, EnrollmentRole, EnrollmentState } from './api';
 import { CONTENT_ID_PATTERN } from './model/content';
+import { CourseAnswersRef } from './answers';
 
 const ID = /^[1-9][0-9]{0,17}$/;
 const CONTENT_ID = new RegExp(CONTENT_ID_PATTERN);
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
+
+type ItemRow = { section_id: number; title: string; content_id: string; required: boolean; status: CourseStatus; is_template: boolean };
+const ITEM_COLUMNS = ['i.section_id', 'i.title', 'i.content_id', 'i.required', 'c.status', 'c.is_template'];
+const toItem = (courseId: string, itemId: string, row: ItemRow): CourseItem => ({
+  courseId, itemId, sectionId: String(row.section_id), title: row.title, contentId: row.content_id, required: row.required,
+  courseStatus: row.status, isTemplate: row.is_template,
+});
+
+type EnrollmentRow = {
+  role: EnrollmentRole; enrollment_status: 'active' | 'unenrolled'; cycle: number; enrolled_at: Date; due_at: Date | null;
+  required_done: number; required_items: number; completed_at: Date | null; expires_at: Date | null;
+};
+const ENROLLMENT_COLUMNS = [
+  'e.role', 'e.status as enrollment_status', 'e.cycle', 'e.enrolled_at', 'e.due_at', 'e.required_done', 'c.required_items', 'e.completed_at', 'k.expires_at',
+];
+const toEnrollment = (courseId: string, userId: string, row: EnrollmentRow): EnrollmentState => ({
+  courseId, userId, role: row.role, status: row.enrollment_status, cycle: row.cycle, enrolledAt: iso(row.enrolled_at) as string,
+  dueAt: iso(row.due_at), requiredDone: row.required_done, requiredItems: row.required_items,
+  completedAt: iso(row.completed_at), expiresAt: iso(row.expires_at),
+});
+
+/** An item with the person's enrollment in its course, in one round trip. */
+async function readItemFor(ctx: PluginContext, courseId: string, itemId: string, userId: string) {
+  const row: (ItemRow & EnrollmentRow & { enrolled: boolean }) | undefined = await ctx.db('courses_items as i')
+    .join('courses_courses as c', 'c.id', 'i.course_id')
+    .leftJoin('courses_enrollments as e', (j) => j.on('e.course_id', 'i.course_id').andOn('e.user_id', ctx.db.raw('?', [ID.test(userId) ? userId : '0'])))
+    .leftJoin('courses_completions as k', (j) => j.on('k.enrollment_id', 'e.id').andOn('k.cycle', 'e.cycle'))
+    .where({ 'i.id': itemId, 'i.course_id': courseId })
+    .first([...ITEM_COLUMNS, ...ENROLLMENT_COLUMNS, ctx.db.raw('e.id is not null as enrolled')]);
+  if (!row) return null;
+  return { ...toItem(courseId, itemId, row), enrollment: row.enrolled ? toEnrollment(courseId, userId, row) : null };
+}
 
 export function createCourseDirectory(ctx: PluginContext): CourseDirectory {
   return {
@@ -21,31 +54,23 @@ export function createCourseDirectory(ctx: PluginContext): CourseDirectory {
     },
     async enrollment(courseId, userId): Promise<EnrollmentState | null> {
       if (!ID.test(courseId) || !ID.test(userId)) return null;
-      const row: {
-        role: EnrollmentRole; status: 'active' | 'unenrolled'; cycle: number; enrolled_at: Date; due_at: Date | null;
-        required_done: number; required_items: number; completed_at: Date | null; expires_at: Date | null;
-      } | undefined = await ctx.db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
+      const row: EnrollmentRow | undefined = await ctx.db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
         .leftJoin('courses_completions as k', (j) => j.on('k.enrollment_id', 'e.id').andOn('k.cycle', 'e.cycle'))
         .where({ 'e.course_id': courseId, 'e.user_id': userId })
-        .first('e.role', 'e.status', 'e.cycle', 'e.enrolled_at', 'e.due_at', 'e.required_done', 'c.required_items', 'e.completed_at', 'k.expires_at');
-      if (!row) return null;
-      return {
-        courseId, userId, role: row.role, status: row.status, cycle: row.cycle, enrolledAt: iso(row.enrolled_at) as string,
-        dueAt: iso(row.due_at), requiredDone: row.required_done, requiredItems: row.required_items,
-        completedAt: iso(row.completed_at), expiresAt: iso(row.expires_at),
-      };
+        .first(ENROLLMENT_COLUMNS);
+      return row ? toEnrollment(courseId, userId, row) : null;
     },
     async item(courseId, itemId): Promise<CourseItem | null> {
       if (!ID.test(courseId) || !ID.test(itemId)) return null;
-      const row: { section_id: number; title: string; content_id: string; required: boolean; status: CourseStatus; is_template: boolean } | undefined =
-        await ctx.db('courses_items as i').join('courses_courses as c', 'c.id', 'i.course_id')
-          .where({ 'i.id': itemId, 'i.course_id': courseId })
-          .first('i.section_id', 'i.title', 'i.content_id', 'i.required', 'c.status', 'c.is_template');
-      if (!row) return null;
-      return {
-        courseId, itemId, sectionId: String(row.section_id), title: row.title, contentId: row.content_id, required: row.required,
-        courseStatus: row.status, isTemplate: row.is_template,
-      };
+      const row: ItemRow | undefined = await ctx.db('courses_items as i').join('courses_courses as c', 'c.id', 'i.course_id')
+        .where({ 'i.id': itemId, 'i.course_id': courseId }).first(ITEM_COLUMNS);
+      return row ? toItem(courseId, itemId, row) : null;
+    },
+    itemFor(courseId, itemId, userId) {
+      if (!ID.test(courseId) || !ID.test(itemId)) return Promise.resolve(null);
+      // Item views are the hottest read of a course: kept with the person's other answers (answers.ts),
+      // which any change to the course's items or to their enrollment drops.
+      return ctx.resolve(CourseAnswersRef).learners.get(userId, `item:${courseId}:${itemId}`, () => readItemFor(ctx, courseId, itemId, userId));
     },
     async placements(contentIds): Promise<ContentPlacement[]> {
       const wanted = [...new Set(contentIds)].filter((id) => CONTENT_ID.test(id));

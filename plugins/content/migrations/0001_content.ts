@@ -76,7 +76,8 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['objective_id']);
   });
 
-  // One row per learner, course item and day they opened it: enough for activity reports, small enough to keep.
+  // One row per person, course item and day they opened it: enough for activity reports, small enough to
+  // keep, and written once a day at most, so opening a page again reads and never waits on a row lock.
   await knex.schema.createTable('content_views', (t) => {
     t.bigIncrements('id');
     t.bigInteger('item_id').notNullable().references('content_items.id').onDelete('CASCADE');
@@ -85,13 +86,11 @@ export async function up(knex: Knex): Promise<void> {
     t.text('course_id').notNullable();
     t.text('course_item_id').notNullable();
     t.date('day').notNullable();
-    t.integer('views').notNullable().defaultTo(1);
     t.integer('watched_percent').notNullable().defaultTo(0);
     // Carried over from the learner's previous row: the course cycle in which this plugin last saw the item completed.
     t.integer('completed_cycle');
     t.timestamp('completed_at', { useTz: true });
     t.timestamp('first_at', { useTz: true }).notNullable();
-    t.timestamp('last_at', { useTz: true }).notNullable();
     t.unique(['course_item_id', 'user_id', 'day']);
     t.index(['user_id']);
     t.index(['item_id', 'day']);

@@ -13,11 +13,16 @@ import { ITEMS, VERSIONS, VIEWS, type ItemRow, type VersionRow } from './rows';
 
 export type CompletionRule = 'opened' | 'done' | 'download' | 'watch';
 
+interface ViewState { completed_cycle: number | null; completed_at: Date | null; watched_percent: number }
+
 export interface Opened {
   item: CourseItem; enrollment: EnrollmentState; content: ItemRow; version: VersionRow; rule: CompletionRule; watchPercent: number | null;
+  /** The caller's view of this item today, when there is one. */
+  today: ViewState | null;
 }
 
 const CONTENT_PREFIX = 'content:';
+const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
 function ruleOf(item: ItemRow, version: VersionRow): CompletionRule {
   if (item.type === 'file') return 'download';
@@ -26,44 +31,49 @@ function ruleOf(item: ItemRow, version: VersionRow): CompletionRule {
   return 'opened';
 }
 
-/** The item, the caller's enrollment and the published content; 404 or 403 as the API promises. */
+/** The item, the caller's enrollment, the published content and today's view; 404 or 403 as the API promises. */
 export async function openItem(req: SignedInRequest, courseId: string, itemId: string): Promise<Opened> {
-  const courses = req.resolve(CourseDirectoryRef);
-  const [item, enrollment] = await Promise.all([courses.item(courseId, itemId), courses.enrollment(courseId, req.principal.id)]);
-  if (!item || item.isTemplate || item.courseStatus === 'draft' || !item.contentId.startsWith(CONTENT_PREFIX)) {
+  const found = await req.resolve(CourseDirectoryRef).itemFor(courseId, itemId, req.principal.id);
+  if (!found || found.isTemplate || found.courseStatus === 'draft' || !found.contentId.startsWith(CONTENT_PREFIX)) {
     throw notFound(`course ${courseId} has no content item ${itemId}`);
   }
+  const { enrollment, ...item } = found;
   if (!enrollment || enrollment.status !== 'active') throw forbidden(`You are not enrolled in course ${courseId}.`);
-  const row: (ItemRow & { v: VersionRow }) | undefined = await req.db(`${ITEMS} as i`)
+  const row: (ItemRow & { v: VersionRow; today: ViewState | null }) | undefined = await req.db(`${ITEMS} as i`)
     .join(`${VERSIONS} as v`, (j) => j.on('v.item_id', 'i.id').andOn('v.number', 'i.published_version'))
-    .where('i.id', item.contentId.slice(CONTENT_PREFIX.length)).first('i.*', req.db.raw('row_to_json(v.*) as v'));
+    .leftJoin(`${VIEWS} as w`, (j) => j.on('w.course_item_id', req.db.raw('?', [itemId])).andOn('w.user_id', req.db.raw('?', [req.principal.id]))
+      .andOn('w.day', req.db.raw('?', [dayOf(req.now())])))
+    .where('i.id', item.contentId.slice(CONTENT_PREFIX.length))
+    .first('i.*', req.db.raw('row_to_json(v.*) as v'),
+      req.db.raw(`case when w.id is null then null else json_build_object('completed_cycle', w.completed_cycle, 'completed_at', w.completed_at, 'watched_percent', w.watched_percent) end as today`));
   if (!row) throw notFound(`course ${courseId} has no content item ${itemId}`);
-  const { v, ...content } = row;
+  const { v, today, ...content } = row;
   const version = { ...v, created_at: new Date(v.created_at), submitted_at: null, reviewed_at: null } as VersionRow;
   const watchPercent = content.type === 'video' ? content.watch_percent ?? (await req.settings(contentSettings)).videoCompletionPercent : null;
-  return { item, enrollment, content, version, rule: ruleOf(content, version), watchPercent };
+  return { item, enrollment, content, version, rule: ruleOf(content, version), watchPercent, today };
 }
 
-interface ViewState { inserted: boolean; completed_cycle: number | null; completed_at: Date | null; watched_percent: number }
-
-/** Counts a view (and `watched`, the share of a video seen) for the caller, in one statement and its event. */
+/**
+ * Records that the caller opened the item today (and `watched`, the share of a video seen). The first
+ * opening of a day writes the row, carrying over what the learner's previous row knew, and emits
+ * content.viewed in the same transaction; later ones only read, unless the watched share grew.
+ */
 export async function recordView(req: SignedInRequest, o: Opened, watched = 0): Promise<ViewState> {
+  if (o.today && watched <= o.today.watched_percent) return o.today;
   const now = req.now();
-  const day = now.toISOString().slice(0, 10);
   const userId = req.principal.id;
   return req.transaction(async (tx) => {
     const { rows } = await tx.db.raw(`
-      insert into ${VIEWS} (item_id, version, user_id, course_id, course_item_id, day, views, watched_percent, first_at, last_at, completed_cycle, completed_at)
-      select ?, ?, ?, ?, ?, ?, 1, greatest(?, coalesce(p.watched_percent, 0)), ?, ?, p.completed_cycle, p.completed_at
+      insert into ${VIEWS} (item_id, version, user_id, course_id, course_item_id, day, watched_percent, first_at, completed_cycle, completed_at)
+      select ?, ?, ?, ?, ?, ?, greatest(?, coalesce(p.watched_percent, 0)), ?, p.completed_cycle, p.completed_at
       from (select 1) as one left join lateral (
         select watched_percent, completed_cycle, completed_at from ${VIEWS} where course_item_id = ? and user_id = ? order by day desc limit 1
       ) as p on true
-      on conflict (course_item_id, user_id, day) do update set views = ${VIEWS}.views + 1, last_at = excluded.last_at,
-        version = excluded.version, watched_percent = greatest(${VIEWS}.watched_percent, excluded.watched_percent)
+      on conflict (course_item_id, user_id, day) do update set watched_percent = greatest(${VIEWS}.watched_percent, excluded.watched_percent)
       returning (xmax = 0) as inserted, completed_cycle, completed_at, watched_percent`,
-    [o.content.id, o.version.number, userId, o.item.courseId, o.item.itemId, day, watched, now, now, o.item.itemId, userId]) as { rows: ViewState[] };
-    const state = rows[0];
-    if (state.inserted) {
+    [o.content.id, o.version.number, userId, o.item.courseId, o.item.itemId, dayOf(now), watched, now, o.item.itemId, userId]) as { rows: (ViewState & { inserted: boolean })[] };
+    const { inserted, ...state } = rows[0];
+    if (inserted) {
       tx.emit(contentViewed, {
         contentId: String(o.content.id), version: o.version.number, courseId: o.item.courseId, itemId: o.item.itemId, userId, viewedAt: now.toISOString(),
       });
@@ -82,7 +92,7 @@ export async function complete(req: SignedInRequest, o: Opened, s: ViewState): P
   const done = await req.resolve(CourseProgressRef).completeItem({ courseId: o.item.courseId, itemId: o.item.itemId, userId: req.principal.id, ip: req.ip });
   if (!completedNow(o, s)) {
     await req.db(VIEWS).where({ course_item_id: o.item.itemId, user_id: req.principal.id })
-      .where('day', '>=', req.now().toISOString().slice(0, 10)).update({ completed_cycle: done.cycle, completed_at: done.completedAt });
+      .where('day', '>=', dayOf(req.now())).update({ completed_cycle: done.cycle, completed_at: done.completedAt });
   }
   return { completedAt: done.completedAt, courseCompletedAt: done.courseCompletedAt };
 }

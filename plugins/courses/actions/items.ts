@@ -7,6 +7,7 @@ import { getItem, getSection, lockedSection, type ItemRow } from '../model/secti
 import { renumber } from '../model/positions';
 import { publishedContent } from '../model/content';
 import { recount } from '../model/progress';
+import { coursesChanged } from '../changes';
 import { targetPosition, type Placement } from './sections';
 
 export interface NewItem { contentId: string; title?: string; required?: boolean; position?: number }
@@ -23,6 +24,7 @@ export async function addItem(req: RouteRequest, courseId: string, sectionId: st
     }).returning('*');
     row.position = await renumber(tx.db, 'courses_items', { section_id: sectionId }, { id: row.id, position: input.position });
     if (row.required) await recount(tx, courseId, req.now(), { progress: false });
+    else await coursesChanged(tx);
     await tx.audit({ action: 'courses.item.create', target: { type: 'course', id: courseId }, details: { itemId: String(row.id), contentId: row.content_id, required: row.required } });
     return row;
   });
@@ -52,6 +54,7 @@ export function updateItem(req: RouteRequest, courseId: string, sectionId: strin
     ];
     await tx.audit({ action: 'courses.item.update', target: { type: 'course', id: courseId }, details: { itemId, fields, from: { sectionId, required: before.required, title: before.title } } });
     if (input.required !== undefined && input.required !== before.required) await recount(tx, courseId, req.now(), { progress: true });
+    else await coursesChanged(tx);
     return getItem(tx.db, courseId, itemId);
   });
 }
