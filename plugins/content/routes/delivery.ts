@@ -46,13 +46,14 @@ export async function itemFile(req: SignedInRequest, courseId: string, itemId: s
   return reply;
 }
 
+/** Any signed-in caller; a 403 for one not enrolled in the course (declared on the GETs: the core derives it for the others). */
 const inCourse = { authenticated: true, params: CourseItemParams } as const;
 
 export const deliveryRoutes = [
   defineRoute({
     ...inCourse, method: 'GET', path: '/api/v1/courses/:id/items/:itemId/view',
     summary: "A course item's published content, rendered, for an enrolled person; records a view (and completes items that complete on opening)",
-    responses: { 200: Delivery }, errors: [409],
+    responses: { 200: Delivery }, errors: [403, 409],
     handler: (req) => viewItem(req, req.params.id, req.params.itemId),
   }),
   defineRoute({
@@ -69,7 +70,7 @@ export const deliveryRoutes = [
   defineRoute({
     ...inCourse, method: 'GET', path: '/api/v1/courses/:id/items/:itemId/file',
     summary: "A course item's file, whole or by Range; downloading a file item completes it",
-    responses: { 200: { media: '*/*' }, 206: { media: '*/*' } }, errors: [409, 416],
+    responses: { 200: { media: '*/*' }, 206: { media: '*/*' } }, errors: [403, 409, 416],
     handler: (req) => itemFile(req, req.params.id, req.params.itemId),
   }),
 ];
