@@ -15,6 +15,7 @@ import { versionRoutes } from './routes/versions';
 import { reviewRoutes } from './routes/review';
 import { objectiveRoutes } from './routes/objectives';
 import { deliveryRoutes } from './routes/delivery';
+import { adminPages, pageRoutes } from './pages';
 
 export * from './api';
 
@@ -35,7 +36,8 @@ export default definePlugin({
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
   assets: path.join(__dirname, 'assets'),
-  routes: [...contentRoutes, ...versionRoutes, ...reviewRoutes, ...objectiveRoutes, ...deliveryRoutes],
+  routes: [...contentRoutes, ...versionRoutes, ...reviewRoutes, ...objectiveRoutes, ...deliveryRoutes, ...pageRoutes],
+  admin: adminPages,
   jobs: [notifyJob, flagReviewDue],
   privacy: contentPrivacy,
   exports: [ContentLibraryRef],

@@ -1,13 +1,14 @@
-// The Lectern the security tests attack: auth, courses, the certificates and hello examples, and one
-// world of objects built through the API — two courses with their instructors, learners, sections,
-// items, a cohort, a category, a role, an assignment, a job, a certificate, a session and a token.
+// The Lectern the security tests attack: auth, courses, content, the certificates and hello examples, and
+// one world of objects built through the API — two courses with their instructors, learners, sections,
+// items placing a published content page, an objective it covers, a cohort, a category, a role, an
+// assignment, a job, a certificate, a session and a token.
 // Routes are requested with their path parameters filled by name from this world, and with bodies
 // and queries sampled from their own schemas, so a new route is covered without editing the tests.
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { createTestApp, type Persona, type TestApp } from 'lectern';
 import { account, login, type Account } from '../plugins/auth/helpers';
-import { contentFixture, expectStatus } from '../examples/certificates-world';
+import { expectStatus } from '../examples/certificates-world';
 
 type Json = Record<string, unknown>;
 
@@ -28,19 +29,25 @@ export interface World {
   sam: Persona;
   /** Signed in, with no role and nothing of its own. */
   nik: Persona;
-  /** Course A (the target) and its objects; `otherCourse` is B, taught by bea. */
+  /** Course A (the target) and its objects; `otherCourse` is B, taught by bea. `content` is the page both courses place. */
   ids: Record<'course' | 'section' | 'item' | 'otherCourse' | 'category' | 'cohort' | 'role' | 'assignment' | 'job'
-    | 'greeting' | 'certificate' | 'certificateCode' | 'session' | 'token', string>;
+    | 'greeting' | 'certificate' | 'certificateCode' | 'session' | 'token' | 'content' | 'objective', string>;
 }
 
 /** Boots the app and builds the world; about two seconds. */
 export async function buildWorld(): Promise<World> {
-  const t = await createTestApp({ plugins: ['auth', 'courses', 'certificates', contentFixture, 'hello-plugin'] });
+  // Approvers may publish what they submitted: the world has one administrator to act, and the rule has its own tests.
+  const t = await createTestApp({ plugins: ['auth', 'courses', 'certificates', 'content', 'hello-plugin'], settings: { content: { allowSelfApproval: true } } });
   const ada = await t.persona('ada', 'admin');
   const [ian, bea, lou, sam, nik] = await Promise.all(['ian', 'bea', 'lou', 'sam', 'nik'].map((n) => t.persona(n)));
   const owner = await account(t, 'cora@example.test', ['admin']);
   const ok = async (req: PromiseLike<{ status: number; body: unknown }>, status = 201) => String((await expectStatus(req, status)).id ?? '');
 
+  const objective = await ok(ada.post('/api/v1/objectives').send({ code: 'SAF-1', title: 'Know the exits' }));
+  // Completed by "done", so each delivery route has something to answer for it.
+  const content = await ok(ada.post('/api/v1/content').send({ type: 'page', title: 'Exits', body: 'Know them.', completeWhen: 'done', objectiveIds: [objective] }));
+  await expectStatus(ada.post(`/api/v1/content/${content}/submit`), 200);
+  await expectStatus(ada.post(`/api/v1/content/${content}/approve`), 200);
   const category = await ok(ada.post('/api/v1/categories').send({ name: 'Safety' }));
   const course = await ok(ada.post('/api/v1/courses').send({ title: 'Fire safety', code: 'FIRE', categoryId: category }));
   const otherCourse = await ok(ada.post('/api/v1/courses').send({ title: 'First aid', code: 'AID' }));
@@ -48,7 +55,7 @@ export async function buildWorld(): Promise<World> {
   for (const id of [course, otherCourse]) {
     await expectStatus(ada.post(`/api/v1/courses/${id}/publish`), 200);
     const section = await ok(ada.post(`/api/v1/courses/${id}/sections`).send({ title: 'Basics' }));
-    await ok(ada.post(`/api/v1/courses/${id}/sections/${section}/items`).send({ contentId: 'doc:1', required: true }));
+    await ok(ada.post(`/api/v1/courses/${id}/sections/${section}/items`).send({ contentId: `content:${content}`, required: true }));
     sections.push(section);
   }
   const [{ id: item }] = await t.db('courses_items').where({ section_id: sections[0] }).select('id');
@@ -78,7 +85,7 @@ export async function buildWorld(): Promise<World> {
     ids: {
       course, section: sections[0], item: String(item), otherCourse, category, cohort, role, assignment,
       job: String((linked.job as Json).id), greeting, certificate: String(certificate.id), certificateCode: certificate.code,
-      session: String(sessionId), token: String(tokenId),
+      session: String(sessionId), token: String(tokenId), content, objective,
     },
   };
 }
@@ -94,11 +101,12 @@ export function pathFixtures(w: World): { byName: Record<string, string>; idAfte
   return {
     byName: {
       sectionId: ids.section, itemId: ids.item, userId: sam.id, cohortId: ids.cohort, assignmentId: ids.assignment,
-      key: ids.role, name: 'hello', plugin: 'hello', code: ids.certificateCode,
+      key: ids.role, name: 'hello', plugin: 'hello', code: ids.certificateCode, n: '1',
     },
     idAfter: {
       courses: ids.course, users: sam.id, cohorts: ids.cohort, categories: ids.category, jobs: ids.job, sessions: ids.session,
       tokens: ids.token, 'role-assignments': ids.assignment, certificates: ids.certificate, greetings: ids.greeting,
+      content: ids.content, objectives: ids.objective,
     },
   };
 }
@@ -123,7 +131,7 @@ export function fillPath(path: string, fixtures: ReturnType<typeof pathFixtures>
 /** Values for body and query fields whose schema a generic value cannot satisfy (ids, patterns, formats). */
 export function fieldFixtures(w: World): Record<string, unknown> {
   return {
-    userId: w.sam.id, cohortId: w.ids.cohort, contentId: 'doc:1', email: 'matrix@example.test', key: 'matrix-role', role: 'learner',
+    userId: w.sam.id, cohortId: w.ids.cohort, contentId: `content:${w.ids.content}`, email: 'matrix@example.test', key: 'matrix-role', role: 'learner',
   };
 }
 

@@ -46,6 +46,7 @@ export async function itemFile(req: SignedInRequest, courseId: string, itemId: s
   return reply;
 }
 
+/** Any signed-in caller; a 403 for one not enrolled in the course (declared on the GETs: the core derives it for the others). */
 const inCourse = { authenticated: true, params: CourseItemParams } as const;
 
 export const deliveryRoutes = [

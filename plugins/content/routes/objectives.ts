@@ -1,6 +1,6 @@
 // Learning objectives (API.md "Content"): list (optionally only the uncovered), create, edit, and the
 // coverage of one: the published content linked to it and the courses that place that content.
-import { defineRoute, reply, Type, type SignedInRequest } from 'lectern';
+import { conflict, defineRoute, reply, Type, type SignedInRequest } from 'lectern';
 import { byTitle } from '../cursors';
 import { contentPermissions } from '../permissions';
 import { coverage, listObjectives, objectiveRow } from '../model/objectives';
@@ -11,11 +11,15 @@ const fields = {
   code: ObjectiveCode, title: Title, description: Type.Optional(Type.String({ maxLength: 5_000 })),
 };
 
+const takenCode = (code: string) => conflict(`an objective with code "${code}" already exists`);
+
 export async function createObjective(req: SignedInRequest, input: { code: string; title: string; description?: string }) {
   const now = req.now();
   return req.transaction(async (tx) => {
     const [row]: { id: string | number }[] = await tx.db(OBJECTIVES)
-      .insert({ code: input.code, title: input.title, description: input.description ?? '', created_at: now, updated_at: now }).returning('id');
+      .insert({ code: input.code, title: input.title, description: input.description ?? '', created_at: now, updated_at: now })
+      .onConflict(tx.db.raw('(lower(code))')).ignore().returning('id');
+    if (!row) throw takenCode(input.code);
     await tx.audit({ action: 'content.objective.create', target: { type: 'objective', id: String(row.id) }, details: { code: input.code } });
     return objectiveRow(tx.db, String(row.id));
   });
@@ -25,6 +29,7 @@ export async function updateObjective(req: SignedInRequest, id: string, input: {
   const now = req.now();
   return req.transaction(async (tx) => {
     await objectiveRow(tx.db, id);
+    if (input.code !== undefined && await tx.db(OBJECTIVES).whereRaw('lower(code) = lower(?)', [input.code]).whereNot({ id }).first('id')) throw takenCode(input.code);
     await tx.db(OBJECTIVES).where({ id }).update({ ...input, updated_at: now });
     await tx.audit({ action: 'content.objective.update', target: { type: 'objective', id }, details: { fields: Object.keys(input) } });
     return objectiveRow(tx.db, id);

@@ -1,5 +1,5 @@
 // Version history: list, read one, compare two (a line diff of what they say), restore one as a new draft.
-import { badRequest, defineRoute, reply, Type } from 'lectern';
+import { badRequest, defineRoute, reply, Type, type Knex } from 'lectern';
 import { diffLines } from 'diff';
 import { byNumber } from '../cursors';
 import { contentPermissions } from '../permissions';
@@ -8,7 +8,7 @@ import { itemRow, versionRow } from '../model/items';
 import { toVersion, VERSIONS, type VersionRow } from '../model/rows';
 import { Content, ContentParams, DiffLines, Version, VersionPage, VersionParams } from '../schemas';
 
-const VersionNumber = Type.Integer({ minimum: 1, maximum: 1_000_000 });
+export const VersionNumber = Type.Integer({ minimum: 1, maximum: 1_000_000 });
 
 /** What a version says, as lines: its title, then its body or URL (or file). */
 const textOf = (v: VersionRow) => [`# ${v.title}`, '', v.body ?? v.url ?? (v.file_key ? `[file] ${v.file_name} (${v.sha256})` : '')].join('\n');
@@ -21,16 +21,26 @@ export function lineDiff(a: VersionRow, b: VersionRow) {
   return { from: a.number, to: b.number, lines };
 }
 
+/** A page of an item's versions, newest first (a 404 for an unknown item). */
+export async function listVersions(db: Knex, id: string, f: { limit: number; cursor?: [number] }) {
+  await itemRow(db, id);
+  const q = db(VERSIONS).where({ item_id: id }).orderBy('number', 'desc').limit(f.limit + 1);
+  if (f.cursor) q.where('number', '<', f.cursor[0]);
+  return byNumber.page(await q as VersionRow[], f.limit, toVersion, (v) => [v.number]);
+}
+
+/** The line diff from version `from` to version `to` of an item; a 400 on `query.to` when they are the same. */
+export async function diffVersions(db: Knex, id: string, from: number, to: number) {
+  if (from === to) throw badRequest('Compare two different versions.', [{ path: 'query.to', message: 'must differ from query.from' }]);
+  const [a, b] = await Promise.all([versionRow(db, id, from), versionRow(db, id, to)]);
+  return lineDiff(a, b);
+}
+
 export const versionRoutes = [
   defineRoute({
     method: 'GET', path: '/api/v1/content/:id/versions', permission: contentPermissions.view, params: ContentParams,
     query: Type.Object(byNumber.query), summary: 'Every version of a piece of content, newest first', responses: { 200: VersionPage },
-    async handler(req) {
-      await itemRow(req.db, req.params.id);
-      const q = req.db(VERSIONS).where({ item_id: req.params.id }).orderBy('number', 'desc').limit(req.query.limit + 1);
-      if (req.query.cursor) q.where('number', '<', req.query.cursor[0]);
-      return byNumber.page(await q as VersionRow[], req.query.limit, toVersion, (v) => [v.number]);
-    },
+    handler: (req) => listVersions(req.db, req.params.id, req.query),
   }),
 
   defineRoute({
@@ -43,11 +53,7 @@ export const versionRoutes = [
     method: 'GET', path: '/api/v1/content/:id/diff', permission: contentPermissions.view, params: ContentParams,
     query: Type.Object({ from: VersionNumber, to: VersionNumber }),
     summary: 'A line diff between two versions', responses: { 200: DiffLines },
-    async handler(req) {
-      if (req.query.from === req.query.to) throw badRequest('Compare two different versions.', [{ path: 'query.to', message: 'must differ from query.from' }]);
-      const [a, b] = await Promise.all([versionRow(req.db, req.params.id, req.query.from), versionRow(req.db, req.params.id, req.query.to)]);
-      return lineDiff(a, b);
-    },
+    handler: (req) => diffVersions(req.db, req.params.id, req.query.from, req.query.to),
   }),
 
   defineRoute({
