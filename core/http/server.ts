@@ -239,9 +239,13 @@ export class HttpServer {
       if (route.body) errors.push(...((parsed.form ? v.form : v.json) as Validator)(body));
     } else if (route.rawBody && !typeIs(ctx.req, route.rawBody.types)) {
       throw unsupportedMediaType(`Send the body as ${route.rawBody.types.join(' or ')}.`);
-    } else if (checkCsrf && upload && typeIs(ctx.req, ['multipart/form-data'])) {
-      // A form sends its token as a field before the file: read up to the file to find it.
-      csrfField = await upload.csrfField();
+    } else if (checkCsrf && upload && !ctx.get('x-csrf-token') && typeIs(ctx.req, ['multipart/form-data'])) {
+      // A form sends its token as a field before the file: read up to the file to find it. A form too
+      // broken to read carries no token to check, so it is refused as any request without one.
+      csrfField = await upload.csrfField().catch((err: unknown) => {
+        if (err instanceof HttpError && err.status < 500) return undefined;
+        throw err;
+      });
     }
     if (checkCsrf && !sameToken(ctx.get('x-csrf-token') || csrfField, (principal as Principal).csrfToken as string)) {
       // A public route treats the caller as anonymous; anything else is refused.
