@@ -85,6 +85,8 @@ export async function serveFile(req: SignedInRequest, v: VersionRow): Promise<{ 
   const mediaType = v.media_type as string;
   const name = v.file_name as string;
   const headers: Record<string, string> = {
+    // Set as a header, not a type, so the type stays as stored (Koa would add a charset nobody declared).
+    'Content-Type': mediaType,
     'Content-Disposition': `${isInline(mediaType) ? 'inline' : 'attachment'}; filename="${name.replace(/[^\x20-\x7e]/g, '_').replace(/\\/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`,
     'Content-Length': String(range ? range.end - range.start + 1 : size),
     'Accept-Ranges': 'bytes',
@@ -93,5 +95,5 @@ export async function serveFile(req: SignedInRequest, v: VersionRow): Promise<{ 
     ETag: `"${v.sha256}"`,
   };
   if (range) headers['Content-Range'] = `bytes ${range.start}-${range.end}/${size}`;
-  return { reply: new Reply(range ? 206 : 200, stream, headers, mediaType), fromStart: !range || range.start === 0 };
+  return { reply: new Reply(range ? 206 : 200, stream, headers), fromStart: !range || range.start === 0 };
 }

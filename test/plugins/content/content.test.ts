@@ -97,6 +97,40 @@ describe('content: versions, review and objectives', () => {
     });
   });
 
+  it('lists by text, type, status and objective; reads a version, and a version\'s file whole, by range and past its end', async () => {
+    const objective = await expectOk<{ id: string }>(w.manager.post('/api/v1/objectives').send({ code: 'LIST-1', title: 'Find things' }), 201);
+    const page = await published(w, { type: 'page', title: 'Zebra crossing', body: 'v1', objectiveIds: [objective.id] });
+    await expectOk(w.author.patch(`/api/v1/content/${page.id}`).send({ body: 'v2', note: 'second' }), 200);
+    const link = await expectOk<{ id: string }>(w.author.post('/api/v1/content').send({ type: 'link', title: 'Zebra facts', url: 'https://example.org/z' }), 201);
+    const file = await expectOk<{ id: string }>(w.author.post('/api/v1/content').send({ type: 'file', title: 'Zebra sheet' }), 201);
+    const bytes = Buffer.from('stripes,count\nblack,12\nwhite,12\n');
+    await expectOk(w.author.put(`/api/v1/content/${file.id}/file`).set('Content-Type', 'text/csv').send(bytes), 200);
+    const ids = async (query: string) => (await expectOk<{ items: { id: string }[] }>(w.author.get(`/api/v1/content?${query}`), 200)).items.map((i) => i.id);
+    const v1 = await expectOk<{ number: number; body: string; note: string }>(w.author.get(`/api/v1/content/${page.id}/versions/1`), 200);
+    const fileOf = (query = '', range?: string) => {
+      const req = w.author.get(`/api/v1/content/${file.id}/file${query}`);
+      return (range ? req.set('Range', range) : req).buffer(true).parse((res, cb) => { const c: Buffer[] = []; res.on('data', (d: Buffer) => c.push(d)); res.on('end', () => cb(null, Buffer.concat(c))); });
+    };
+    const [whole, part, past, noFile, objectiveRead, renamed] = await Promise.all([
+      fileOf('?version=2'), fileOf('', 'bytes=0-6'), fileOf('', 'bytes=999-'), w.author.get(`/api/v1/content/${file.id}/file?version=1`),
+      expectOk<{ code: string; publishedContent: number }>(w.author.get(`/api/v1/objectives/${objective.id}`), 200),
+      w.manager.patch(`/api/v1/objectives/${objective.id}`).send({ title: 'Find things fast' }),
+    ]);
+    expect({
+      byText: await ids('q=zebra'), byType: await ids('q=zebra&type=link'), byStatus: await ids('q=zebra&status=draft'),
+      byObjective: await ids(`objectiveId=${objective.id}`), v1: [v1.number, v1.body, v1.note],
+      whole: [whole.status, whole.headers['content-type'], whole.headers['content-disposition'], (whole.body as Buffer).equals(bytes)],
+      part: [part.status, (part.body as Buffer).toString()], past: [past.status, past.headers['content-range']], noFile: noFile.status,
+      objective: [objectiveRead.code, objectiveRead.publishedContent, renamed.status, renamed.body.title],
+    }).to.deep.equal({
+      byText: [page.id, link.id, file.id], byType: [link.id], byStatus: [page.id, link.id, file.id],
+      byObjective: [page.id], v1: [1, 'v1', 'Created'],
+      whole: [200, 'text/csv', `attachment; filename="file"; filename*=UTF-8''file`, true],
+      part: [206, 'stripes'], past: [416, `bytes */${bytes.length}`], noFile: 409,
+      objective: ['LIST-1', 1, 200, 'Find things fast'],
+    });
+  });
+
   it('renders Markdown with every XSS payload made inert', async () => {
     const payloads = [
       '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', '[click](javascript:alert(1))', '[x](JaVaScRiPt:alert(1))',
