@@ -241,7 +241,7 @@ export class HttpServer {
       throw unsupportedMediaType(`Send the body as ${route.rawBody.types.join(' or ')}.`);
     } else if (checkCsrf && upload && !ctx.get('x-csrf-token') && typeIs(ctx.req, ['multipart/form-data'])) {
       // A form sends its token as a field before the file: read up to the file to find it. A form too
-      // broken to read carries no token to check, so it is refused as any request without one.
+      // broken to read carries no token to check, so it is refused like a request without one.
       csrfField = await upload.csrfField().catch((err: unknown) => {
         if (err instanceof HttpError && err.status < 500) return undefined;
         throw err;
