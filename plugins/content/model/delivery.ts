@@ -15,8 +15,21 @@ export type CompletionRule = 'opened' | 'done' | 'download' | 'watch';
 
 interface ViewState { completed_cycle: number | null; completed_at: Date | null; watched_percent: number }
 
+/** What delivery needs of an item and of its published version. */
+type DeliveredItem = Pick<ItemRow, 'id' | 'type' | 'complete_when' | 'watch_percent'>;
+export type DeliveredVersion = Pick<VersionRow, 'id' | 'number' | 'title' | 'body' | 'url' | 'file_key' | 'file_name' | 'file_size' | 'media_type' | 'sha256'>;
+type PublishedRow = DeliveredItem & Omit<DeliveredVersion, 'id'> & { v_id: string; viewed: boolean } & ViewState;
+
+/** One statement, prepared once per connection: the item, its published version and the caller's view today. */
+const PUBLISHED_WITH_TODAY = `
+  select i.id, i.type, i.complete_when, i.watch_percent, v.id as v_id, v.number, v.title, v.body, v.url, v.file_key, v.file_name,
+    v.file_size, v.media_type, v.sha256, w.id is not null as viewed, w.completed_cycle, w.completed_at, w.watched_percent
+  from ${ITEMS} i join ${VERSIONS} v on v.item_id = i.id and v.number = i.published_version
+  left join ${VIEWS} w on w.course_item_id = ? and w.user_id = ? and w.day = ?
+  where i.id = ?`;
+
 export interface Opened {
-  item: CourseItem; enrollment: EnrollmentState; content: ItemRow; version: VersionRow; rule: CompletionRule; watchPercent: number | null;
+  item: CourseItem; enrollment: EnrollmentState; content: DeliveredItem; version: DeliveredVersion; rule: CompletionRule; watchPercent: number | null;
   /** The caller's view of this item today, when there is one. */
   today: ViewState | null;
 }
@@ -24,7 +37,7 @@ export interface Opened {
 const CONTENT_PREFIX = 'content:';
 const dayOf = (d: Date) => d.toISOString().slice(0, 10);
 
-function ruleOf(item: ItemRow, version: VersionRow): CompletionRule {
+function ruleOf(item: DeliveredItem, version: DeliveredVersion): CompletionRule {
   if (item.type === 'file') return 'download';
   if (item.type === 'video') return version.file_key ? 'watch' : 'done';
   if (item.type === 'page') return item.complete_when;
@@ -39,16 +52,16 @@ export async function openItem(req: SignedInRequest, courseId: string, itemId: s
   }
   const { enrollment, ...item } = found;
   if (!enrollment || enrollment.status !== 'active') throw forbidden(`You are not enrolled in course ${courseId}.`);
-  const row: (ItemRow & { v: VersionRow; today: ViewState | null }) | undefined = await req.db(`${ITEMS} as i`)
-    .join(`${VERSIONS} as v`, (j) => j.on('v.item_id', 'i.id').andOn('v.number', 'i.published_version'))
-    .leftJoin(`${VIEWS} as w`, (j) => j.on('w.course_item_id', req.db.raw('?', [itemId])).andOn('w.user_id', req.db.raw('?', [req.principal.id]))
-      .andOn('w.day', req.db.raw('?', [dayOf(req.now())])))
-    .where('i.id', item.contentId.slice(CONTENT_PREFIX.length))
-    .first('i.*', req.db.raw('row_to_json(v.*) as v'),
-      req.db.raw(`case when w.id is null then null else json_build_object('completed_cycle', w.completed_cycle, 'completed_at', w.completed_at, 'watched_percent', w.watched_percent) end as today`));
+  const { rows } = await req.db.raw(PUBLISHED_WITH_TODAY, [itemId, req.principal.id, dayOf(req.now()), item.contentId.slice(CONTENT_PREFIX.length)])
+    .options({ prepare: true }) as { rows: PublishedRow[] };
+  const row = rows[0];
   if (!row) throw notFound(`course ${courseId} has no content item ${itemId}`);
-  const { v, today, ...content } = row;
-  const version = { ...v, created_at: new Date(v.created_at), submitted_at: null, reviewed_at: null } as VersionRow;
+  const content: DeliveredItem = { id: row.id, type: row.type, complete_when: row.complete_when, watch_percent: row.watch_percent };
+  const version: DeliveredVersion = {
+    id: row.v_id, number: row.number, title: row.title, body: row.body, url: row.url, file_key: row.file_key, file_name: row.file_name,
+    file_size: row.file_size, media_type: row.media_type, sha256: row.sha256,
+  };
+  const today = row.viewed ? { completed_cycle: row.completed_cycle, completed_at: row.completed_at, watched_percent: row.watched_percent } : null;
   const watchPercent = content.type === 'video' ? content.watch_percent ?? (await req.settings(contentSettings)).videoCompletionPercent : null;
   return { item, enrollment, content, version, rule: ruleOf(content, version), watchPercent, today };
 }
@@ -113,7 +126,7 @@ export async function delivery(req: SignedInRequest, o: Opened, completedAt: str
     courseId: o.item.courseId, itemId: o.item.itemId, title: o.item.title, required: o.item.required,
     content: {
       id: String(o.content.id), type: o.content.type, title: v.title, version: v.number,
-      html: v.body === null ? null : renderedHtml(v), url: v.url, embedUrl: allowEmbeds && v.url && o.content.type === 'video' ? embedUrl(v.url) : null,
+      html: v.body === null ? null : renderedHtml(v.body), url: v.url, embedUrl: allowEmbeds && v.url && o.content.type === 'video' ? embedUrl(v.url) : null,
       file: v.file_key ? { name: v.file_name as string, size: Number(v.file_size), mediaType: v.media_type as string, href: filePath } : null,
     },
     completion: { rule: o.rule, watchPercent: o.watchPercent, watchedPercent: watched, completedAt, canComplete: o.enrollment.role === 'learner' && o.item.courseStatus === 'published' },

@@ -74,7 +74,7 @@ function parseRange(header: string | undefined, size: number): { start: number; 
 }
 
 /** Answers the version's file, whole or the asked range; `whole` says if the answer starts at byte 0. */
-export async function serveFile(req: SignedInRequest, v: VersionRow): Promise<{ reply: Reply; fromStart: boolean }> {
+export async function serveFile(req: SignedInRequest, v: Pick<VersionRow, 'number' | 'file_key' | 'file_name' | 'file_size' | 'media_type' | 'sha256'>): Promise<{ reply: Reply; fromStart: boolean }> {
   const size = Number(v.file_size);
   const range = parseRange(req.header('range'), size);
   if (range === 'unsatisfiable') {
