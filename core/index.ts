@@ -15,7 +15,7 @@ export type {
 export { definePlugin } from './manifest';
 export type { Plugin, PluginManifest, AdminPage } from './manifest';
 export { defineRoute, reply, Reply } from './http/route';
-export type { RouteRef, RouteRequest, Method, Answer, Responses, ErrorStatus } from './http/route';
+export type { RouteRef, RouteRequest, Method, Answer, MediaAnswer, Responses, ErrorStatus } from './http/route';
 export { named, pageOf, JobAccepted } from './http/response-schemas';
 export { submitForm, Done, doneNotice, requireFields, filled, given, dateField } from './http/forms';
 export type { FormPage, FormState, PageData } from './http/forms';
@@ -51,4 +51,6 @@ export { formatBytes } from './http/raw-body';
 export type { RawBody, RawBodyLimits } from './http/raw-body';
 export type { Upload } from './http/upload';
 export { receiveCsv, parseCsv, atLine, batches } from './http/csv';
+export { csvAnswer, csvCell, csvStream } from './http/csv-answer';
+export type { CsvCell } from './http/csv-answer';
 export type { CsvFile, CsvRecord } from './http/csv';

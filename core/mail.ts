@@ -8,7 +8,11 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { Type } from '@sinclair/typebox';
 import { defineJob, defineService } from './plugin';
 
-export interface MailMessage { to: string; subject: string; text: string; html?: string }
+export interface MailMessage {
+  to: string; subject: string; text: string; html?: string;
+  /** Files sent with it (a report as CSV); only `Mailer.send` takes them, never the sendMail job's payload. */
+  attachments?: { filename: string; content: string | Buffer; contentType: string }[];
+}
 
 export class Mailer {
   private readonly transport: Transporter;

@@ -101,7 +101,11 @@ function success(components: Components, status: number, answer: Answer): Json {
   const description = (answer && !isMediaAnswer(answer) && typeof answer.description === 'string' ? answer.description : undefined)
     ?? SUCCESSES[status] ?? 'Success';
   if (answer === null) return { description };
-  if (isMediaAnswer(answer)) return { description, content: { [answer.media]: answer.schema ? { schema: components.schema(answer.schema) } : {} } };
+  if (isMediaAnswer(answer)) {
+    const content: Json = { [answer.media]: answer.schema ? { schema: components.schema(answer.schema) } : {} };
+    if (answer.json) content['application/json'] = { schema: components.schema(answer.json) };
+    return { description, content };
+  }
   return {
     description,
     ...(answer === JobAccepted ? { headers: { Location: { description: 'The job: /api/v1/jobs/<id>', schema: { type: 'string' } } } } : {}),

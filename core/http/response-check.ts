@@ -41,9 +41,10 @@ export function responseCheck(plugin: string, route: RouteRef, log: Logger): Res
         if (body != null) refuse(`status ${status} is declared without a body, but has one`);
         return;
       }
-      const media = isMediaAnswer(answer) ? answer.media : 'application/json';
+      const asJson = isMediaAnswer(answer) && answer.json && type === 'application/json';
+      const media = isMediaAnswer(answer) && !asJson ? answer.media : 'application/json';
       if (type !== media && !(media === '*/*' && type)) refuse(`status ${status} is declared as ${media}, but is ${type || 'empty'}`);
-      const schema = isMediaAnswer(answer) ? answer.schema : answer;
+      const schema = isMediaAnswer(answer) ? (asJson ? answer.json : answer.schema) : answer;
       if (!schema) return;
       const validate = validatorOf(schema);
       // The client sees the JSON text: dates as strings, undefined fields left out.

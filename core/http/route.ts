@@ -46,11 +46,15 @@ type Access = { permission: PermissionRef; authenticated?: undefined; public?: u
   | { authenticated: true; permission?: undefined; public?: undefined }
   | { public: true; permission?: undefined; authenticated?: undefined };
 
-/** A success answer: the schema of its JSON body, `null` for no body, or another media type (`{ media: 'application/pdf' }`; `{ media: '*\/*' }` for files of any type). */
-export type Answer = TSchema | null | { media: string; schema?: TSchema };
+/**
+ * A success answer: the schema of its JSON body, `null` for no body, or another media type (`{ media: 'application/pdf' }`;
+ * `{ media: '*\/*' }` for files of any type), which may also answer JSON (`{ media: 'text/csv', json: Report }`: a report, or its CSV).
+ */
+export type Answer = TSchema | null | MediaAnswer;
+export interface MediaAnswer { media: string; schema?: TSchema; json?: TSchema }
 
 /** Whether an answer is another media type than JSON. */
-export const isMediaAnswer = (answer: Answer): answer is { media: string; schema?: TSchema } =>
+export const isMediaAnswer = (answer: Answer): answer is MediaAnswer =>
   answer !== null && !(Kind in answer) && typeof answer.media === 'string';
 
 /** A route's success answers by status, e.g. `{ 201: Course, 200: Course }`, `{ 204: null }`, `{ 202: JobAccepted }`. */

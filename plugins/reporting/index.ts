@@ -1,0 +1,33 @@
+// The reporting plugin (SOP 4.5): completion, transcripts, compliance and activity reports over a summary
+// kept current from the courses and auth plugins' events (durable subscribers) and rebuildable from them.
+import path from 'node:path';
+import { definePlugin } from 'lectern';
+import { reportPermissions } from './permissions';
+import { reportSettings } from './settings';
+import { reportingSubscriptions } from './sync';
+import { rebuildSummary } from './rebuild';
+import { reportingPrivacy } from './privacy';
+import { completionRoute } from './routes/completion';
+import { complianceRoute } from './routes/compliance';
+import { activityRoute } from './routes/activity';
+import { transcriptRoute } from './routes/transcript';
+import { scheduleRoutes } from './routes/schedules';
+import { deliverReport, runDueSchedules } from './deliveries';
+
+export * from './api';
+
+export default definePlugin({
+  name: 'reporting',
+  version: '1.0.0',
+  core: '^1.0.0',
+  description: 'Course completion, transcripts, compliance and activity reports, scheduled reports and dashboards.',
+  dependsOn: ['auth', 'courses', 'content'],
+  settings: reportSettings,
+  permissions: reportPermissions,
+  roles: [{ key: 'reporter', name: 'Reporter', description: 'Reads reports where granted (system, a category or a course) and schedules them.' }],
+  migrations: path.join(__dirname, 'migrations'),
+  routes: [completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes],
+  jobs: [rebuildSummary, runDueSchedules, deliverReport],
+  subscribe: reportingSubscriptions,
+  privacy: reportingPrivacy,
+});

@@ -1,0 +1,72 @@
+// The course completion report (API.md "Reporting"): a course's learners (active learner enrollments;
+// instructors are not counted) with progress, due date and status, and the summary of those statuses —
+// aggregates in SQL over the summary table, filtered by cohort and status, sorted and keyset-paged.
+// A status is, in order: completed (this cycle), overdue (due date passed), in_progress (a required
+// item done), not_started.
+import { notFound, type Knex } from 'lectern';
+import { COURSES, ENROLLMENTS } from './summary';
+
+export type LearnerStatus = 'not_started' | 'in_progress' | 'completed' | 'overdue';
+export type CompletionSort = 'userId' | 'progress' | 'enrolledAt';
+
+export interface CompletionFilter { courseId: string; cohortId?: string; status?: LearnerStatus; now: Date }
+
+/** The status of a row; its one binding is "now". */
+const STATUS = `case when e.completed_at is not null then 'completed' when e.due_at < ? then 'overdue'
+  when e.required_done > 0 then 'in_progress' else 'not_started' end`;
+const PROGRESS = `case when e.completed_at is not null then 100 when c.required_items = 0 then 0
+  else least(100, (100 * e.required_done) / c.required_items) end`;
+
+export interface CompletionRow {
+  user_id: string; enrolled_at: Date; due_at: Date | null; completed_at: Date | null; progress: number; status: LearnerStatus;
+}
+
+/** The learners of the filter, as a query with `progress` and `status` columns. */
+function learners(db: Knex, f: CompletionFilter): Knex.QueryBuilder {
+  const q = db(`${ENROLLMENTS} as e`).join(`${COURSES} as c`, 'c.course_id', 'e.course_id')
+    .where({ 'e.course_id': f.courseId, 'e.role': 'learner', 'e.status': 'active' });
+  if (f.cohortId) q.whereExists(db('reporting_cohort_members as m').whereRaw('m.user_id = e.user_id').where('m.cohort_id', f.cohortId).select(db.raw('1')));
+  if (f.status) q.whereRaw(`(${STATUS}) = ?`, [f.now, f.status]);
+  return q;
+}
+
+export async function courseExists(db: Knex, courseId: string): Promise<void> {
+  if (!(await db(COURSES).where({ course_id: courseId }).first('course_id'))) throw notFound(`course ${courseId} does not exist`);
+}
+
+export async function completionSummary(db: Knex, f: CompletionFilter) {
+  const now = f.now;
+  const row: Record<string, string | number> = await learners(db, { ...f, status: undefined }).first(
+    db.raw('count(*) as enrolled'),
+    db.raw('count(*) filter (where e.completed_at is not null) as completed'),
+    db.raw('count(*) filter (where e.completed_at is null and e.due_at < ?) as overdue', [now]),
+    db.raw('count(*) filter (where e.completed_at is null and (e.due_at is null or e.due_at >= ?) and e.required_done > 0) as in_progress', [now]),
+    db.raw('count(*) filter (where e.completed_at is null and (e.due_at is null or e.due_at >= ?) and e.required_done = 0) as not_started', [now]),
+  );
+  const enrolled = Number(row.enrolled);
+  const completed = Number(row.completed);
+  return {
+    enrolled, completed, inProgress: Number(row.in_progress), notStarted: Number(row.not_started), overdue: Number(row.overdue),
+    completionRate: enrolled ? Math.round((completed / enrolled) * 1000) / 10 : 0,
+  };
+}
+
+/** One page of rows, `limit` after the keyset `cursor` of `sort`. */
+/** A page's sort key as the cursor keeps it: text, whatever the sort. */
+export const sortKeyOf = (sort: CompletionSort, r: CompletionRow): [string, number] =>
+  [sort === 'progress' ? String(r.progress) : sort === 'enrolledAt' ? new Date(r.enrolled_at).toISOString() : String(r.user_id), Number(r.user_id)];
+
+export async function completionRows(db: Knex, f: CompletionFilter, page: { sort: CompletionSort; desc: boolean; limit: number; cursor?: [string, number] }): Promise<CompletionRow[]> {
+  const key = page.sort === 'progress' ? `(${PROGRESS})` : page.sort === 'enrolledAt' ? 'e.enrolled_at' : 'e.user_id';
+  const dir = page.desc ? 'desc' : 'asc';
+  const q = learners(db, f).select(
+    'e.user_id', 'e.enrolled_at', 'e.due_at', 'e.completed_at',
+    db.raw(`${PROGRESS} as progress`), db.raw(`${STATUS} as status`, [f.now]),
+  ).orderByRaw(`${key} ${dir}, e.user_id ${dir}`).limit(page.limit + 1);
+  if (page.cursor) {
+    const [value, userId] = page.cursor;
+    const keyValue = page.sort === 'userId' ? userId : page.sort === 'enrolledAt' ? new Date(value) : Number(value);
+    q.whereRaw(`(${key}, e.user_id) ${page.desc ? '<' : '>'} (?, ?)`, [keyValue, userId]);
+  }
+  return q;
+}

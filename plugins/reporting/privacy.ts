@@ -1,0 +1,28 @@
+// A person's data in the reporting plugin is a copy of what the courses and auth plugins hold: their
+// enrollments' standing, cohort memberships and activity. Export shows it. Erasure deletes the copies
+// and keeps each activity row without the person, so counts of past logins and completions stay true.
+import type { PluginContext, PrivacyProvider } from 'lectern';
+import { ENROLLMENTS } from './model/summary';
+
+const MEMBERS = 'reporting_cohort_members';
+const ACTIVITY = 'reporting_activity';
+
+async function exportReporting(userId: string, ctx: PluginContext): Promise<Record<string, unknown>> {
+  const [enrollments, cohorts, activity] = await Promise.all([
+    ctx.db(ENROLLMENTS).where({ user_id: userId }).orderBy('course_id').select(),
+    ctx.db(MEMBERS).where({ user_id: userId }).orderBy('cohort_id').select('cohort_id'),
+    ctx.db(ACTIVITY).where({ user_id: userId }).orderBy('id').select('kind', 'at'),
+  ]);
+  return { enrollments, cohorts: cohorts.map((c: { cohort_id: string | number }) => String(c.cohort_id)), activity };
+}
+
+async function eraseReporting(userId: string, ctx: PluginContext): Promise<void> {
+  await ctx.transaction(async (tx) => {
+    await tx.db(ENROLLMENTS).where({ user_id: userId }).delete();
+    await tx.db(MEMBERS).where({ user_id: userId }).delete();
+    await tx.db(ACTIVITY).where({ user_id: userId }).update({ user_id: null, key: tx.db.raw(`'erased:' || id`) });
+    await tx.audit({ action: 'reporting.erase', target: { type: 'user', id: userId } });
+  });
+}
+
+export const reportingPrivacy: PrivacyProvider = { tables: [ENROLLMENTS, MEMBERS, ACTIVITY], export: exportReporting, erase: eraseReporting };

@@ -1,0 +1,70 @@
+// GET /api/v1/reports/compliance (API.md "Reporting"): overdue, due soon, expired and expiring soon,
+// across every course (reports:view at the system level) or one course (at that course), optionally for
+// one cohort; the windows default to the settings. `?format=csv` streams every row.
+import { badRequest, csvAnswer, defineRoute, keyset, SYSTEM, Type, type SignedInRequest } from 'lectern';
+import { pages, recordsOf, type CsvReport } from '../model/report-csv';
+import { reportPermissions } from '../permissions';
+import { reportSettings } from '../settings';
+import { complianceRows, complianceSummary, type ComplianceFilter, type ComplianceRow, type ComplianceState } from '../model/compliance';
+import { courseExists } from '../model/completion';
+import { iso, withPeople, type WithPerson } from '../model/people';
+import { ComplianceReport, ComplianceStateSchema, Format, IdString } from '../schemas';
+
+const byWhen = keyset('string', 'int', 'int');
+const DAY_MS = 86_400_000;
+const Days = Type.Integer({ minimum: 1, maximum: 3_650 });
+
+const toItem = (r: WithPerson<ComplianceRow>) => ({
+  userId: String(r.user_id), name: r.person?.name ?? null, email: r.person?.email ?? null, courseId: String(r.course_id), courseTitle: r.title,
+  courseCode: r.code, state: r.state, dueAt: iso(r.due_at), expiresAt: iso(r.expires_at), completedAt: iso(r.completed_at),
+});
+const keyOf = (r: ComplianceRow): [string, number, number] => [new Date(r.at).toISOString(), Number(r.course_id), Number(r.user_id)];
+
+const HEADER = ['userId', 'name', 'email', 'courseId', 'courseTitle', 'courseCode', 'state', 'dueAt', 'expiresAt', 'completedAt'] as const;
+
+/** Every row as CSV, by date; also what a scheduled delivery sends. */
+export function complianceCsv(ctx: Pick<SignedInRequest, 'db' | 'resolve'>, f: ComplianceFilter): CsvReport {
+  async function* items() {
+    for await (const page of pages<ComplianceRow, [string, number, number]>((after, limit) => complianceRows(ctx.db, f, limit, after), keyOf)) {
+      yield (await withPeople(ctx, page)).map(toItem);
+    }
+  }
+  return { fileName: 'compliance.csv', header: HEADER, records: recordsOf(HEADER, items()) };
+}
+
+/** The windows of the compliance report: given, or the settings' defaults. */
+export async function complianceFilter(ctx: Pick<SignedInRequest, 'settings' | 'now'>, q: {
+  courseId?: string; cohortId?: string; state?: string; dueWithinDays?: number; expiringWithinDays?: number;
+}): Promise<ComplianceFilter> {
+  const settings = await ctx.settings(reportSettings);
+  const now = ctx.now();
+  return {
+    now, courseId: q.courseId, cohortId: q.cohortId, state: q.state as ComplianceState | undefined,
+    dueSoon: new Date(now.getTime() + (q.dueWithinDays ?? settings.dueSoonDays) * DAY_MS),
+    expiringSoon: new Date(now.getTime() + (q.expiringWithinDays ?? settings.expiringSoonDays) * DAY_MS),
+  };
+}
+
+export const complianceRoute = defineRoute({
+  method: 'GET', path: '/api/v1/reports/compliance', permission: reportPermissions.view,
+  context: ({ query }) => (query.courseId ? { type: 'course', id: query.courseId } : SYSTEM),
+  query: Type.Object({
+    courseId: Type.Optional(IdString), cohortId: Type.Optional(IdString), state: Type.Optional(ComplianceStateSchema),
+    dueWithinDays: Type.Optional(Days), expiringWithinDays: Type.Optional(Days), format: Format, ...byWhen.query,
+  }),
+  summary: 'Overdue, due soon, expired and expiring soon: learner enrollments that need attention (JSON, or every row as CSV)',
+  responses: { 200: { media: 'text/csv', json: ComplianceReport } },
+  async handler(req) {
+    const { courseId, limit, cursor } = req.query;
+    if (cursor && Number.isNaN(Date.parse(cursor[0]))) throw badRequest('The cursor is not one of this report.', [{ path: 'query.cursor', message: 'is not a compliance cursor' }]);
+    if (courseId) await courseExists(req.db, courseId);
+    const f = await complianceFilter(req, req.query);
+    if (req.query.format === 'csv') {
+      const csv = complianceCsv(req, f);
+      return csvAnswer(csv.fileName, csv.header, csv.records);
+    }
+    const [summary, rows] = await Promise.all([complianceSummary(req.db, f), complianceRows(req.db, f, limit, cursor)]);
+    const page = byWhen.page(rows, limit, (r) => r, keyOf);
+    return { summary, items: (await withPeople(req, page.items)).map(toItem), nextCursor: page.nextCursor };
+  },
+});

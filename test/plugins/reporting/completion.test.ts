@@ -1,0 +1,112 @@
+// The course completion report on both drivers: numbers checked against a hand-made course (completed,
+// in progress, overdue through a driven clock, not started, an unenrolled learner and an instructor who
+// do not count), the cohort and status filters, CSV equal to the JSON rows with formula cells made inert,
+// scoping to the caller's courses, and a rebuilt summary equal to the one the subscribers kept.
+import { expect } from 'chai';
+import type { Persona, TestApp } from 'lectern';
+import { parse } from 'csv-parse/sync';
+import { rebuildSummary } from '../../../plugins/reporting/rebuild';
+import { ok, reportingWorld, type ReportingWorld } from './helpers';
+
+type Body = Record<string, unknown>;
+
+describe('reporting: course completion', function () {
+  this.timeout(60_000);
+  let w: ReportingWorld;
+  let t: TestApp;
+  let admin: Persona;
+  let course: string;
+  let other: string;
+  const learners: Record<string, Persona> = {};
+  let cohortId: string;
+
+  const report = (who: Persona, query: string) => who.get(`/api/v1/reports/course-completion?${query}`);
+
+  before(async () => {
+    w = await reportingWorld();
+    ({ t, admin } = w);
+    const a = await w.courseOf('REP-A');
+    course = a.id;
+    other = (await w.courseOf('REP-B')).id;
+    for (const name of ['done', 'busy', 'late', 'idle', 'gone']) learners[name] = await t.persona(name);
+    learners.formula = await t.persona('=HYPERLINK("https://evil.example")');
+    const enroll = (p: Persona, dueAt?: string, role = 'learner') =>
+      ok(admin.post(`/api/v1/courses/${course}/enrollments`).send({ userId: p.id, role, ...(dueAt ? { dueAt } : {}) }), 201);
+    await enroll(learners.done, '2030-04-01T00:00:00.000Z');
+    await enroll(learners.busy, '2030-04-01T00:00:00.000Z');
+    await enroll(learners.late, '2030-03-10T00:00:00.000Z');
+    await enroll(learners.idle);
+    await enroll(learners.gone);
+    await enroll(learners.formula);
+    await enroll(await t.persona('teacher'), undefined, 'instructor');
+    for (const item of a.items) await ok(learners.done.post(`/api/v1/courses/${course}/items/${item}/complete`).send({}), 201);
+    await ok(learners.busy.post(`/api/v1/courses/${course}/items/${a.items[0]}/complete`).send({}), 201);
+    await ok(admin.delete(`/api/v1/courses/${course}/enrollments/${learners.gone.id}`), 204);
+    const cohort = await ok<{ id: string }>(admin.post('/api/v1/cohorts').send({ name: 'Night shift' }), 201);
+    for (const p of [learners.done, learners.late]) await ok(admin.put(`/api/v1/cohorts/${cohort.id}/members/${p.id}`), 204);
+    cohortId = cohort.id;
+    w.clock.set('2030-03-15T09:00:00.000Z');
+    await t.jobs.drain();
+  });
+  after(() => t?.close());
+
+  it('counts each learner once in the status the clock gives them, and only learners', async () => {
+    const body = await ok<{ summary: Body; items: { userId: string; status: string; progressPct: number; completedAt: string | null }[] }>(report(admin, `courseId=${course}`));
+    const status = Object.fromEntries(body.items.map((i) => [i.userId, [i.status, i.progressPct, i.completedAt !== null]]));
+    expect({ summary: body.summary, status }).to.deep.equal({
+      summary: { enrolled: 5, completed: 1, inProgress: 1, notStarted: 2, overdue: 1, completionRate: 20 },
+      status: {
+        [learners.done.id]: ['completed', 100, true], [learners.busy.id]: ['in_progress', 33, false], [learners.late.id]: ['overdue', 0, false],
+        [learners.idle.id]: ['not_started', 0, false], [learners.formula.id]: ['not_started', 0, false],
+      },
+    });
+  });
+
+  it('filters by cohort and status, sorts and pages', async () => {
+    const ids = async (query: string) => (await ok<{ items: { userId: string }[] }>(report(admin, `courseId=${course}&${query}`))).items.map((i) => i.userId);
+    const first = await ok<{ items: { userId: string }[]; nextCursor: string }>(report(admin, `courseId=${course}&sort=progress&order=desc&limit=2`));
+    const second = await ok<{ items: { userId: string }[]; nextCursor: string | null }>(report(admin, `courseId=${course}&sort=progress&order=desc&limit=2&cursor=${first.nextCursor}`));
+    expect({
+      cohort: await ids(`cohortId=${cohortId}`), overdue: await ids('status=overdue'),
+      pages: [first.items.map((i) => i.userId), second.items.map((i) => i.userId)],
+    }).to.deep.equal({
+      cohort: [learners.done.id, learners.late.id].sort((a, b) => Number(a) - Number(b)), overdue: [learners.late.id],
+      // Equal progress falls back to the user id, in the same order: the formula learner joined last.
+      pages: [[learners.done.id, learners.busy.id], [learners.formula.id, learners.idle.id]],
+    });
+  });
+
+  it('streams the same rows as CSV, with formula cells made inert', async () => {
+    const json = await ok<{ items: Record<string, unknown>[] }>(report(admin, `courseId=${course}&limit=200`));
+    const res = await report(admin, `courseId=${course}&format=csv`).buffer(true).parse((r, cb) => { let s = ''; r.on('data', (d: Buffer) => { s += d.toString(); }); r.on('end', () => cb(null, s)); });
+    const rows = parse(res.body as string, { columns: true }) as Record<string, string>[];
+    const asText = json.items.map((i) => Object.fromEntries(Object.entries(i).map(([k, v]) => [k, v === null ? '' : typeof v === 'string' && /^[=+\-@]/.test(v) ? `'${v}` : String(v)])));
+    expect([res.status, res.headers['content-type'], rows]).to.deep.equal([200, 'text/csv; charset=utf-8', asText]);
+    expect(rows.find((r) => r.userId === learners.formula.id)?.name).to.equal(`'=HYPERLINK("https://evil.example")`);
+  });
+
+  it('shows an instructor only the reports of their own courses, and refuses unknown courses', async () => {
+    const teacher = await t.persona('teacher');
+    const [own, others, learner, unknown] = await Promise.all([
+      report(teacher, `courseId=${course}`), report(teacher, `courseId=${other}`), report(learners.busy, `courseId=${course}`), report(admin, 'courseId=999999'),
+    ]);
+    const csv = await report(teacher, `courseId=${other}&format=csv`);
+    expect([own.status, others.status, learner.status, unknown.status, csv.status]).to.deep.equal([200, 403, 403, 404, 403]);
+  });
+
+  it('rebuilds the summary from the source into exactly the rows the subscribers kept', async () => {
+    const snapshot = async () => ({
+      courses: await t.db('reporting_courses').orderBy('course_id').select('course_id', 'title', 'status', 'required_items'),
+      enrollments: await t.db('reporting_enrollments').orderBy(['course_id', 'user_id'])
+        .select('course_id', 'user_id', 'role', 'status', 'cycle', 'enrolled_at', 'due_at', 'required_done', 'completed_at', 'expires_at'),
+      members: await t.db('reporting_cohort_members').orderBy(['cohort_id', 'user_id']).select(),
+    });
+    const live = await snapshot();
+    await t.db('reporting_enrollments').where({ user_id: learners.busy.id }).update({ required_done: 0 });
+    await t.db('reporting_courses').where({ course_id: other }).delete();
+    await t.app.contextOf('reporting').enqueue(rebuildSummary, {});
+    await t.jobs.drain();
+    expect(await snapshot()).to.deep.equal(live);
+    expect(live.enrollments.length).to.equal(7);
+  });
+});
