@@ -1,6 +1,6 @@
 // The auth plugin's public surface (`lectern/auth`), for plugins that list 'auth' in dependsOn: the
 // directory of users and cohorts (and whom a caller may find in it), the attempt counter that throttles
-// guessing, its permissions, and the events it emits when accounts and cohorts change.
+// guessing, its permissions, and the events it emits when accounts and cohorts change and people sign in.
 import { defineEvent, defineService, type Principal } from 'lectern';
 import type { UserStatus } from './users';
 
@@ -75,6 +75,9 @@ export const cohortMembersAdded = defineEvent<{ cohortId: string; userIds: strin
 export const cohortMembersRemoved = defineEvent<{ cohortId: string; userIds: string[] }>('auth.cohortMembersRemoved');
 export const cohortDeleted = defineEvent<{ cohortId: string }>('auth.cohortDeleted');
 
-export const authEvents = [userCreated, userDeactivated, userReactivated, cohortMembersAdded, cohortMembersRemoved, cohortDeleted];
+/** A person proved their password: a new session (`password`), or a personal API token created with it (`token`). Never for a failed attempt. */
+export const signedIn = defineEvent<{ userId: string; at: string; method: 'password' | 'token' }>('auth.signedIn');
+
+export const authEvents = [userCreated, userDeactivated, userReactivated, cohortMembersAdded, cohortMembersRemoved, cohortDeleted, signedIn];
 
 export { authPermissions } from './permissions';

@@ -1,6 +1,6 @@
 // Signing in and recovering an account, shared by the JSON API and the pages: the one place a
 // password is verified for login (throttled, audited, the same answer for every failure), the start
-// of a session, and password reset / invitation links.
+// of a session (announced as signedIn), and password reset / invitation links.
 import { unauthorized, type RouteRequest } from 'lectern';
 import { authSettings, type AuthSettings } from './settings';
 import { checkPolicy, hashPassword, verifyPassword } from './passwords';
@@ -9,6 +9,7 @@ import { findByEmail, revokeCredentials, type UserRow } from './users';
 import { startSession } from './sessions';
 import { consumeLink } from './links';
 import { sendResetLink } from './reset-link-job';
+import { signedIn } from './api';
 
 const WRONG = 'Wrong email or password.';
 
@@ -32,6 +33,7 @@ export async function signIn(req: RouteRequest, email: string, password: string)
     const [user] = await tx.db('auth_users').where({ id }).update({ last_login_at: req.now() }).returning('*');
     const session = await startSession(req, tx.db, id, settings);
     await tx.audit({ action: 'auth.login', actorId: id, target: { type: 'user', id } });
+    tx.emit(signedIn, { userId: id, at: req.now().toISOString(), method: 'password' });
     return { user: user as UserRow, ...session };
   });
 }

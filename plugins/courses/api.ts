@@ -1,5 +1,5 @@
 // The courses plugin's public surface (`lectern/courses`), for plugins that list 'courses' in dependsOn: its events
-// when enrollment and progress change; the extension point through which a plugin that owns content (the
+// when courses, enrollment and progress change; the extension point through which a plugin that owns content (the
 // content plugin) lets courses place that content as items, offers it to editors and opens it for learners;
 // and the services that read courses (CourseDirectory) and complete items (CourseProgress).
 import { defineEvent, defineExtensionPoint, defineService, type PluginContext } from 'lectern';
@@ -12,6 +12,8 @@ export const enrolled = defineEvent<{
   courseId: string; userId: string; role: EnrollmentRole; source: EnrollmentSource; cycle: number; dueAt: string | null;
 }>('courses.enrolled');
 export const unenrolled = defineEvent<{ courseId: string; userId: string; role: EnrollmentRole }>('courses.unenrolled');
+/** An active enrollment's role or due date changed (enrolling someone already enrolled, manually or by CSV). */
+export const enrollmentUpdated = defineEvent<{ courseId: string; userId: string; role: EnrollmentRole; dueAt: string | null }>('courses.enrollmentUpdated');
 export const itemCompleted = defineEvent<{
   courseId: string; itemId: string; userId: string; cycle: number; score: number | null; completedAt: string;
 }>('courses.itemCompleted');
@@ -23,7 +25,10 @@ export const completionExpired = defineEvent<{
   courseId: string; userId: string; cycle: number; completedAt: string; expiredAt: string;
 }>('courses.completionExpired');
 
-export const courseEvents = [enrolled, unenrolled, itemCompleted, courseCompleted, completionExpired];
+/** Something every enrollment's standing in a course depends on changed: its items (added, removed, made required or optional), its status, title, code, category or recertification period. */
+export const courseChanged = defineEvent<{ courseId: string; changedAt: string }>('courses.courseChanged');
+
+export const courseEvents = [enrolled, unenrolled, enrollmentUpdated, itemCompleted, courseCompleted, completionExpired, courseChanged];
 
 /** What courses need to know about a piece of content to place it as an item. */
 export interface ContentInfo { id: string; title: string; published: boolean }
@@ -46,7 +51,13 @@ export const contentSources = defineExtensionPoint<ContentSource>('courses.conte
 export { coursePermissions } from './permissions';
 
 export type CourseStatus = 'draft' | 'published' | 'archived';
-export interface CourseSummary { id: string; title: string; code: string; status: CourseStatus; categoryId: string | null }
+export interface CourseSummary {
+  id: string; title: string; code: string; status: CourseStatus; categoryId: string | null;
+  /** How many items must be done to complete the course. */
+  requiredItems: number;
+  /** Days a completion stays valid; null when it never expires. */
+  recertifyAfterDays: number | null;
+}
 
 /** One item of a course, as another plugin sees it. */
 export interface CourseItem {
@@ -76,6 +87,13 @@ export interface EnrollmentState {
   expiresAt: string | null;
 }
 
+/** A course a person was enrolled in, with every completion of it, one per cycle, oldest first (earlier cycles included). */
+export interface TranscriptEntry {
+  course: CourseSummary;
+  enrollment: EnrollmentState;
+  completions: { cycle: number; completedAt: string; expiresAt: string | null; expiredAt: string | null }[];
+}
+
 export interface CourseDirectory {
   /** Courses by id, whatever their status; unknown ids are absent. */
   coursesById(ids: string[]): Promise<Map<string, CourseSummary>>;
@@ -87,6 +105,12 @@ export interface CourseDirectory {
   itemFor(courseId: string, itemId: string, userId: string): Promise<(CourseItem & { enrollment: EnrollmentState | null }) | null>;
   /** Every item placing any of these content ids (e.g. 'content:12'), templates excluded, ordered by course title. */
   placements(contentIds: string[]): Promise<ContentPlacement[]>;
+  /** A course's enrollments (learners and instructors, active and unenrolled), ordered by user id (numeric), at most `limit` after `afterUserId`. */
+  enrollments(courseId: string, opts: { afterUserId?: string; limit: number }): Promise<EnrollmentState[]>;
+  /** Ids of every course, templates left out, ordered by id (numeric), at most `limit` after `afterId`. */
+  courseIds(opts: { afterId?: string; limit: number }): Promise<string[]>;
+  /** Every course a person was ever enrolled in, with every completion of every cycle (oldest first). */
+  transcript(userId: string): Promise<TranscriptEntry[]>;
 }
 
 /** Resolve with `ctx.resolve(CourseDirectoryRef)` after listing 'courses' in dependsOn. */

@@ -1,11 +1,18 @@
 // The CourseDirectory service other plugins resolve: courses by id, one person's enrollment state, one
-// item, and where content is placed — read from the courses tables so that no other plugin needs to know them.
+// item, and where content is placed; for summaries kept elsewhere (reporting), a course's enrollments and
+// every course id in pages, and a person's transcript — read from the courses tables so that no other
+// plugin needs to know them. Each call is one indexed query.
 import type { PluginContext } from 'lectern';
-import type { ContentPlacement, CourseDirectory, CourseItem, CourseStatus, EnrollmentRole, EnrollmentState } from './api';
+import type {
+  ContentPlacement, CourseDirectory, CourseItem, CourseStatus, CourseSummary, EnrollmentRole, EnrollmentState, TranscriptEntry,
+} from './api';
 import { CONTENT_ID_PATTERN } from './model/content';
 import { CourseAnswersRef } from './answers';
 
 const ID = /^[1-9][0-9]{0,17}$/;
+/** A page's position: after nothing (undefined), or after an id. */
+const AFTER = /^(0|[1-9][0-9]{0,17})$/;
+const validPage = (after: string | undefined, limit: number) => (after === undefined || AFTER.test(after)) && Number.isInteger(limit) && limit > 0;
 const CONTENT_ID = new RegExp(CONTENT_ID_PATTERN);
 const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
@@ -29,6 +36,20 @@ const toEnrollment = (courseId: string, userId: string, row: EnrollmentRow): Enr
   completedAt: iso(row.completed_at), expiresAt: iso(row.expires_at),
 });
 
+type CourseRow = {
+  id: number; title: string; code: string; status: CourseStatus; category_id: number | null; required_items: number; recertify_after_days: number | null;
+};
+const COURSE_COLUMNS = ['c.id', 'c.title', 'c.code', 'c.status', 'c.category_id', 'c.required_items', 'c.recertify_after_days'];
+const toSummary = (r: CourseRow): CourseSummary => ({
+  id: String(r.id), title: r.title, code: r.code, status: r.status, categoryId: r.category_id === null ? null : String(r.category_id),
+  requiredItems: r.required_items, recertifyAfterDays: r.recertify_after_days,
+});
+
+/** Every completion of an enrollment, oldest cycle first, as one JSON column (times as JSON gives them). */
+const HISTORY = `coalesce((select json_agg(json_build_object('cycle', h.cycle, 'completedAt', h.completed_at, 'expiresAt', h.expires_at,
+  'expiredAt', h.expired_at) order by h.cycle) from courses_completions h where h.enrollment_id = e.id), '[]') as history`;
+type History = { cycle: number; completedAt: string; expiresAt: string | null; expiredAt: string | null }[];
+
 /** An item with the person's enrollment in its course, in one round trip. */
 async function readItemFor(ctx: PluginContext, courseId: string, itemId: string, userId: string) {
   const row: (ItemRow & EnrollmentRow & { enrolled: boolean }) | undefined = await ctx.db('courses_items as i')
@@ -46,11 +67,8 @@ export function createCourseDirectory(ctx: PluginContext): CourseDirectory {
     async coursesById(ids) {
       const wanted = [...new Set(ids)].filter((id) => ID.test(id));
       if (!wanted.length) return new Map();
-      const rows: { id: number; title: string; code: string; status: CourseStatus; category_id: number | null }[] =
-        await ctx.db('courses_courses').whereIn('id', wanted).select('id', 'title', 'code', 'status', 'category_id');
-      return new Map(rows.map((r) => [String(r.id), {
-        id: String(r.id), title: r.title, code: r.code, status: r.status, categoryId: r.category_id === null ? null : String(r.category_id),
-      }]));
+      const rows: CourseRow[] = await ctx.db('courses_courses as c').whereIn('c.id', wanted).select(COURSE_COLUMNS);
+      return new Map(rows.map((r) => [String(r.id), toSummary(r)]));
     },
     async enrollment(courseId, userId): Promise<EnrollmentState | null> {
       if (!ID.test(courseId) || !ID.test(userId)) return null;
@@ -82,6 +100,35 @@ export function createCourseDirectory(ctx: PluginContext): CourseDirectory {
           .select('i.content_id', 'i.course_id', 'i.id as item_id', 'c.title', 'c.code', 'c.status');
       return rows.map((r) => ({
         contentId: r.content_id, courseId: String(r.course_id), itemId: String(r.item_id), courseTitle: r.title, courseCode: r.code, courseStatus: r.status,
+      }));
+    },
+    async enrollments(courseId, { afterUserId, limit }): Promise<EnrollmentState[]> {
+      if (!ID.test(courseId) || !validPage(afterUserId, limit)) return [];
+      const rows: (EnrollmentRow & { user_id: number })[] = await ctx.db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
+        .leftJoin('courses_completions as k', (j) => j.on('k.enrollment_id', 'e.id').andOn('k.cycle', 'e.cycle'))
+        .where('e.course_id', courseId).where('e.user_id', '>', afterUserId ?? '0')
+        .orderBy('e.user_id').limit(limit).select(['e.user_id', ...ENROLLMENT_COLUMNS]);
+      return rows.map((r) => toEnrollment(courseId, String(r.user_id), r));
+    },
+    async courseIds({ afterId, limit }): Promise<string[]> {
+      if (!validPage(afterId, limit)) return [];
+      const rows: { id: number }[] = await ctx.db('courses_courses').where('is_template', false).where('id', '>', afterId ?? '0')
+        .orderBy('id').limit(limit).select('id');
+      return rows.map((r) => String(r.id));
+    },
+    async transcript(userId): Promise<TranscriptEntry[]> {
+      if (!ID.test(userId)) return [];
+      const rows: (EnrollmentRow & CourseRow & { history: History })[] = await ctx.db('courses_enrollments as e')
+        .join('courses_courses as c', 'c.id', 'e.course_id')
+        .leftJoin('courses_completions as k', (j) => j.on('k.enrollment_id', 'e.id').andOn('k.cycle', 'e.cycle'))
+        .where('e.user_id', userId).orderBy('e.id')
+        .select([...new Set([...COURSE_COLUMNS, ...ENROLLMENT_COLUMNS]), ctx.db.raw(HISTORY)]);
+      return rows.map((r) => ({
+        course: toSummary(r),
+        enrollment: toEnrollment(String(r.id), userId, r),
+        completions: r.history.map((h) => ({
+          cycle: h.cycle, completedAt: iso(h.completedAt) as string, expiresAt: iso(h.expiresAt), expiredAt: iso(h.expiredAt),
+        })),
       }));
     },
   };

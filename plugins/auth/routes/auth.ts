@@ -7,6 +7,7 @@ import { endSession } from '../sessions';
 import { createToken } from '../tokens';
 import { authenticate, requestPasswordReset, setPasswordWithLink, signIn } from '../signin';
 import { CreatedToken, ResetRequested, SignedIn } from '../schemas';
+import { signedIn } from '../api';
 
 const Email = Type.String({ minLength: 3, maxLength: 320 });
 const Password = Type.String({ minLength: 1, maxLength: 1024 });
@@ -41,6 +42,7 @@ export const authRoutes = [
       const created = await req.transaction(async (tx) => {
         const out = await createToken(tx.db, id, req.body.name ?? 'API token', req.now(), settings.tokenDefaultDays);
         await tx.audit({ action: 'auth.token.create', actorId: id, target: { type: 'token', id: out.info.id }, details: { name: out.info.name } });
+        tx.emit(signedIn, { userId: id, at: req.now().toISOString(), method: 'token' });
         return out;
       });
       return reply.created({ token: created.token, expiresAt: created.info.expiresAt, id: created.info.id, name: created.info.name });

@@ -1,6 +1,6 @@
 // Changes to a course, shared by the JSON API and the pages: creating one (also from a template),
 // editing it, and publishing or archiving it. Each is one transaction with the course locked, the
-// checks the schema cannot make, and its audit record.
+// checks the schema cannot make, its audit record, and courseChanged when enrollments' standing may differ.
 import { badRequest, conflict, forbidden, type Knex, type RouteRequest } from 'lectern';
 import { coursePermissions } from '../permissions';
 import { assertCategory } from '../model/categories';
@@ -8,6 +8,7 @@ import { getCourse, placeCourse, type CourseRow, type CourseStatus } from '../mo
 import { copyStructure } from '../model/templates';
 import { recount } from '../model/progress';
 import { coursesChanged } from '../changes';
+import { courseChanged } from '../api';
 
 export interface NewCourse {
   title: string; code: string; summary?: string;
@@ -27,6 +28,9 @@ const takenCode = (code: string) => conflict(`a course with code "${code}" alrea
 async function codeTaken(db: Knex, code: string, except: string): Promise<boolean> {
   return Boolean(await db('courses_courses').whereRaw('lower(code) = lower(?)', [code]).whereNot({ id: except }).first('id'));
 }
+
+/** The columns an enrollment's standing (as reporting shows it) depends on; an edit of any other announces nothing. */
+const STANDING: (keyof CourseRow)[] = ['title', 'code', 'category_id', 'status', 'is_template', 'recertify_after_days'];
 
 const statusStamps = (status: CourseStatus, now: Date) =>
   (status === 'published' ? { published_at: now } : status === 'archived' ? { archived_at: now } : {});
@@ -54,6 +58,7 @@ export function createCourse(req: RouteRequest, input: NewCourse): Promise<Cours
       await recount(tx, String(row.id), req.now(), { progress: false });
     }
     await coursesChanged(tx);
+    tx.emit(courseChanged, { courseId: String(row.id), changedAt: req.now().toISOString() });
     await tx.audit({ action: 'courses.course.create', target: { type: 'course', id: String(row.id) }, details: { code: row.code, title: row.title, templateId: input.templateId ?? null } });
     return row;
   });
@@ -93,6 +98,7 @@ export async function updateCourse(req: RouteRequest, id: string, b: CourseChang
     const [row]: CourseRow[] = await tx.db('courses_courses').where({ id }).update({ ...changes, updated_at: now }).returning('*');
     // The key itself stays out of the audit trail: anyone reading it could enroll.
     await coursesChanged(tx);
+    if (STANDING.some((k) => k in changes && String(changes[k]) !== String(before[k]))) tx.emit(courseChanged, { courseId: id, changedAt: now.toISOString() });
     await tx.audit({ action: 'courses.course.update', target: { type: 'course', id }, details: { fields: Object.keys(b) } });
     return row;
   });
@@ -107,6 +113,7 @@ export function setStatus(req: RouteRequest, id: string, action: 'publish' | 'ar
     const now = req.now();
     const [row]: CourseRow[] = await tx.db('courses_courses').where({ id }).update({ status, ...statusStamps(status, now), updated_at: now }).returning('*');
     await coursesChanged(tx);
+    tx.emit(courseChanged, { courseId: id, changedAt: now.toISOString() });
     await tx.audit({ action: `courses.course.${action}`, target: { type: 'course', id }, details: { from: before.status } });
     return row;
   });

@@ -1,13 +1,15 @@
 // Changes to the items of a course, shared by the JSON API and the course editor: place published
 // content in a section, retitle an item, make it required or optional, move it (within its section or
 // to another of the course) and remove it. Whether an item is required decides completion, so a change
-// to that recounts the course and its learners' progress, in the same transaction.
+// to that recounts the course and its learners' progress, in the same transaction; adding, removing and
+// that change announce courseChanged (a title or a position does not change anyone's standing).
 import { badRequest, type RouteRequest } from 'lectern';
 import { getItem, getSection, lockedSection, type ItemRow } from '../model/sections';
 import { renumber } from '../model/positions';
 import { publishedContent } from '../model/content';
 import { recount } from '../model/progress';
 import { coursesChanged } from '../changes';
+import { courseChanged } from '../api';
 import { targetPosition, type Placement } from './sections';
 
 export interface NewItem { contentId: string; title?: string; required?: boolean; position?: number }
@@ -25,6 +27,7 @@ export async function addItem(req: RouteRequest, courseId: string, sectionId: st
     row.position = await renumber(tx.db, 'courses_items', { section_id: sectionId }, { id: row.id, position: input.position });
     if (row.required) await recount(tx, courseId, req.now(), { progress: false });
     else await coursesChanged(tx);
+    tx.emit(courseChanged, { courseId, changedAt: req.now().toISOString() });
     await tx.audit({ action: 'courses.item.create', target: { type: 'course', id: courseId }, details: { itemId: String(row.id), contentId: row.content_id, required: row.required } });
     return row;
   });
@@ -53,8 +56,10 @@ export function updateItem(req: RouteRequest, courseId: string, sectionId: strin
       ...(position !== undefined ? ['position'] : []), ...(input.sectionId !== undefined ? ['sectionId'] : []),
     ];
     await tx.audit({ action: 'courses.item.update', target: { type: 'course', id: courseId }, details: { itemId, fields, from: { sectionId, required: before.required, title: before.title } } });
-    if (input.required !== undefined && input.required !== before.required) await recount(tx, courseId, req.now(), { progress: true });
-    else await coursesChanged(tx);
+    if (input.required !== undefined && input.required !== before.required) {
+      await recount(tx, courseId, req.now(), { progress: true });
+      tx.emit(courseChanged, { courseId, changedAt: req.now().toISOString() });
+    } else await coursesChanged(tx);
     return getItem(tx.db, courseId, itemId);
   });
 }
@@ -68,5 +73,6 @@ export function deleteItem(req: RouteRequest, courseId: string, sectionId: strin
     await renumber(tx.db, 'courses_items', { section_id: sectionId });
     await tx.audit({ action: 'courses.item.delete', target: { type: 'course', id: courseId }, details: { itemId, contentId: before.content_id, title: before.title } });
     await recount(tx, courseId, req.now(), { progress: true });
+    tx.emit(courseChanged, { courseId, changedAt: req.now().toISOString() });
   });
 }

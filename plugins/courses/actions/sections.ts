@@ -1,11 +1,13 @@
 // Changes to a course's sections, shared by the JSON API and the course editor: add, rename, move and
 // delete. Each runs in one transaction with the course locked (structure changes happen one at a time),
-// with its audit record; deleting a section deletes its items and recounts the course.
+// with its audit record; deleting a section deletes its items and recounts the course (announcing
+// courseChanged when it held any).
 import type { RouteRequest } from 'lectern';
 import { getCourse } from '../model/courses';
 import { getSection, lockedSection, type SectionRow } from '../model/sections';
 import { renumber } from '../model/positions';
 import { recount } from '../model/progress';
+import { courseChanged } from '../api';
 
 /** Where a section or item goes: to a position (0 is first), or a number of places from where it is (up is negative). */
 export interface Placement { position?: number; shift?: number }
@@ -40,9 +42,11 @@ export function updateSection(req: RouteRequest, courseId: string, sectionId: st
 export function deleteSection(req: RouteRequest, courseId: string, sectionId: string): Promise<void> {
   return req.transaction(async (tx) => {
     const before = await lockedSection(tx.db, courseId, sectionId);
+    const heldItems = Boolean(await tx.db('courses_items').where({ section_id: sectionId }).first('id'));
     await tx.db('courses_sections').where({ id: sectionId }).delete();
     await renumber(tx.db, 'courses_sections', { course_id: courseId });
     await tx.audit({ action: 'courses.section.delete', target: { type: 'course', id: courseId }, details: { sectionId, title: before.title } });
     await recount(tx, courseId, req.now(), { progress: true });
+    if (heldItems) tx.emit(courseChanged, { courseId, changedAt: req.now().toISOString() });
   });
 }

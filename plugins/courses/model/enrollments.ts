@@ -1,8 +1,9 @@
 // Enrolling and unenrolling, whatever the way in (single, CSV, cohort, self): the enrollment row and
 // the role it gives at the course's context change together, in the caller's transaction, with an
-// audit record and an event after commit. Unenrolled rows are kept (status 'unenrolled') as history.
+// audit record and an event (enrolled, enrollmentUpdated or unenrolled). Unenrolled rows are kept
+// (status 'unenrolled') as history.
 import { conflict, type Knex, type PermissionEngine, type TransactionContext } from 'lectern';
-import { enrolled, unenrolled, type EnrollmentRole, type EnrollmentSource } from '../api';
+import { enrolled, enrollmentUpdated, unenrolled, type EnrollmentRole, type EnrollmentSource } from '../api';
 import { courseContext, type CourseRow } from './courses';
 import { learnersChanged } from '../changes';
 
@@ -76,6 +77,9 @@ async function update(tx: TransactionContext, engine: PermissionEngine, existing
       ...(changes.role ? { role: { from: existing.role, to: input.role } } : {}),
       ...('due_at' in changes ? { dueAt: { from: dueBefore, to: dueAfter } } : {}),
     },
+  });
+  tx.emit(enrollmentUpdated, {
+    courseId: input.courseId, userId: input.userId, role: changes.role ? input.role : existing.role, dueAt: 'due_at' in changes ? dueAfter : dueBefore,
   });
   return 'updated';
 }

@@ -7,6 +7,7 @@ import { CourseParams, IdString, inCourse, Title, CourseStatusSchema } from '../
 import { courseContext, getCourse, toCourse, visibleCourse } from '../model/courses';
 import { createCourse, setStatus, updateCourse } from '../actions/courses';
 import { coursesChanged } from '../changes';
+import { courseChanged } from '../api';
 import { Course } from '../schemas';
 
 const Code = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' });
@@ -78,6 +79,7 @@ export const courseRoutes = [
         await tx.db('courses_courses').where({ id }).delete();
         await req.resolve(CoreServices.permissions).removeContext(courseContext(id), tx.db);
         await coursesChanged(tx);
+        tx.emit(courseChanged, { courseId: id, changedAt: req.now().toISOString() });
         await tx.audit({ action: 'courses.course.delete', target: { type: 'course', id }, details: { code: before.code, title: before.title } });
       });
       return reply.noContent();
