@@ -3,7 +3,7 @@
 // logins, enrollments, completions and content views become activity rows. Durable, so nothing is
 // missed while the plugin is disabled or a process dies: deliveries wait and run later.
 import { on, type PluginContext } from 'lectern';
-import { completionExpired, courseChanged, courseCompleted, enrolled, itemCompleted, unenrolled } from 'lectern/courses';
+import { completionExpired, courseChanged, courseCompleted, enrolled, enrollmentUpdated, itemCompleted, unenrolled } from 'lectern/courses';
 import { cohortDeleted, cohortMembersAdded, cohortMembersRemoved, signedIn } from 'lectern/auth';
 import { contentViewed } from 'lectern/content';
 import { syncCourse, syncEnrollment } from './model/summary';
@@ -25,6 +25,7 @@ export const reportingSubscriptions = [
     if (state && p.role === 'learner') await activity('enrollment', p.userId, `${p.courseId}:${p.userId}:${p.cycle}`, state.enrolledAt, ctx);
   }, durable),
   on(unenrolled, enrollmentChanged, durable),
+  on(enrollmentUpdated, enrollmentChanged, durable),
   on(itemCompleted, enrollmentChanged, durable),
   on(courseCompleted, async (p, ctx) => {
     await syncEnrollment(ctx, p.courseId, p.userId);
@@ -37,6 +38,6 @@ export const reportingSubscriptions = [
   }, durable),
   on(cohortMembersRemoved, async (p, ctx) => { await ctx.db(MEMBERS).where({ cohort_id: p.cohortId }).whereIn('user_id', p.userIds).delete(); }, durable),
   on(cohortDeleted, async (p, ctx) => { await ctx.db(MEMBERS).where({ cohort_id: p.cohortId }).delete(); }, durable),
-  on(signedIn, (p, ctx) => activity('login', p.userId, `${p.userId}:${p.at}`, p.at, ctx), durable),
+  on(signedIn, (p, ctx) => activity('login', p.userId, `${p.userId}:${p.method}:${p.at}`, p.at, ctx), durable),
   on(contentViewed, (p, ctx) => activity('view', p.userId, `${p.itemId}:${p.userId}:${p.viewedAt.slice(0, 10)}`, p.viewedAt, ctx), durable),
 ];

@@ -32,7 +32,7 @@ interface Harness {
   spawnWorker?: () => ReturnType<typeof spawn>;
 }
 
-const flaky = testJob('alpha', { name: 'alpha.flaky', attempts: 3, backoffMs: 1500 });
+const flaky = testJob('alpha', { name: 'alpha.flaky', attempts: 3, backoffMs: 4000 });
 const doomed = testJob('alpha', { name: 'alpha.doomed', attempts: 2, backoffMs: 20 });
 const work = testJob('beta', { name: 'beta.work', attempts: 1, backoffMs: 10 });
 const ticking = testJob('alpha', { name: 'alpha.tick', attempts: 1, backoffMs: 10, schedule: { cron: '* * * * * *', payload: { tick: true } } });

@@ -209,7 +209,10 @@ describe('security: the permission matrix of every mounted route', function () {
     // After the admit pass, or a request that got through: its jobs done, and cora signed in again if it ended her session.
     const settle = async () => {
       await w.t.jobs.drain();
-      if ((await w.t.get('/api/v1/me').set('Cookie', w.cora.cookie)).status !== 200) Object.assign(w.cora, await login(w.t, w.cora.email));
+      if ((await w.t.get('/api/v1/me').set('Cookie', w.cora.cookie)).status !== 200) {
+        Object.assign(w.cora, await login(w.t, w.cora.email));
+        await w.t.jobs.drain(); // the sign-in's own deliveries
+      }
       return true;
     };
     await settle();

@@ -31,13 +31,13 @@ export interface World {
   nik: Persona;
   /** Course A (the target) and its objects; `otherCourse` is B, taught by bea. `content` is the page both courses place. */
   ids: Record<'course' | 'section' | 'item' | 'otherCourse' | 'category' | 'cohort' | 'role' | 'assignment' | 'job'
-    | 'greeting' | 'certificate' | 'certificateCode' | 'session' | 'token' | 'content' | 'objective', string>;
+    | 'greeting' | 'certificate' | 'certificateCode' | 'session' | 'token' | 'content' | 'objective' | 'schedule', string>;
 }
 
 /** Boots the app and builds the world; about two seconds. */
 export async function buildWorld(): Promise<World> {
   // Approvers may publish what they submitted: the world has one administrator to act, and the rule has its own tests.
-  const t = await createTestApp({ plugins: ['auth', 'courses', 'certificates', 'content', 'hello-plugin'], settings: { content: { allowSelfApproval: true } } });
+  const t = await createTestApp({ plugins: ['auth', 'courses', 'certificates', 'content', 'reporting', 'hello-plugin'], settings: { content: { allowSelfApproval: true } } });
   const ada = await t.persona('ada', 'admin');
   const [ian, bea, lou, sam, nik] = await Promise.all(['ian', 'bea', 'lou', 'sam', 'nik'].map((n) => t.persona(n)));
   const owner = await account(t, 'cora@example.test', ['admin']);
@@ -72,12 +72,15 @@ export async function buildWorld(): Promise<World> {
   await expectStatus(ada.post('/api/v1/roles').send({ key: role, name: 'Auditor', permissions: ['courses:view'] }), 201);
   const assignment = await ok(ada.post('/api/v1/role-assignments').send({ userId: sam.id, role, context: { type: 'system' } }));
   const greeting = await ok(ada.post('/api/v1/hello/greetings').send({ message: 'Welcome' }));
+  const schedule = await ok(ada.post('/api/v1/reports/schedules').send({ report: 'compliance', cron: '0 6 * * 1', recipients: ['reports@example.test'] }));
   await expectStatus(t.as(owner.id).post(`/api/v1/courses/${course}/items/${String(item)}/complete`).send({}), 201);
   await t.jobs.drain();
   const certificate = await t.db('certificates_certificates').where({ user_id: owner.id }).first('id', 'code');
   const session = await login(t, owner.email);
   const [{ id: sessionId }] = await t.db('auth_sessions').where({ user_id: owner.id }).select('id');
   const [{ id: tokenId }] = await t.db('auth_tokens').where({ user_id: owner.id }).select('id');
+  // The sign-in's deliveries (reporting counts logins) run now, not during the tests that watch for changes.
+  await t.jobs.drain();
 
   return {
     t, ada, ian, bea, lou, sam, nik,
@@ -85,7 +88,7 @@ export async function buildWorld(): Promise<World> {
     ids: {
       course, section: sections[0], item: String(item), otherCourse, category, cohort, role, assignment,
       job: String((linked.job as Json).id), greeting, certificate: String(certificate.id), certificateCode: certificate.code,
-      session: String(sessionId), token: String(tokenId), content, objective,
+      session: String(sessionId), token: String(tokenId), content, objective, schedule,
     },
   };
 }
@@ -106,7 +109,7 @@ export function pathFixtures(w: World): { byName: Record<string, string>; idAfte
     idAfter: {
       courses: ids.course, users: sam.id, cohorts: ids.cohort, categories: ids.category, jobs: ids.job, sessions: ids.session,
       tokens: ids.token, 'role-assignments': ids.assignment, certificates: ids.certificate, greetings: ids.greeting,
-      content: ids.content, objectives: ids.objective,
+      content: ids.content, objectives: ids.objective, schedules: ids.schedule,
     },
   };
 }
@@ -132,6 +135,7 @@ export function fillPath(path: string, fixtures: ReturnType<typeof pathFixtures>
 export function fieldFixtures(w: World): Record<string, unknown> {
   return {
     userId: w.sam.id, cohortId: w.ids.cohort, contentId: `content:${w.ids.content}`, email: 'matrix@example.test', key: 'matrix-role', role: 'learner',
+    courseId: w.ids.course, from: '2026-01-01', to: '2026-01-31', report: 'compliance', cron: '0 6 * * 1', recipients: ['matrix@example.test'],
   };
 }
 

@@ -51,8 +51,11 @@ describe('reporting: compliance, activity, transcripts and schedules', function 
   });
 
   it('counts logins, enrollments and completions per day and week, and refuses a reversed or too long range', async () => {
+    // An API token made with the password, then two sign-ins: three logins.
     const acct = await account(t, 'walker@example.com');
+    w.clock.set('2030-03-15T10:00:00.000Z');
     await login(t, acct.email);
+    w.clock.set('2030-03-15T11:00:00.000Z');
     await login(t, acct.email);
     await t.jobs.drain();
     const day = await ok<{ series: { period: string; logins: number; enrollments: number; completions: number }[] }>(admin.get('/api/v1/reports/activity?from=2030-03-01&to=2030-03-15'));
@@ -68,7 +71,7 @@ describe('reporting: compliance, activity, transcripts and schedules', function 
       weeks: week.series.map((s) => [s.period, s.enrollments]),
       refused: [reversed.status, reversed.body.errors?.[0]?.path, tooLong.status, learner.status],
     }).to.deep.equal({
-      days: 15, first: [5, 2], fifteenth: 2,
+      days: 15, first: [5, 2], fifteenth: 3,
       weeks: [['2030-02-25', 5], ['2030-03-04', 0], ['2030-03-11', 0]],
       refused: [400, 'query.to', 400, 403],
     });
