@@ -13,6 +13,9 @@ import { activityRoute } from './routes/activity';
 import { transcriptRoute } from './routes/transcript';
 import { scheduleRoutes } from './routes/schedules';
 import { deliverReport, runDueSchedules } from './deliveries';
+import { dashboardPage } from './pages/dashboard';
+import { courseReportPage } from './pages/course-report';
+import { transcriptPages } from './pages/transcript';
 
 export * from './api';
 
@@ -26,7 +29,10 @@ export default definePlugin({
   permissions: reportPermissions,
   roles: [{ key: 'reporter', name: 'Reporter', description: 'Reads reports where granted (system, a category or a course) and schedules them.' }],
   migrations: path.join(__dirname, 'migrations'),
-  routes: [completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes],
+  routes: [completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes, courseReportPage, ...transcriptPages],
+  views: path.join(__dirname, 'views'),
+  admin: [dashboardPage],
+  nav: [{ title: 'My transcript', path: '/my/transcript' }],
   jobs: [rebuildSummary, runDueSchedules, deliverReport],
   subscribe: reportingSubscriptions,
   privacy: reportingPrivacy,

@@ -68,7 +68,9 @@ describe('auth: roles, assignments and cohorts', () => {
   });
 
   it('pages role assignments by id with limit and cursor', async () => {
-    const people = await Promise.all(['page1', 'page2', 'page3'].map((n) => account(t, `${n}@example.com`, ['learner'])));
+    // One after another, so each person's assignment id follows the previous one's, as their user ids do.
+    const people = [];
+    for (const n of ['page1', 'page2', 'page3']) people.push(await account(t, `${n}@example.com`, ['learner']));
     const mine = new Set(people.map((p) => p.id));
     const seen: string[] = [];
     let cursor: string | null = null;
