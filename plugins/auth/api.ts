@@ -27,6 +27,8 @@ export interface Directory {
   visibleCohorts(principal: Principal, ids: string[]): Promise<Map<string, Cohort>>;
   /** The cohorts `principal` may find, by name (a picker), at most `limit` of them. */
   visibleCohortsByName(principal: Principal, limit: number): Promise<Cohort[]>;
+  /** Ids of every cohort, lowest first, in pages (`after` is the last id of the previous page). */
+  cohortIds(opts: { after?: string; limit: number }): Promise<string[]>;
   /** Member ids of a cohort, in pages (`after` is the last id of the previous page). */
   cohortMembers(cohortId: string, opts?: { after?: string; limit?: number }): Promise<string[]>;
 }

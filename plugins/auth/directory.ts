@@ -47,6 +47,12 @@ export function createDirectory(ctx: PluginContext): Directory {
       const rows = valid.length ? await cohortQuery(ctx.db).whereIn('c.id', valid) : [];
       return new Map(rows.map((r: Parameters<typeof toCohort>[0]) => [String(r.id), toCohort(r)]));
     },
+    async cohortIds({ after, limit }) {
+      if (after !== undefined && !isCohortId(after)) return [];
+      const q = ctx.db('auth_cohorts').orderBy('id').limit(limit).pluck('id');
+      if (after) q.where('id', '>', after);
+      return (await q).map(String);
+    },
     async cohortMembers(cohortId, opts = {}) {
       if (!isCohortId(cohortId)) return [];
       const q = ctx.db('auth_cohort_members').where({ cohort_id: cohortId }).orderBy('user_id').limit(opts.limit ?? 1000).pluck('user_id');

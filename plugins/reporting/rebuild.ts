@@ -1,6 +1,6 @@
 // Rebuilding the summary from the source: every course the courses plugin knows, with all its
-// enrollments, and every cohort the summary knows, with its members from the auth plugin. Rows of
-// courses that are gone are removed. Run it after restoring a backup, or to prove the summary: the
+// enrollments, and every cohort the auth plugin has, with its members. Rows of courses and cohorts that
+// are gone are removed, and cohorts made before the plugin was installed are filled in. Run it after restoring a backup, or to prove the summary: the
 // result equals what the subscribers kept. Safe while the subscribers run: both write current state.
 import { defineJob, Type, type JobContext } from 'lectern';
 import { CourseDirectoryRef } from 'lectern/courses';
@@ -33,9 +33,15 @@ export const rebuildSummary = defineJob({
 
 async function rebuildCohorts(job: JobContext): Promise<number> {
   const directory = job.resolve(AuthDirectory);
-  const known: { cohort_id: string | number }[] = await job.db(MEMBERS).distinct('cohort_id');
-  for (const { cohort_id } of known) {
-    const cohortId = String(cohort_id);
+  const cohorts: string[] = [];
+  for (let after: string | undefined; ;) {
+    const ids = await directory.cohortIds({ after, limit: PAGE });
+    cohorts.push(...ids);
+    if (ids.length < PAGE) break;
+    after = ids[ids.length - 1];
+  }
+  await job.db(MEMBERS).whereRaw('not (cohort_id = any(?::bigint[]))', [cohorts]).delete();
+  for (const cohortId of cohorts) {
     const members: string[] = [];
     for (let after: string | undefined; ;) {
       const page = await directory.cohortMembers(cohortId, { after, limit: PAGE });
@@ -50,5 +56,5 @@ async function rebuildCohorts(job: JobContext): Promise<number> {
       }
     });
   }
-  return known.length;
+  return cohorts.length;
 }
