@@ -31,6 +31,7 @@ export { sendMail } from './mail';
 export type { Mailer, MailMessage } from './mail';
 export type { FileStore, StoredFile } from './storage';
 export type { Revisions } from './sync';
+export { Answers } from './answers';
 export type { PermissionEngine, Role, Assignment, PermissionInfo } from './permissions/engine';
 export type { AuditRecord } from './audit';
 export { BootError } from './errors';

@@ -7,6 +7,7 @@ import { reportSettings } from './settings';
 import { reportingSubscriptions } from './sync';
 import { rebuildSummary } from './rebuild';
 import { reportingPrivacy } from './privacy';
+import { CompletionAnswers, CompletionAnswersRef } from './answers';
 import { completionRoute } from './routes/completion';
 import { complianceRoute } from './routes/compliance';
 import { activityRoute } from './routes/activity';
@@ -36,4 +37,7 @@ export default definePlugin({
   jobs: [rebuildSummary, runDueSchedules, deliverReport],
   subscribe: reportingSubscriptions,
   privacy: reportingPrivacy,
+  register(c) {
+    c.bind(CompletionAnswersRef, (ctx) => new CompletionAnswers(ctx));
+  },
 });

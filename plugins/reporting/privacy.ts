@@ -3,7 +3,7 @@
 // and the reports they scheduled, and keeps each activity row without the person, so counts of past
 // logins and completions stay true.
 import type { PluginContext, PrivacyProvider } from 'lectern';
-import { ENROLLMENTS } from './model/summary';
+import { courseReportsChanged, ENROLLMENTS } from './model/summary';
 
 const MEMBERS = 'reporting_cohort_members';
 const ACTIVITY = 'reporting_activity';
@@ -21,7 +21,8 @@ async function exportReporting(userId: string, ctx: PluginContext): Promise<Reco
 
 async function eraseReporting(userId: string, ctx: PluginContext): Promise<void> {
   await ctx.transaction(async (tx) => {
-    await tx.db(ENROLLMENTS).where({ user_id: userId }).delete();
+    const courses: { course_id: string | number }[] = await tx.db(ENROLLMENTS).where({ user_id: userId }).delete(['course_id']);
+    await courseReportsChanged(tx, courses.map((c) => String(c.course_id)));
     await tx.db(MEMBERS).where({ user_id: userId }).delete();
     await tx.db(ACTIVITY).where({ user_id: userId }).update({ user_id: null, key: tx.db.raw(`'erased:' || id`) });
     // A schedule runs as its creator's permission; without the person it could not run again.

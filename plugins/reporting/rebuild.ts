@@ -5,7 +5,7 @@
 import { defineJob, Type, type JobContext } from 'lectern';
 import { CourseDirectoryRef } from 'lectern/courses';
 import { AuthDirectory } from 'lectern/auth';
-import { COURSES, ENROLLMENTS, syncCourse } from './model/summary';
+import { COURSES, courseReportsChanged, ENROLLMENTS, syncCourse } from './model/summary';
 
 const PAGE = 500;
 const MEMBERS = 'reporting_cohort_members';
@@ -25,7 +25,8 @@ export const rebuildSummary = defineJob({
       after = ids[ids.length - 1];
     }
     await job.db(ENROLLMENTS).whereRaw('not (course_id = any(?::bigint[]))', [seen]).delete();
-    await job.db(COURSES).whereRaw('not (course_id = any(?::bigint[]))', [seen]).delete();
+    const gone: { course_id: string | number }[] = await job.db(COURSES).whereRaw('not (course_id = any(?::bigint[]))', [seen]).delete(['course_id']);
+    await courseReportsChanged(job, gone.map((c) => String(c.course_id)));
     const cohorts = await rebuildCohorts(job);
     return { courses: seen.length, enrollments, cohorts };
   },

@@ -34,21 +34,37 @@ export async function courseExists(db: Knex, courseId: string): Promise<void> {
   if (!(await db(COURSES).where({ course_id: courseId }).first('course_id'))) throw notFound(`course ${courseId} does not exist`);
 }
 
-export async function completionSummary(db: Knex, f: CompletionFilter) {
+export interface CompletionSummary { enrolled: number; completed: number; inProgress: number; notStarted: number; overdue: number; completionRate: number }
+
+/**
+ * The summary, and how long time alone leaves every status as read: a learner turns overdue only when
+ * the clock passes their due date, so while "now" stays after the latest due date passed (`after`) and
+ * not after the next one (`until`), no status changes. Null bounds are open.
+ */
+export interface SummaryRead { summary: CompletionSummary; stable: { after: Date | null; until: Date | null } }
+
+/** The summary of the filter's learners; null when the summary knows no such course. */
+export async function completionSummary(db: Knex, f: CompletionFilter): Promise<SummaryRead | null> {
   const now = f.now;
-  const row: Record<string, string | number> = await learners(db, { ...f, status: undefined }).first(
+  const row: Record<string, string | number | Date | null> = await learners(db, { ...f, status: undefined }).first(
+    db.raw(`(select 1 from ${COURSES} where course_id = ?) as known`, [f.courseId]),
+    db.raw('max(e.due_at) filter (where e.completed_at is null and e.due_at < ?) as stable_after', [now]),
+    db.raw('min(e.due_at) filter (where e.completed_at is null and e.due_at >= ?) as stable_until', [now]),
     db.raw('count(*) as enrolled'),
     db.raw('count(*) filter (where e.completed_at is not null) as completed'),
     db.raw('count(*) filter (where e.completed_at is null and e.due_at < ?) as overdue', [now]),
     db.raw('count(*) filter (where e.completed_at is null and (e.due_at is null or e.due_at >= ?) and e.required_done > 0) as in_progress', [now]),
     db.raw('count(*) filter (where e.completed_at is null and (e.due_at is null or e.due_at >= ?) and e.required_done = 0) as not_started', [now]),
   );
+  if (row.known === null) return null;
   const enrolled = Number(row.enrolled);
   const completed = Number(row.completed);
-  return {
+  const summary = {
     enrolled, completed, inProgress: Number(row.in_progress), notStarted: Number(row.not_started), overdue: Number(row.overdue),
     completionRate: enrolled ? Math.round((completed / enrolled) * 1000) / 10 : 0,
   };
+  const at = (d: unknown) => (d === null ? null : new Date(d as string | Date));
+  return { summary, stable: { after: at(row.stable_after), until: at(row.stable_until) } };
 }
 
 /** One page of rows, `limit` after the keyset `cursor` of `sort`. */
@@ -69,4 +85,13 @@ export async function completionRows(db: Knex, f: CompletionFilter, page: { sort
     q.whereRaw(`(${key}, e.user_id) ${page.desc ? '<' : '>'} (?, ?)`, [keyValue, userId]);
   }
   return q;
+}
+
+export type CompletionPageOptions = Parameters<typeof completionRows>[2];
+export type CompletionPage = SummaryRead & { rows: CompletionRow[] };
+
+/** The summary and one page of rows, read side by side; null when the summary knows no such course. */
+export async function completionPage(db: Knex, f: CompletionFilter, page: CompletionPageOptions): Promise<CompletionPage | null> {
+  const [read, rows] = await Promise.all([completionSummary(db, f), completionRows(db, f, page)]);
+  return read && { ...read, rows };
 }

@@ -1,9 +1,10 @@
 // A course's report page (/reports/courses/:id, reports:view at the course): the summary, then each
 // learner's progress, status and dates, filtered by status, a page at a time, with the CSV download.
 // Instructors reach it from their course; it runs the same queries as the JSON report.
-import { defineRoute, keyset, pagerLinks, Type } from 'lectern';
+import { defineRoute, keyset, notFound, pagerLinks, Type } from 'lectern';
 import { reportPermissions } from '../permissions';
-import { completionRows, completionSummary, courseExists, sortKeyOf, type CompletionFilter, type LearnerStatus } from '../model/completion';
+import { CompletionAnswersRef } from '../answers';
+import { sortKeyOf, type CompletionFilter, type LearnerStatus } from '../model/completion';
 import { COURSES } from '../model/summary';
 import { iso, withPeople } from '../model/people';
 import { IdString, LearnerStatusSchema } from '../schemas';
@@ -19,14 +20,15 @@ export const courseReportPage = defineRoute({
   summary: "A course's progress report (page)",
   async handler(req) {
     const courseId = req.params.id;
-    await courseExists(req.db, courseId);
     const status = (req.query.status || undefined) as LearnerStatus | undefined;
     const f: CompletionFilter = { courseId, status, now: req.now() };
-    const [course, summary, rows] = await Promise.all([
-      req.db(COURSES).where({ course_id: courseId }).first('title', 'code') as Promise<{ title: string; code: string }>,
-      completionSummary(req.db, f), completionRows(req.db, f, { sort: 'userId', desc: false, limit: PAGE, cursor: req.query.cursor }),
+    const [course, read] = await Promise.all([
+      req.db(COURSES).where({ course_id: courseId }).first('title', 'code') as Promise<{ title: string; code: string } | undefined>,
+      req.resolve(CompletionAnswersRef).page(req.db, f, { sort: 'userId', desc: false, limit: PAGE, cursor: req.query.cursor }),
     ]);
-    const page = bySortKey.page(rows, PAGE, (r) => r, (r) => sortKeyOf('userId', r));
+    if (!course || !read) throw notFound(`course ${courseId} does not exist`);
+    const summary = read.summary;
+    const page = bySortKey.page(read.rows, PAGE, (r) => r, (r) => sortKeyOf('userId', r));
     const learners = (await withPeople(req, page.items)).map((r) => ({
       userId: String(r.user_id), name: r.person?.name ?? `User ${r.user_id}`, email: r.person?.email ?? null, progress: Number(r.progress),
       status: r.status, statusLabel: LABELS[r.status], alert: r.status === 'overdue', dueAt: iso(r.due_at), completedAt: iso(r.completed_at), enrolledAt: iso(r.enrolled_at),

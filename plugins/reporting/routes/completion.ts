@@ -1,10 +1,11 @@
 // GET /api/v1/reports/course-completion (API.md "Reporting"): a course's learners with their progress
 // and status, and the summary; checked at the course, so an instructor sees only their own courses and
 // a reporter role granted at a category covers its courses. `?format=csv` streams every row.
-import { badRequest, csvAnswer, defineRoute, keyset, Type, type SignedInRequest } from 'lectern';
+import { badRequest, csvAnswer, notFound, defineRoute, keyset, Type, type SignedInRequest } from 'lectern';
 import { pages, recordsOf, type CsvReport } from '../model/report-csv';
 import { reportPermissions } from '../permissions';
-import { completionRows, completionSummary, courseExists, sortKeyOf, type CompletionFilter, type CompletionRow, type CompletionSort, type LearnerStatus } from '../model/completion';
+import { CompletionAnswersRef } from '../answers';
+import { completionRows, courseExists, sortKeyOf, type CompletionFilter, type CompletionRow, type CompletionSort, type LearnerStatus } from '../model/completion';
 import { CompletionReport, Format, IdString, LearnerStatusSchema } from '../schemas';
 import { iso, withPeople, type WithPerson } from '../model/people';
 
@@ -44,14 +45,15 @@ export const completionRoute = defineRoute({
     if (cursor && sort === 'enrolledAt' && Number.isNaN(Date.parse(cursor[0]))) {
       throw badRequest('The cursor does not belong to this sort.', [{ path: 'query.cursor', message: 'is not a cursor of sort=enrolledAt' }]);
     }
-    await courseExists(req.db, courseId);
     const f: CompletionFilter = { courseId, cohortId, status: status as LearnerStatus | undefined, now: req.now() };
     if (req.query.format === 'csv') {
+      await courseExists(req.db, courseId);
       const csv = completionCsv(req, f, sort, desc);
       return csvAnswer(csv.fileName, csv.header, csv.records);
     }
-    const [summary, rows] = await Promise.all([completionSummary(req.db, f), completionRows(req.db, f, { sort, desc, limit, cursor })]);
-    const page = bySortKey.page(rows, limit, (r) => r, (r) => sortKeyOf(sort, r));
-    return { summary, items: (await withPeople(req, page.items)).map(toItem), nextCursor: page.nextCursor };
+    const read = await req.resolve(CompletionAnswersRef).page(req.db, f, { sort, desc, limit, cursor });
+    if (!read) throw notFound(`course ${courseId} does not exist`);
+    const page = bySortKey.page(read.rows, limit, (r) => r, (r) => sortKeyOf(sort, r));
+    return { summary: read.summary, items: (await withPeople(req, page.items)).map(toItem), nextCursor: page.nextCursor };
   },
 });

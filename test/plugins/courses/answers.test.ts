@@ -3,10 +3,9 @@
 // that polls for revisions only once a minute, so only change notices can reach it); and item
 // completions written in batches count every item exactly once.
 import { expect } from 'chai';
-import { createTestApp, type TestApp } from 'lectern';
+import { Answers, createTestApp, type TestApp } from 'lectern';
 import { eventually } from '../../core/helpers';
 import { addItems, as, createCourse, enroll, expectStatus, fixturePlugin, useWorld } from './helpers';
-import { Answers } from '../../../plugins/courses/answers';
 import type { Account } from '../auth/helpers';
 
 type Page = { items: { id: string; title?: string; course?: { id: string; title: string }; progress?: { itemsDone: number } | null }[] };

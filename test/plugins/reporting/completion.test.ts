@@ -1,11 +1,13 @@
 // The course completion report on both drivers: numbers checked against a hand-made course (completed,
 // in progress, overdue through a driven clock, not started, an unenrolled learner and an instructor who
 // do not count), the cohort and status filters, CSV equal to the JSON rows with formula cells made inert,
-// scoping to the caller's courses, and a rebuilt summary equal to the one the subscribers kept.
+// scoping to the caller's courses, a rebuilt summary equal to the one the subscribers kept, and report
+// pages kept in memory that still show every change and every due date the clock passes.
 import { expect } from 'chai';
 import type { Persona, TestApp } from 'lectern';
 import { parse } from 'csv-parse/sync';
 import { rebuildSummary } from '../../../plugins/reporting/rebuild';
+import { eventually } from '../../core/helpers';
 import { ok, reportingWorld, type ReportingWorld } from './helpers';
 
 type Body = Record<string, unknown>;
@@ -19,6 +21,7 @@ describe('reporting: course completion', function () {
   let other: string;
   const learners: Record<string, Persona> = {};
   let cohortId: string;
+  let items: string[];
 
   const report = (who: Persona, query: string) => who.get(`/api/v1/reports/course-completion?${query}`);
 
@@ -27,6 +30,7 @@ describe('reporting: course completion', function () {
     ({ t, admin } = w);
     const a = await w.courseOf('REP-A');
     course = a.id;
+    items = a.items;
     other = (await w.courseOf('REP-B')).id;
     for (const name of ['done', 'busy', 'late', 'idle', 'gone']) learners[name] = await t.persona(name);
     learners.formula = await t.persona('=HYPERLINK("https://evil.example")');
@@ -111,5 +115,24 @@ describe('reporting: course completion', function () {
     expect(await snapshot()).to.deep.equal(live);
     expect(live.enrollments.length).to.equal(7);
     expect(live.members.length).to.be.greaterThan(0);
+  });
+
+  it('shows a change at once here and soon on another instance, and a due date passing, though pages are kept in memory', async () => {
+    const second = await reportingWorld({ shareWith: t });
+    try {
+      const busyIn = async (app: TestApp, who: Persona) =>
+        (await ok<{ items: { userId: string; status: string }[] }>(app.as(who.id).get(`/api/v1/reports/course-completion?courseId=${course}`))).items
+          .find((i) => i.userId === learners.busy.id)?.status;
+      second.clock.set('2030-03-15T09:00:00.000Z');
+      expect([await busyIn(t, admin), await busyIn(second.t, admin)]).to.deep.equal(['in_progress', 'in_progress']);
+      w.clock.set('2030-04-02T09:00:00.000Z');
+      expect(await busyIn(t, admin), 'the due date passed, nothing else changed').to.equal('overdue');
+      for (const item of items.slice(1)) await ok(learners.busy.post(`/api/v1/courses/${course}/items/${item}/complete`).send({}), 201);
+      await t.jobs.drain();
+      expect(await busyIn(t, admin)).to.equal('completed');
+      await eventually(async () => (await busyIn(second.t, admin)) === 'completed', 3000);
+    } finally {
+      await second.t.close();
+    }
   });
 });
