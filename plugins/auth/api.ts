@@ -1,7 +1,8 @@
 // The auth plugin's public surface (`lectern/auth`), for plugins that list 'auth' in dependsOn: the
 // directory of users and cohorts (and whom a caller may find in it), the attempt counter that throttles
-// guessing, its permissions, and the events it emits when accounts and cohorts change and people sign in.
-import { defineEvent, defineService, type Principal } from 'lectern';
+// guessing, its permissions, the events it emits when accounts and cohorts change and people sign in, and
+// the extension point through which a plugin links its own pages about a person from the account's admin page.
+import { defineEvent, defineExtensionPoint, defineService, type PermissionRef, type Principal } from 'lectern';
 import type { UserStatus } from './users';
 
 export interface DirectoryUser { id: string; email: string; name: string; status: UserStatus }
@@ -81,5 +82,19 @@ export const cohortDeleted = defineEvent<{ cohortId: string }>('auth.cohortDelet
 export const signedIn = defineEvent<{ userId: string; at: string; method: 'password' | 'token' }>('auth.signedIn');
 
 export const authEvents = [userCreated, userDeactivated, userReactivated, cohortMembersAdded, cohortMembersRemoved, cohortDeleted, signedIn];
+
+/**
+ * A page of another plugin about one person (a transcript, say), linked under "Related" on the account's
+ * admin page (/admin/users/:id) for those who hold `permission` at the system context.
+ */
+export interface UserLink {
+  /** The link's text, e.g. `Transcript`. */
+  label: string;
+  /** Where the page is, e.g. `/reports/learners/12`. */
+  href(userId: string): string;
+  permission: PermissionRef;
+}
+
+export const userLinks = defineExtensionPoint<UserLink>('auth.userLinks');
 
 export { authPermissions } from './permissions';

@@ -1,8 +1,9 @@
 // The courses plugin's public surface (`lectern/courses`), for plugins that list 'courses' in dependsOn: its events
 // when courses, enrollment and progress change; the extension point through which a plugin that owns content (the
 // content plugin) lets courses place that content as items, offers it to editors and opens it for learners;
+// the extension point through which a plugin links its own pages about a course from the course editor;
 // and the services that read courses (CourseDirectory) and complete items (CourseProgress).
-import { defineEvent, defineExtensionPoint, defineService, type PluginContext } from 'lectern';
+import { defineEvent, defineExtensionPoint, defineService, type PermissionRef, type PluginContext } from 'lectern';
 
 export type EnrollmentRole = 'learner' | 'instructor';
 /** How an enrollment came about; `recertification` starts a new cycle for a learner whose completion is about to expire. */
@@ -47,6 +48,20 @@ export interface ContentSource {
 }
 
 export const contentSources = defineExtensionPoint<ContentSource>('courses.contentSources');
+
+/**
+ * A page of another plugin about one course (a report, say), linked under "Related" on the course editor
+ * (/admin/courses/:id) for those who hold `permission` at that course's context.
+ */
+export interface CourseLink {
+  /** The link's text, e.g. `Completion report`. */
+  label: string;
+  /** Where the page is, e.g. `/reports/courses/4`. */
+  href(courseId: string): string;
+  permission: PermissionRef;
+}
+
+export const courseLinks = defineExtensionPoint<CourseLink>('courses.courseLinks');
 
 export { coursePermissions } from './permissions';
 

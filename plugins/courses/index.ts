@@ -5,7 +5,7 @@ import path from 'node:path';
 import { definePlugin } from 'lectern';
 import { coursePermissions } from './permissions';
 import { courseSettings } from './settings';
-import { contentSources, courseEvents, CourseDirectoryRef, CourseProgressRef } from './api';
+import { contentSources, courseEvents, courseLinks, CourseDirectoryRef, CourseProgressRef } from './api';
 import { createCourseDirectory } from './directory';
 import { createCourseProgress } from './actions/progress';
 import { coursePrivacy } from './privacy';
@@ -42,7 +42,7 @@ export default definePlugin({
     { key: 'content-manager', name: 'Content manager', description: 'Creates, reviews and publishes content and courses.' },
   ],
   events: courseEvents,
-  extensionPoints: [contentSources],
+  extensionPoints: [contentSources, courseLinks],
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
   assets: path.join(__dirname, 'assets'),

@@ -1,7 +1,10 @@
 // The reporting plugin (SOP 4.5): completion, transcripts, compliance and activity reports over a summary
 // kept current from the courses and auth plugins' events (durable subscribers) and rebuildable from them.
+// The course editor links a course's report and the account's admin page a person's transcript.
 import path from 'node:path';
-import { definePlugin } from 'lectern';
+import { contribute, definePlugin } from 'lectern';
+import { userLinks } from 'lectern/auth';
+import { courseLinks } from 'lectern/courses';
 import { reportPermissions } from './permissions';
 import { reportSettings } from './settings';
 import { reportingSubscriptions } from './sync';
@@ -29,6 +32,10 @@ export default definePlugin({
   settings: reportSettings,
   permissions: reportPermissions,
   roles: [{ key: 'reporter', name: 'Reporter', description: 'Reads reports where granted (system, a category or a course) and schedules them.' }],
+  contributes: [
+    contribute(courseLinks, { label: 'Completion report', href: (id) => `/reports/courses/${id}`, permission: reportPermissions.view }),
+    contribute(userLinks, { label: 'Transcript', href: (id) => `/reports/learners/${id}`, permission: reportPermissions.view }),
+  ],
   migrations: path.join(__dirname, 'migrations'),
   routes: [completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes, courseReportPage, ...transcriptPages],
   views: path.join(__dirname, 'views'),

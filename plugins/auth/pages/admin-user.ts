@@ -1,8 +1,10 @@
 // One account, for administrators: its details and the form to edit name and email, deactivation and
-// reactivation, its role assignments (changed in admin-user-roles.ts) and its cohorts.
+// reactivation, its role assignments (changed in admin-user-roles.ts), its cohorts, and under "Related"
+// the pages other plugins offer about the person (userLinks) that the viewer may open.
 import {
-  CoreServices, defineRoute, Done, doneNotice, reply, requireFields, submitForm, Type, type PageData, type SignedInRequest,
+  CoreServices, defineRoute, Done, doneNotice, reply, requireFields, submitForm, SYSTEM, Type, type PageData, type SignedInRequest,
 } from 'lectern';
+import { userLinks } from '../api';
 import { authPermissions } from '../permissions';
 import { getUser, toUser, type UserStatus } from '../users';
 import { changeStatus, updateUser } from '../user-actions';
@@ -21,19 +23,27 @@ const NOTICES = {
   'role-removed': 'The role assignment is removed.',
 };
 
+/** The pages other plugins link from this account that the viewer may open, checked at the system context. */
+async function relatedLinks(req: SignedInRequest, id: string): Promise<{ label: string; href: string }[]> {
+  const links = req.extensions(userLinks);
+  const allowed = await Promise.all(links.map((link) => req.can(link.permission, SYSTEM)));
+  return links.filter((_, i) => allowed[i]).map((link) => ({ label: link.label, href: link.href(id) }));
+}
+
 /** Everything the account's admin page shows; `extra` adds to it (e.g. a notice). */
 export async function userPage(req: SignedInRequest, id: string, extra: PageData = {}): Promise<PageData> {
   const row = await getUser(req.db, id);
   const engine = req.resolve(CoreServices.permissions);
-  const [assignments, cohorts, canManage, canAssign] = await Promise.all([
+  const [assignments, cohorts, canManage, canAssign, related] = await Promise.all([
     engine.listAssignments({ userId: id }),
     req.db('auth_cohorts as c').join('auth_cohort_members as m', 'm.cohort_id', 'c.id').where('m.user_id', id)
       .orderBy('c.name').limit(200).select('c.id', 'c.name'),
     req.can(authPermissions.manageUsers),
     req.can(authPermissions.manageRoles),
+    relatedLinks(req, id),
   ]);
   return {
-    title: row.name, subject: toUser(row), assignments, cohorts, canManage, canAssign,
+    title: row.name, subject: toUser(row), assignments, cohorts, canManage, canAssign, related,
     roles: canAssign ? await engine.listRoles() : [],
     forms: { edit: { values: { name: row.name, email: row.email } }, role: { values: { contextType: 'system' } } },
     ...extra,

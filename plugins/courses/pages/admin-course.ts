@@ -2,8 +2,10 @@
 // with their items — add, rename, move and delete a section; add (chosen from the published content the
 // content sources offer, when they do), edit, move and delete an item. Each POST goes through the shared
 // action of the matching JSON route (actions/courses.ts, sections.ts, items.ts); a mistake shows the
-// editor again with the message next to the form that was sent.
+// editor again with the message next to the form that was sent. Under "Related" it links the pages other
+// plugins offer about the course (courseLinks) that the viewer may open.
 import { badRequest, defineRoute, reply, Type, type Reply, type RouteRequest, Done, doneNotice, submitForm, type FormState, filled, given } from 'lectern';
+import { courseLinks } from '../api';
 import { coursePermissions } from '../permissions';
 import { CourseParams, ItemParams, SectionParams, inCourse } from '../params';
 import { courseContext, getCourse, toCourse } from '../model/courses';
@@ -24,6 +26,13 @@ const TitleField = Type.String({ maxLength: 300 });
 const Direction = Type.Object({ direction: Type.Union([Type.Literal('up'), Type.Literal('down')]) });
 const editor = { permission: coursePermissions.update, context: inCourse, html: true as const };
 
+/** The pages other plugins link from this course that the viewer may open, checked at the course's context. */
+async function relatedLinks(req: RouteRequest, id: string): Promise<{ label: string; href: string }[]> {
+  const links = req.extensions(courseLinks);
+  const allowed = await Promise.all(links.map((link) => req.can(link.permission, courseContext(id))));
+  return links.filter((_, i) => allowed[i]).map((link) => ({ label: link.label, href: link.href(id) }));
+}
+
 /** Each row's forms: the state of the one that was sent, or the row's current values. */
 async function editorPage(req: RouteRequest, id: string, forms: Record<string, FormState> = {}): Promise<Record<string, unknown>> {
   const course = await getCourse(req.db, id);
@@ -39,9 +48,9 @@ async function editorPage(req: RouteRequest, id: string, forms: Record<string, F
       form: forms[`item-${item.id}`] ?? { values: { title: item.title, required: item.required } },
     })),
   }));
-  const [canEnroll, choices] = await Promise.all([req.can(coursePermissions.enroll, courseContext(id)), contentChoices(req)]);
+  const [canEnroll, choices, related] = await Promise.all([req.can(coursePermissions.enroll, courseContext(id)), contentChoices(req), relatedLinks(req, id)]);
   const chooser = choices && { groups: choices, hint: choices.length ? 'Published content to place in this section.' : 'No content is published yet.' };
-  return { title: `Edit ${course.title}`, course: toCourse(course), sections, canEnroll, chooser };
+  return { title: `Edit ${course.title}`, course: toCourse(course), sections, canEnroll, chooser, related };
 }
 
 /** Runs one of the editor's forms; success goes back to the editor with the `done` notice. */

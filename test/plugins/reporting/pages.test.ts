@@ -1,5 +1,6 @@
 // The reporting pages: a learner's own transcript, a course's report for its instructor (and no one
-// else's), and the dashboard's numbers with each chart beside its data table.
+// else's), the dashboard's numbers with each chart beside its data table, and the links to a course's
+// report and a person's transcript that reporting adds to the course editor and the account's admin page.
 import { expect } from 'chai';
 import type { Persona, TestApp } from 'lectern';
 import { ok, reportingWorld, type ReportingWorld } from './helpers';
@@ -49,6 +50,40 @@ describe('reporting: pages', function () {
     const notOwn = await page(teacher, `/reports/courses/${other.id}`);
     expect([own.status, own.text.includes('<dt>Learners</dt><dd>1</dd>'), own.text.includes('Lena Learner'), own.text.includes('Completed'), notOwn.status])
       .to.deep.equal([200, true, true, true, 403]);
+  });
+
+  /** The links under "Related" on a page, as [text, href]. */
+  const related = (text: string) => [...(/<section aria-labelledby="related-title">(.*?)<\/section>/.exec(text)?.[1] ?? '')
+    .matchAll(/<a href="([^"]+)">([^<]+)<\/a>/g)].map(([, href, label]) => [label, href]);
+
+  it("links a course's report from its editor and a person's transcript from their account page, and each link opens", async () => {
+    const editor = await page(w.admin, `/admin/courses/${course.id}`);
+    const account = await page(w.admin, `/admin/users/${learner.id}`);
+    const links = { course: related(editor.text), user: related(account.text) };
+    expect(links).to.deep.equal({
+      course: [['Completion report', `/reports/courses/${course.id}`]],
+      user: [['Transcript', `/reports/learners/${learner.id}`]],
+    });
+    const [report, transcript] = await Promise.all([page(w.admin, links.course[0][1]), page(w.admin, links.user[0][1])]);
+    expect([editor.status, account.status, report.status, report.text.includes('Report: Course PG-1'), transcript.status, transcript.text.includes('Transcript: Lena Learner')])
+      .to.deep.equal([200, 200, 200, true, 200, true]);
+  });
+
+  it('shows those links only to viewers who may open them: an instructor at their course, not a content manager or support', async () => {
+    const manager = await t.persona('Mona Manager', 'content-manager');
+    const support = await t.persona('Sid Support', 'support');
+    const [byTeacher, byManager, bySupport] = await Promise.all([
+      page(teacher, `/admin/courses/${course.id}`), page(manager, `/admin/courses/${course.id}`), page(support, `/admin/users/${learner.id}`),
+    ]);
+    expect({
+      teacher: [byTeacher.status, related(byTeacher.text)],
+      manager: [byManager.status, related(byManager.text), byManager.text.includes('/reports/courses/')],
+      support: [bySupport.status, related(bySupport.text), bySupport.text.includes('/reports/learners/')],
+    }).to.deep.equal({
+      teacher: [200, [['Completion report', `/reports/courses/${course.id}`]]],
+      manager: [200, [], false],
+      support: [200, [], false],
+    });
   });
 
   it('draws the dashboard charts with their tables, and counts overdue learners', async () => {
