@@ -126,6 +126,8 @@ export interface CourseDirectory {
   courseIds(opts: { afterId?: string; limit: number }): Promise<string[]>;
   /** Every course a person was ever enrolled in, with every completion of every cycle (oldest first). */
   transcript(userId: string): Promise<TranscriptEntry[]>;
+  /** A category's id and the ids of every category beneath it, at any depth (the category first), or null when there is no such category. */
+  categoryWithDescendants(categoryId: string): Promise<string[] | null>;
 }
 
 /** Resolve with `ctx.resolve(CourseDirectoryRef)` after listing 'courses' in dependsOn. */

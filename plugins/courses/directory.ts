@@ -1,7 +1,7 @@
 // The CourseDirectory service other plugins resolve: courses by id, one person's enrollment state, one
 // item, and where content is placed; for summaries kept elsewhere (reporting), a course's enrollments and
-// every course id in pages, and a person's transcript — read from the courses tables so that no other
-// plugin needs to know them. Each call is one indexed query.
+// every course id in pages, a person's transcript, and a category's subtree — read from the courses tables
+// so that no other plugin needs to know them. Each call is one query.
 import type { PluginContext } from 'lectern';
 import type {
   ContentPlacement, CourseDirectory, CourseItem, CourseStatus, CourseSummary, EnrollmentRole, EnrollmentState, TranscriptEntry,
@@ -49,6 +49,12 @@ const toSummary = (r: CourseRow): CourseSummary => ({
 const HISTORY = `coalesce((select json_agg(json_build_object('cycle', h.cycle, 'completedAt', h.completed_at, 'expiresAt', h.expires_at,
   'expiredAt', h.expired_at) order by h.cycle) from courses_completions h where h.enrollment_id = e.id), '[]') as history`;
 type History = { cycle: number; completedAt: string; expiresAt: string | null; expiredAt: string | null }[];
+
+/** A category and every category beneath it, the category first (depth, then id). */
+const SUBTREE = `with recursive sub(id, depth) as (
+    select id, 0 from courses_categories where id = ?
+    union all select k.id, sub.depth + 1 from courses_categories k join sub on k.parent_id = sub.id)
+  select id from sub order by depth, id`;
 
 /** An item with the person's enrollment in its course, in one round trip. */
 async function readItemFor(ctx: PluginContext, courseId: string, itemId: string, userId: string) {
@@ -130,6 +136,11 @@ export function createCourseDirectory(ctx: PluginContext): CourseDirectory {
           cycle: h.cycle, completedAt: iso(h.completedAt) as string, expiresAt: iso(h.expiresAt), expiredAt: iso(h.expiredAt),
         })),
       }));
+    },
+    async categoryWithDescendants(categoryId): Promise<string[] | null> {
+      if (!ID.test(categoryId)) return null;
+      const { rows } = await ctx.db.raw(SUBTREE, [categoryId]) as { rows: { id: string | number }[] };
+      return rows.length ? rows.map((r) => String(r.id)) : null;
     },
   };
 }

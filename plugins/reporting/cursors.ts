@@ -3,3 +3,6 @@ import { keyset } from 'lectern';
 
 /** Schedules: by id. */
 export const byIdAsc = keyset('int');
+
+/** A course's learners (the completion report and its page): the sort, the last row's value of it as text, its user id. */
+export const byLearnerSort = keyset('string', 'string', 'int');

@@ -1,14 +1,17 @@
 // Running scheduled reports. Every minute `reporting.runDueSchedules` claims the schedules whose time has
 // come: a run row unique per schedule and tick, the next run time and the delivery job are written in one
 // transaction, so with any number of workers each tick is delivered once. `reporting.deliverReport`
-// builds the CSV (as its creator may still see it) and mails it to each recipient as an attachment.
+// builds the CSV (as its creator may still see it) and mails it to each recipient as an attachment; a
+// report that can no longer be made (its category was deleted, its course moved out of it) fails the run
+// with the reason rather than retrying.
 import { text } from 'node:stream/consumers';
-import { CoreServices, csvStream, defineJob, Type, type JobContext } from 'lectern';
+import { CoreServices, csvStream, defineJob, HttpError, Type, type JobContext } from 'lectern';
 import { reportPermissions } from './permissions';
 import { completionCsv } from './routes/completion';
 import { complianceCsv, complianceFilter } from './routes/compliance';
 import { activityCsv } from './routes/activity';
 import { contextOf, nextRun, RUNS, SCHEDULES, type ScheduleRow } from './model/schedules';
+import { complianceCategories } from './model/compliance-scope';
 import type { CsvReport } from './model/report-csv';
 
 const DAY_MS = 86_400_000;
@@ -26,7 +29,14 @@ export const deliverReport = defineJob({
       await job.db(RUNS).where({ id: runId }).update({ state: 'failed', error: 'The schedule\'s creator may no longer see this report.', finished_at: job.now() });
       return { sent: 0 };
     }
-    const csv = await reportCsv(job, schedule);
+    let csv: CsvReport;
+    try {
+      csv = await reportCsv(job, schedule);
+    } catch (err) {
+      if (!(err instanceof HttpError) || err.status >= 500) throw err;
+      await job.db(RUNS).where({ id: runId }).update({ state: 'failed', error: `The report cannot be made: ${err.detail}`, finished_at: job.now() });
+      return { sent: 0 };
+    }
     let rows = 0;
     const content = await text(csvStream(csv.header, counted(csv.records, () => { rows += 1; })));
     const mailer = job.resolve(CoreServices.mail);
@@ -48,10 +58,13 @@ async function* counted<T>(items: AsyncIterable<T>, each: () => void): AsyncGene
   }
 }
 
-function reportCsv(job: JobContext, s: ScheduleRow): Promise<CsvReport> | CsvReport {
+async function reportCsv(job: JobContext, s: ScheduleRow): Promise<CsvReport> {
   const now = job.now();
   if (s.report === 'course-completion') return completionCsv(job, { courseId: s.params.courseId as string, cohortId: s.params.cohortId, now });
-  if (s.report === 'compliance') return complianceFilter(job, s.params).then((f) => complianceCsv(job, f));
+  if (s.report === 'compliance') {
+    const categoryIds = await complianceCategories(job, s.params, 'body.params');
+    return complianceCsv(job, await complianceFilter(job, { ...s.params, categoryIds }));
+  }
   const days = s.params.days ?? 7;
   const to = new Date(now.getTime() - DAY_MS).toISOString().slice(0, 10);
   const from = new Date(now.getTime() - days * DAY_MS).toISOString().slice(0, 10);

@@ -135,7 +135,7 @@ export function fillPath(path: string, fixtures: ReturnType<typeof pathFixtures>
 export function fieldFixtures(w: World): Record<string, unknown> {
   return {
     userId: w.sam.id, cohortId: w.ids.cohort, contentId: `content:${w.ids.content}`, email: 'matrix@example.test', key: 'matrix-role', role: 'learner',
-    courseId: w.ids.course, from: '2026-01-01', to: '2026-01-31', report: 'compliance', cron: '0 6 * * 1', recipients: ['matrix@example.test'],
+    courseId: w.ids.course, categoryId: w.ids.category, from: '2026-01-01', to: '2026-01-31', report: 'compliance', cron: '0 6 * * 1', recipients: ['matrix@example.test'],
   };
 }
 

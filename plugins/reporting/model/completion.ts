@@ -2,12 +2,17 @@
 // instructors are not counted) with progress, due date and status, and the summary of those statuses —
 // aggregates in SQL over the summary table, filtered by cohort and status, sorted and keyset-paged.
 // A status is, in order: completed (this cycle), overdue (due date passed), in_progress (a required
-// item done), not_started.
-import { notFound, type Knex } from 'lectern';
+// item done), not_started. Due and completion dates may be empty: an empty date sorts after every date
+// (last in ascending order, first in descending), PostgreSQL's own order, so descending is exactly
+// ascending reversed; ties, empty dates among them, go by user id in the same direction.
+import { badRequest, notFound, type Knex } from 'lectern';
 import { COURSES, ENROLLMENTS } from './summary';
 
 export type LearnerStatus = 'not_started' | 'in_progress' | 'completed' | 'overdue';
-export type CompletionSort = 'userId' | 'progress' | 'enrolledAt';
+export const COMPLETION_SORTS = ['userId', 'progress', 'enrolledAt', 'dueAt', 'completedAt'] as const;
+export type CompletionSort = typeof COMPLETION_SORTS[number];
+/** A page's cursor: the sort it belongs to, the last row's value of that sort as text ('' for an empty date), its user id. */
+export type CompletionCursor = [string, string, number];
 
 export interface CompletionFilter { courseId: string; cohortId?: string; status?: LearnerStatus; now: Date }
 
@@ -67,22 +72,53 @@ export async function completionSummary(db: Knex, f: CompletionFilter): Promise<
   return { summary, stable: { after: at(row.stable_after), until: at(row.stable_until) } };
 }
 
-/** One page of rows, `limit` after the keyset `cursor` of `sort`. */
-/** A page's sort key as the cursor keeps it: text, whatever the sort. */
-export const sortKeyOf = (sort: CompletionSort, r: CompletionRow): [string, number] =>
-  [sort === 'progress' ? String(r.progress) : sort === 'enrolledAt' ? new Date(r.enrolled_at).toISOString() : String(r.user_id), Number(r.user_id)];
+/** How each sort orders rows: its SQL, whether it may be null, and the kind of value a cursor holds. */
+const SORTS: Record<CompletionSort, { sql: string; nullable: boolean; kind: 'int' | 'time' }> = {
+  userId: { sql: 'e.user_id', nullable: false, kind: 'int' },
+  progress: { sql: `(${PROGRESS})`, nullable: false, kind: 'int' },
+  enrolledAt: { sql: 'e.enrolled_at', nullable: false, kind: 'time' },
+  dueAt: { sql: 'e.due_at', nullable: true, kind: 'time' },
+  completedAt: { sql: 'e.completed_at', nullable: true, kind: 'time' },
+};
 
-export async function completionRows(db: Knex, f: CompletionFilter, page: { sort: CompletionSort; desc: boolean; limit: number; cursor?: [string, number] }): Promise<CompletionRow[]> {
-  const key = page.sort === 'progress' ? `(${PROGRESS})` : page.sort === 'enrolledAt' ? 'e.enrolled_at' : 'e.user_id';
+const timeText = (d: Date | null) => (d === null ? '' : new Date(d).toISOString());
+
+/** A row's cursor under `sort`. */
+export function sortKeyOf(sort: CompletionSort, r: CompletionRow): CompletionCursor {
+  const value = { userId: String(r.user_id), progress: String(r.progress), enrolledAt: timeText(r.enrolled_at), dueAt: timeText(r.due_at), completedAt: timeText(r.completed_at) }[sort];
+  return [sort, value, Number(r.user_id)];
+}
+
+const INT = /^(0|[1-9][0-9]{0,17})$/;
+const ISO = /^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$/;
+
+/** Where a cursor points: the sort value (null for an empty date) and user id; a 400 when it is not a cursor of `sort`. */
+export function positionOf(sort: CompletionSort, cursor: CompletionCursor): { value: number | Date | null; userId: number } {
+  const [of, text, userId] = cursor;
+  const key = SORTS[sort];
+  const refuse = (why: string) => badRequest(`The cursor does not belong to sort=${sort}: ${why}. Start again without a cursor.`, [{ path: 'query.cursor', message: `is not a cursor of sort=${sort}` }]);
+  if (of !== sort) throw refuse('it was made for another sort');
+  if (text === '' && key.nullable) return { value: null, userId };
+  if (key.kind === 'int' && INT.test(text)) return { value: Number(text), userId };
+  if (key.kind === 'time' && ISO.test(text) && !Number.isNaN(Date.parse(text))) return { value: new Date(text), userId };
+  throw refuse('its position is malformed');
+}
+
+/** One page of rows, `limit` after the keyset `cursor` of `sort`. */
+export async function completionRows(db: Knex, f: CompletionFilter, page: { sort: CompletionSort; desc: boolean; limit: number; cursor?: CompletionCursor }): Promise<CompletionRow[]> {
+  const key = SORTS[page.sort];
   const dir = page.desc ? 'desc' : 'asc';
   const q = learners(db, f).select(
     'e.user_id', 'e.enrolled_at', 'e.due_at', 'e.completed_at',
     db.raw(`${PROGRESS} as progress`), db.raw(`${STATUS} as status`, [f.now]),
-  ).orderByRaw(`${key} ${dir}, e.user_id ${dir}`).limit(page.limit + 1);
+  ).orderByRaw(`${key.sql} ${dir} nulls ${page.desc ? 'first' : 'last'}, e.user_id ${dir}`).limit(page.limit + 1);
   if (page.cursor) {
-    const [value, userId] = page.cursor;
-    const keyValue = page.sort === 'userId' ? userId : page.sort === 'enrolledAt' ? new Date(value) : Number(value);
-    q.whereRaw(`(${key}, e.user_id) ${page.desc ? '<' : '>'} (?, ?)`, [keyValue, userId]);
+    const { value, userId } = positionOf(page.sort, page.cursor);
+    // Ascending: after (value, user) come the larger keys, then the empty ones; after an empty one, only
+    // empty ones of later users. Descending mirrors it: empty ones of earlier users, then every date.
+    if (value === null) q.whereRaw(page.desc ? `(${key.sql} is not null or e.user_id < ?)` : `(${key.sql} is null and e.user_id > ?)`, [userId]);
+    else if (page.desc) q.whereRaw(`(${key.sql}, e.user_id) < (?, ?)`, [value, userId]);
+    else q.whereRaw(`((${key.sql}, e.user_id) > (?, ?)${key.nullable ? ` or ${key.sql} is null` : ''})`, [value, userId]);
   }
   return q;
 }

@@ -1,5 +1,5 @@
-// The compliance report (API.md "Reporting"): across courses (or one), the active learner enrollments
-// that need attention, each in one state, by the date that matters:
+// The compliance report (API.md "Reporting"): across courses (every one, a category's, or one), the active
+// learner enrollments that need attention, each in one state, by the date that matters:
 //   expired        a completion ran out: its expiry passed, or a recertification cycle's due date passed
 //   overdue        the due date passed, first cycle, not completed
 //   due_soon       due within `dueWithinDays`, not completed
@@ -8,7 +8,11 @@ import type { Knex } from 'lectern';
 import { COURSES, ENROLLMENTS } from './summary';
 
 export type ComplianceState = 'expired' | 'overdue' | 'due_soon' | 'expiring_soon';
-export interface ComplianceFilter { now: Date; dueSoon: Date; expiringSoon: Date; courseId?: string; cohortId?: string; state?: ComplianceState }
+export interface ComplianceFilter {
+  now: Date; dueSoon: Date; expiringSoon: Date; courseId?: string; cohortId?: string; state?: ComplianceState;
+  /** Only courses in these categories (a category and those beneath it: compliance-scope.ts). */
+  categoryIds?: string[];
+}
 
 /** The state of a row; bindings: now, now, now, dueSoon, now, expiringSoon. */
 const STATE = `case
@@ -26,6 +30,7 @@ function attention(db: Knex, f: ComplianceFilter): Knex.QueryBuilder {
   const q = db(`${ENROLLMENTS} as e`).join(`${COURSES} as c`, 'c.course_id', 'e.course_id')
     .where({ 'e.role': 'learner', 'e.status': 'active' }).whereRaw(`(${STATE}) is not null`, stateBindings(f));
   if (f.courseId) q.where('e.course_id', f.courseId);
+  if (f.categoryIds) q.whereRaw('c.category_id = any(?::bigint[])', [f.categoryIds]);
   if (f.cohortId) q.whereExists(db('reporting_cohort_members as m').whereRaw('m.user_id = e.user_id').where('m.cohort_id', f.cohortId).select(db.raw('1')));
   if (f.state) q.whereRaw(`(${STATE}) = ?`, [...stateBindings(f), f.state]);
   return q;

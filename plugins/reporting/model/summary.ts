@@ -37,8 +37,8 @@ async function syncCourseRow(ctx: PluginContext, courseId: string): Promise<bool
     return false;
   }
   await ctx.db(COURSES).insert({
-    course_id: courseId, title: course.title, code: course.code, status: course.status, required_items: course.requiredItems,
-    recertify_after_days: course.recertifyAfterDays, synced_at: ctx.now(),
+    course_id: courseId, title: course.title, code: course.code, status: course.status, category_id: course.categoryId,
+    required_items: course.requiredItems, recertify_after_days: course.recertifyAfterDays, synced_at: ctx.now(),
   }).onConflict('course_id').merge();
   return true;
 }

@@ -1,22 +1,22 @@
 // A course's report page (/reports/courses/:id, reports:view at the course): the summary, then each
 // learner's progress, status and dates, filtered by status, a page at a time, with the CSV download.
 // Instructors reach it from their course; it runs the same queries as the JSON report.
-import { defineRoute, keyset, notFound, pagerLinks, Type } from 'lectern';
+import { defineRoute, notFound, pagerLinks, Type } from 'lectern';
 import { reportPermissions } from '../permissions';
+import { byLearnerSort } from '../cursors';
 import { CompletionAnswersRef } from '../answers';
 import { sortKeyOf, type CompletionFilter, type LearnerStatus } from '../model/completion';
 import { COURSES } from '../model/summary';
 import { iso, withPeople } from '../model/people';
 import { IdString, LearnerStatusSchema } from '../schemas';
 
-const bySortKey = keyset('string', 'int');
 const PAGE = 50;
 const LABELS: Record<LearnerStatus, string> = { completed: 'Completed', in_progress: 'In progress', overdue: 'Overdue', not_started: 'Not started' };
 
 export const courseReportPage = defineRoute({
   method: 'GET', path: '/reports/courses/:id', permission: reportPermissions.view, html: true, params: Type.Object({ id: IdString }),
   context: ({ params }) => ({ type: 'course', id: params.id }),
-  query: Type.Object({ status: Type.Optional(Type.Union([LearnerStatusSchema, Type.Literal('')])), cursor: bySortKey.cursor }),
+  query: Type.Object({ status: Type.Optional(Type.Union([LearnerStatusSchema, Type.Literal('')])), cursor: byLearnerSort.cursor }),
   summary: "A course's progress report (page)",
   async handler(req) {
     const courseId = req.params.id;
@@ -28,7 +28,7 @@ export const courseReportPage = defineRoute({
     ]);
     if (!course || !read) throw notFound(`course ${courseId} does not exist`);
     const summary = read.summary;
-    const page = bySortKey.page(read.rows, PAGE, (r) => r, (r) => sortKeyOf('userId', r));
+    const page = byLearnerSort.page(read.rows, PAGE, (r) => r, (r) => sortKeyOf('userId', r));
     const learners = (await withPeople(req, page.items)).map((r) => ({
       userId: String(r.user_id), name: r.person?.name ?? `User ${r.user_id}`, email: r.person?.email ?? null, progress: Number(r.progress),
       status: r.status, statusLabel: LABELS[r.status], alert: r.status === 'overdue', dueAt: iso(r.due_at), completedAt: iso(r.completed_at), enrolledAt: iso(r.enrolled_at),

@@ -5,11 +5,12 @@ import { byIdAsc } from '../cursors';
 import { reportPermissions } from '../permissions';
 import { reportSettings } from '../settings';
 import { contextOf, nextRun, RUNS, SCHEDULES, toSchedule, type ReportName, type ScheduleRow } from '../model/schedules';
+import { complianceCategories } from '../model/compliance-scope';
 import { IdString, LearnerStatusSchema, ComplianceStateSchema, Schedule, ScheduleDetail, SchedulePage } from '../schemas';
 
 const Params = Type.Object({ id: IdString });
 const ScheduleParamsSchema = Type.Object({
-  courseId: Type.Optional(IdString), cohortId: Type.Optional(IdString), status: Type.Optional(LearnerStatusSchema),
+  courseId: Type.Optional(IdString), categoryId: Type.Optional(IdString), cohortId: Type.Optional(IdString), status: Type.Optional(LearnerStatusSchema),
   state: Type.Optional(ComplianceStateSchema), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, description: 'activity: the days before each run' })),
 }, { additionalProperties: false });
 
@@ -37,6 +38,7 @@ export const scheduleRoutes = [
       }
       const next = nextRun(cron, req.now());
       if (!(await req.can(reportPermissions.view, contextOf(report as ReportName, params)))) throw forbidden('You may not see this report, so you may not schedule it.');
+      if (report === 'compliance') await complianceCategories(req, params, 'body.params');
       const now = req.now();
       return reply.created(await req.transaction(async (tx) => {
         const [row]: ScheduleRow[] = await tx.db(SCHEDULES).insert({

@@ -1,7 +1,8 @@
 // What courses offer a reporting plugin, used as one would: from a plugin that lists 'courses' in dependsOn.
 // courseChanged, once per transaction that changes what every enrollment's standing depends on (and never
 // for edits that change none); enrollmentUpdated for a due date or role change; a course's enrollments
-// and every course id in pages; a person's transcript across recertification cycles; CourseSummary's counts.
+// and every course id in pages; a person's transcript across recertification cycles; CourseSummary's counts;
+// a category's subtree.
 import { expect } from 'chai';
 import { definePlugin, type PluginContext } from 'lectern';
 import { CourseDirectoryRef } from 'lectern/courses';
@@ -199,5 +200,26 @@ describe('courses: the surface for reporting', () => {
       malformed: [[], []],
     });
     expect([forklift.enrollment.cycle, forklift.enrollment.completedAt, early.enrollment.status]).to.deep.equal([2, '2030-02-05T10:00:00.000Z', 'unenrolled']);
+  });
+
+  it('gives a category with every category beneath it, at any depth, and follows a move', async () => {
+    const admin = as(w.t, w.admin);
+    const category = async (name: string, parentId?: string) => String((await expectStatus(admin.post('/api/v1/categories', { name, ...(parentId ? { parentId } : {}) }), 201)).id);
+    const plant = await category('Plant');
+    const floor = await category('Floor', plant);
+    const forklifts = await category('Forklifts', floor);
+    const cranes = await category('Cranes', floor);
+    const office = await category('Office');
+    const tree = () => Promise.all([plant, floor, forklifts, office].map((id) => directory().categoryWithDescendants(id)));
+    const before = await tree();
+    await expectStatus(admin.patch(`/api/v1/categories/${floor}`, { parentId: office }), 200);
+    expect({
+      before, after: await tree(),
+      unknown: [await directory().categoryWithDescendants('999999'), await directory().categoryWithDescendants('1 or 1=1'), await directory().categoryWithDescendants('')],
+    }).to.deep.equal({
+      before: [[plant, floor, forklifts, cranes], [floor, forklifts, cranes], [forklifts], [office]],
+      after: [[plant], [floor, forklifts, cranes], [forklifts], [office, floor, forklifts, cranes]],
+      unknown: [null, null, null],
+    });
   });
 });

@@ -1,8 +1,10 @@
 // The course completion report on both drivers: numbers checked against a hand-made course (completed,
 // in progress, overdue through a driven clock, not started, an unenrolled learner and an instructor who
-// do not count), the cohort and status filters, CSV equal to the JSON rows with formula cells made inert,
-// scoping to the caller's courses, a rebuilt summary equal to the one the subscribers kept, and report
-// pages kept in memory that still show every change and every due date the clock passes.
+// do not count), the cohort and status filters, every sort paged two rows at a time (empty due and
+// completion dates included) equal to the unpaged order, cursors of another sort refused, CSV equal to the
+// JSON rows with formula cells made inert, scoping to the caller's courses, a rebuilt summary (each
+// course's category included) equal to the one the subscribers kept, and report pages kept in memory
+// that still show every change and every due date the clock passes.
 import { expect } from 'chai';
 import type { Persona, TestApp } from 'lectern';
 import { parse } from 'csv-parse/sync';
@@ -49,6 +51,8 @@ describe('reporting: course completion', function () {
     const cohort = await ok<{ id: string }>(admin.post('/api/v1/cohorts').send({ name: 'Night shift' }), 201);
     for (const p of [learners.done, learners.late]) await ok(admin.put(`/api/v1/cohorts/${cohort.id}/members/${p.id}`), 204);
     cohortId = cohort.id;
+    const category = await ok<{ id: string }>(admin.post('/api/v1/categories').send({ name: 'Reported' }), 201);
+    await ok(admin.patch(`/api/v1/courses/${other}`).send({ categoryId: category.id }));
     w.clock.set('2030-03-15T09:00:00.000Z');
     await t.jobs.drain();
   });
@@ -80,6 +84,57 @@ describe('reporting: course completion', function () {
     });
   });
 
+  it('pages every sort two rows at a time into exactly the unpaged order, empty dates last ascending and first descending', async () => {
+    const { done, busy, late, idle, formula } = learners;
+    const unpaged = async (query: string) => (await ok<{ items: { userId: string }[] }>(report(admin, `courseId=${course}&limit=200&${query}`))).items.map((i) => i.userId);
+    const paged = async (query: string) => {
+      const ids: string[] = [];
+      const sizes: number[] = [];
+      for (let cursor: string | null = '', n = 0; cursor !== null && n < 10; n++) {
+        const page: { items: { userId: string }[]; nextCursor: string | null } = await ok(report(admin, `courseId=${course}&limit=2&${query}${cursor ? `&cursor=${cursor}` : ''}`));
+        ids.push(...page.items.map((i) => i.userId));
+        sizes.push(page.items.length);
+        cursor = page.nextCursor;
+      }
+      return { ids, sizes };
+    };
+    // Due: late 10 March, done and busy 1 April (a tie: by user id), idle and formula none. Completed: done only.
+    const ascending: Record<string, string[]> = {
+      dueAt: [late.id, done.id, busy.id, idle.id, formula.id],
+      completedAt: [done.id, busy.id, late.id, idle.id, formula.id],
+      enrolledAt: [done.id, busy.id, late.id, idle.id, formula.id],
+      progress: [late.id, idle.id, formula.id, busy.id, done.id],
+      userId: [done.id, busy.id, late.id, idle.id, formula.id],
+    };
+    const seen: Record<string, unknown> = {};
+    const expected: Record<string, unknown> = {};
+    for (const [sort, order] of Object.entries(ascending)) {
+      for (const dir of ['asc', 'desc']) {
+        const query = `sort=${sort}&order=${dir}`;
+        const all = await unpaged(query);
+        seen[`${sort} ${dir}`] = { all, paged: await paged(query) };
+        const want = dir === 'asc' ? order : [...order].reverse();
+        expected[`${sort} ${dir}`] = { all: want, paged: { ids: want, sizes: [2, 2, 1] } };
+      }
+    }
+    expect(seen).to.deep.equal(expected);
+  });
+
+  it("refuses a cursor of another sort, or one not of this report, with a 400 naming it (JSON and CSV)", async () => {
+    const first = await ok<{ nextCursor: string }>(report(admin, `courseId=${course}&sort=progress&limit=2`));
+    const forged = (key: unknown[]) => Buffer.from(JSON.stringify(key)).toString('base64url');
+    const answers = await Promise.all([
+      report(admin, `courseId=${course}&sort=dueAt&cursor=${first.nextCursor}`),
+      report(admin, `courseId=${course}&sort=completedAt&format=csv&cursor=${first.nextCursor}`),
+      report(admin, `courseId=${course}&sort=dueAt&cursor=${forged(['dueAt', 'next tuesday', 1])}`),
+      report(admin, `courseId=${course}&sort=enrolledAt&cursor=${forged(['enrolledAt', '', 1])}`),
+      report(admin, `courseId=${course}&sort=progress&cursor=${forged(['progress', '2030-03-01T00:00:00.000Z', 1])}`),
+      report(admin, `courseId=${course}&sort=dueAt&cursor=${forged(['2030-03-01T00:00:00.000Z', 1])}`),
+    ]);
+    expect(answers.map((r) => [r.status, r.type, (r.body.errors ?? []).map((e: { path: string }) => e.path)]))
+      .to.deep.equal(Array.from({ length: 6 }, () => [400, 'application/problem+json', ['query.cursor']]));
+  });
+
   it('streams the same rows as CSV, with formula cells made inert', async () => {
     const json = await ok<{ items: Record<string, unknown>[] }>(report(admin, `courseId=${course}&limit=200`));
     const res = await report(admin, `courseId=${course}&format=csv`).buffer(true).parse((r, cb) => { let s = ''; r.on('data', (d: Buffer) => { s += d.toString(); }); r.on('end', () => cb(null, s)); });
@@ -100,7 +155,7 @@ describe('reporting: course completion', function () {
 
   it('rebuilds the summary from the source into exactly the rows the subscribers kept', async () => {
     const snapshot = async () => ({
-      courses: await t.db('reporting_courses').orderBy('course_id').select('course_id', 'title', 'status', 'required_items'),
+      courses: await t.db('reporting_courses').orderBy('course_id').select('course_id', 'title', 'status', 'category_id', 'required_items'),
       enrollments: await t.db('reporting_enrollments').orderBy(['course_id', 'user_id'])
         .select('course_id', 'user_id', 'role', 'status', 'cycle', 'enrolled_at', 'due_at', 'required_done', 'completed_at', 'expires_at'),
       members: await t.db('reporting_cohort_members').orderBy(['cohort_id', 'user_id']).select(),
@@ -114,6 +169,7 @@ describe('reporting: course completion', function () {
     await t.jobs.drain();
     expect(await snapshot()).to.deep.equal(live);
     expect(live.enrollments.length).to.equal(7);
+    expect(live.courses.filter((c: { category_id: string | number | null }) => c.category_id !== null).length).to.equal(1);
     expect(live.members.length).to.be.greaterThan(0);
   });
 
