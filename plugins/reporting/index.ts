@@ -8,7 +8,7 @@ import { courseLinks } from 'lectern/courses';
 import { reportPermissions } from './permissions';
 import { reportSettings } from './settings';
 import { reportingSubscriptions } from './sync';
-import { rebuildSummary } from './rebuild';
+import { rebuildCommand, rebuildRoute, rebuildSummary } from './rebuild';
 import { reportingPrivacy } from './privacy';
 import { CompletionAnswers, CompletionAnswersRef } from './answers';
 import { completionRoute } from './routes/completion';
@@ -37,11 +37,12 @@ export default definePlugin({
     contribute(userLinks, { label: 'Transcript', href: (id) => `/reports/learners/${id}`, permission: reportPermissions.view }),
   ],
   migrations: path.join(__dirname, 'migrations'),
-  routes: [completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes, courseReportPage, ...transcriptPages],
+  routes: [rebuildRoute, completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes, courseReportPage, ...transcriptPages],
   views: path.join(__dirname, 'views'),
   admin: [dashboardPage],
   nav: [{ title: 'My transcript', path: '/my/transcript' }],
   jobs: [rebuildSummary, runDueSchedules, deliverReport],
+  commands: [rebuildCommand],
   subscribe: reportingSubscriptions,
   privacy: reportingPrivacy,
   register(c) {

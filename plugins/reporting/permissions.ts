@@ -14,4 +14,9 @@ export const reportPermissions = definePermissions({
     description: 'Schedule reports to be emailed as CSV, pause and delete schedules.',
     defaults: { reporter: 'allow' },
   },
+  rebuild: {
+    name: 'reports:rebuild', context: 'system',
+    description: 'Rebuild the report summary from the courses and auth plugins (after a restore, or to check it).',
+    defaults: {},
+  },
 });

@@ -1,10 +1,13 @@
 // Rebuilding the summary from the source: every course the courses plugin knows, with all its
 // enrollments, and every cohort the auth plugin has, with its members. Rows of courses and cohorts that
-// are gone are removed, and cohorts made before the plugin was installed are filled in. Run it after restoring a backup, or to prove the summary: the
-// result equals what the subscribers kept. Safe while the subscribers run: both write current state.
-import { defineJob, Type, type JobContext } from 'lectern';
+// are gone are removed, and cohorts made before the plugin was installed are filled in. Started by an
+// administrator (POST /api/v1/reports/rebuild, or `lectern reporting rebuild`) after restoring a backup,
+// after an upgrade that adds to the summary, or to prove it: the result equals what the subscribers kept.
+// Safe while the subscribers run: both write current state.
+import { defineJob, defineRoute, JobAccepted, reply, Type, type CommandDef, type JobContext } from 'lectern';
 import { CourseDirectoryRef } from 'lectern/courses';
 import { AuthDirectory } from 'lectern/auth';
+import { reportPermissions } from './permissions';
 import { COURSES, courseReportsChanged, ENROLLMENTS, syncCourse } from './model/summary';
 
 const PAGE = 500;
@@ -59,3 +62,30 @@ async function rebuildCohorts(job: JobContext): Promise<number> {
   }
   return cohorts.length;
 }
+
+/** An administrator starts it from the dashboard or the API: a 202 with the job to follow. */
+export const rebuildRoute = defineRoute({
+  method: 'POST', path: '/api/v1/reports/rebuild', permission: reportPermissions.rebuild,
+  summary: 'Rebuild the report summary from the courses and auth plugins (a job)', responses: { 202: JobAccepted },
+  async handler(req) {
+    return reply.accepted(await req.transaction(async (tx) => {
+      const job = await tx.enqueue(rebuildSummary, {});
+      await tx.audit({ action: 'reporting.rebuild', target: { type: 'job', id: job.id } });
+      return job;
+    }));
+  },
+});
+
+/** `lectern reporting rebuild`: the same from the command line, e.g. right after `lectern restore`; a worker runs it. */
+export const rebuildCommand: CommandDef = {
+  name: 'reporting rebuild',
+  description: 'Queue a rebuild of the report summary from the courses and auth plugins',
+  async run(_args, ctx) {
+    const job = await ctx.transaction(async (tx) => {
+      const queued = await tx.enqueue(rebuildSummary, {});
+      await tx.audit({ action: 'reporting.rebuild', target: { type: 'job', id: queued.id }, details: { via: 'cli' } });
+      return queued;
+    });
+    process.stdout.write(`queued job ${job.id}: a worker rebuilds the report summary\n`);
+  },
+};
