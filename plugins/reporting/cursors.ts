@@ -3,3 +3,6 @@ import { keyset } from 'lectern';
 
 /** Schedules: by id. */
 export const byIdAsc = keyset('int');
+
+/** A schedule's runs: by due time (ISO), newest first; a schedule has one run per due time. */
+export const byDueAtDesc = keyset('string');
