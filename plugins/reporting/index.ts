@@ -16,6 +16,8 @@ import { deliverReport, runDueSchedules } from './deliveries';
 import { dashboardPage } from './pages/dashboard';
 import { courseReportPage } from './pages/course-report';
 import { transcriptPages } from './pages/transcript';
+import { createScheduleRoute, schedulesAdminPage } from './pages/schedules';
+import { schedulePageRoutes } from './pages/schedule';
 
 export * from './api';
 
@@ -29,9 +31,10 @@ export default definePlugin({
   permissions: reportPermissions,
   roles: [{ key: 'reporter', name: 'Reporter', description: 'Reads reports where granted (system, a category or a course) and schedules them.' }],
   migrations: path.join(__dirname, 'migrations'),
-  routes: [completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes, courseReportPage, ...transcriptPages],
+  routes: [completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes, courseReportPage, ...transcriptPages,
+    createScheduleRoute, ...schedulePageRoutes],
   views: path.join(__dirname, 'views'),
-  admin: [dashboardPage],
+  admin: [dashboardPage, schedulesAdminPage],
   nav: [{ title: 'My transcript', path: '/my/transcript' }],
   jobs: [rebuildSummary, runDueSchedules, deliverReport],
   subscribe: reportingSubscriptions,
