@@ -66,6 +66,7 @@ export const courseLinks = defineExtensionPoint<CourseLink>('courses.courseLinks
 export { coursePermissions } from './permissions';
 
 export type CourseStatus = 'draft' | 'published' | 'archived';
+export interface CategorySummary { id: string; name: string; parentId: string | null }
 export interface CourseSummary {
   id: string; title: string; code: string; status: CourseStatus; categoryId: string | null;
   /** How many items must be done to complete the course. */
@@ -128,6 +129,8 @@ export interface CourseDirectory {
   transcript(userId: string): Promise<TranscriptEntry[]>;
   /** A category's id and the ids of every category beneath it, at any depth (the category first), or null when there is no such category. */
   categoryWithDescendants(categoryId: string): Promise<string[] | null>;
+  /** Categories by name (a picker), at most `limit` of them. */
+  categories(limit: number): Promise<CategorySummary[]>;
 }
 
 /** Resolve with `ctx.resolve(CourseDirectoryRef)` after listing 'courses' in dependsOn. */

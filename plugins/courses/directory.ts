@@ -142,5 +142,10 @@ export function createCourseDirectory(ctx: PluginContext): CourseDirectory {
       const { rows } = await ctx.db.raw(SUBTREE, [categoryId]) as { rows: { id: string | number }[] };
       return rows.length ? rows.map((r) => String(r.id)) : null;
     },
+    async categories(limit) {
+      const rows: { id: number; name: string; parent_id: number | null }[] = await ctx.db('courses_categories')
+        .orderByRaw('lower(name), id').limit(limit).select('id', 'name', 'parent_id');
+      return rows.map((r) => ({ id: String(r.id), name: r.name, parentId: r.parent_id === null ? null : String(r.parent_id) }));
+    },
   };
 }

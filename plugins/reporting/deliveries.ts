@@ -10,8 +10,9 @@ import { reportPermissions } from './permissions';
 import { completionCsv } from './routes/completion';
 import { complianceCsv, complianceFilter } from './routes/compliance';
 import { activityCsv } from './routes/activity';
-import { contextOf, nextRun, RUNS, SCHEDULES, type ScheduleRow } from './model/schedules';
+import { contextOf, DEFAULT_ACTIVITY_DAYS, nextRun, RUNS, SCHEDULES, type ScheduleRow } from './model/schedules';
 import { complianceCategories } from './model/compliance-scope';
+import type { LearnerStatus } from './model/completion';
 import type { CsvReport } from './model/report-csv';
 
 const DAY_MS = 86_400_000;
@@ -60,12 +61,14 @@ async function* counted<T>(items: AsyncIterable<T>, each: () => void): AsyncGene
 
 async function reportCsv(job: JobContext, s: ScheduleRow): Promise<CsvReport> {
   const now = job.now();
-  if (s.report === 'course-completion') return completionCsv(job, { courseId: s.params.courseId as string, cohortId: s.params.cohortId, now });
+  if (s.report === 'course-completion') {
+    return completionCsv(job, { courseId: s.params.courseId as string, cohortId: s.params.cohortId, status: s.params.status as LearnerStatus | undefined, now });
+  }
   if (s.report === 'compliance') {
     const categoryIds = await complianceCategories(job, s.params, 'body.params');
     return complianceCsv(job, await complianceFilter(job, { ...s.params, categoryIds }));
   }
-  const days = s.params.days ?? 7;
+  const days = s.params.days ?? DEFAULT_ACTIVITY_DAYS;
   const to = new Date(now.getTime() - DAY_MS).toISOString().slice(0, 10);
   const from = new Date(now.getTime() - days * DAY_MS).toISOString().slice(0, 10);
   return activityCsv(job, { from, to, interval: 'day' });

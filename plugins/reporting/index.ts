@@ -20,6 +20,8 @@ import { deliverReport, runDueSchedules } from './deliveries';
 import { dashboardPage } from './pages/dashboard';
 import { courseReportPage } from './pages/course-report';
 import { transcriptPages } from './pages/transcript';
+import { createScheduleRoute, schedulesAdminPage } from './pages/schedules';
+import { schedulePageRoutes } from './pages/schedule';
 
 export * from './api';
 
@@ -37,9 +39,10 @@ export default definePlugin({
     contribute(userLinks, { label: 'Transcript', href: (id) => `/reports/learners/${id}`, permission: reportPermissions.view }),
   ],
   migrations: path.join(__dirname, 'migrations'),
-  routes: [rebuildRoute, completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes, courseReportPage, ...transcriptPages],
+  routes: [rebuildRoute, completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes, courseReportPage, ...transcriptPages,
+    createScheduleRoute, ...schedulePageRoutes],
   views: path.join(__dirname, 'views'),
-  admin: [dashboardPage],
+  admin: [dashboardPage, schedulesAdminPage],
   nav: [{ title: 'My transcript', path: '/my/transcript' }],
   jobs: [rebuildSummary, runDueSchedules, deliverReport],
   commands: [rebuildCommand],

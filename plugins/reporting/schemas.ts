@@ -1,6 +1,6 @@
-// The reporting plugin's query and answer schemas; routes declare them, so they are the OpenAPI document's
-// shapes and, in tests, checked against every answer.
-import { named, Type } from 'lectern';
+// The reporting plugin's input and answer schemas; routes declare them, so they are the OpenAPI document's
+// shapes and, in tests, checked against every answer. The pages' forms take their limits from them too.
+import { named, Type, type Static } from 'lectern';
 
 export const IdString = Type.String({ pattern: '^[0-9]{1,18}$' });
 const Time = Type.String({ format: 'date-time' });
@@ -54,8 +54,22 @@ export const Transcript = named('Transcript', Type.Object({
   })),
 }));
 
+export const ReportNameSchema = Type.Union([Type.Literal('course-completion'), Type.Literal('compliance'), Type.Literal('activity')]);
+export const ActivityDaysSchema = Type.Integer({ minimum: 1, maximum: 366, description: 'activity: the days before each run' });
+export const ScheduleParamsSchema = Type.Object({
+  courseId: Type.Optional(IdString), categoryId: Type.Optional(IdString), cohortId: Type.Optional(IdString), status: Type.Optional(LearnerStatusSchema),
+  state: Type.Optional(ComplianceStateSchema), days: Type.Optional(ActivityDaysSchema),
+}, { additionalProperties: false });
+export const CronSchema = Type.String({ minLength: 9, maxLength: 100 });
+export const RecipientSchema = Type.String({ format: 'email', maxLength: 254 });
+export const RecipientsSchema = Type.Array(RecipientSchema, { minItems: 1, maxItems: 100, uniqueItems: true });
+export const NewScheduleBody = Type.Object({
+  report: ReportNameSchema, params: Type.Optional(ScheduleParamsSchema), cron: CronSchema, recipients: RecipientsSchema,
+}, { additionalProperties: false });
+export type NewSchedule = Static<typeof NewScheduleBody>;
+
 const ScheduleShape = {
-  id: IdString, report: Type.Union([Type.Literal('course-completion'), Type.Literal('compliance'), Type.Literal('activity')]),
+  id: IdString, report: ReportNameSchema,
   params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Integer()])), cron: Type.String(), recipients: Type.Array(Type.String()),
   createdBy: IdString, paused: Type.Boolean(), nextRunAt: Time, createdAt: Time,
 };

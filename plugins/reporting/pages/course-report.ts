@@ -9,9 +9,9 @@ import { sortKeyOf, type CompletionFilter, type LearnerStatus } from '../model/c
 import { COURSES } from '../model/summary';
 import { iso, withPeople } from '../model/people';
 import { IdString, LearnerStatusSchema } from '../schemas';
+import { labelOf, LEARNER_STATUSES } from './labels';
 
 const PAGE = 50;
-const LABELS: Record<LearnerStatus, string> = { completed: 'Completed', in_progress: 'In progress', overdue: 'Overdue', not_started: 'Not started' };
 
 export const courseReportPage = defineRoute({
   method: 'GET', path: '/reports/courses/:id', permission: reportPermissions.view, html: true, params: Type.Object({ id: IdString }),
@@ -31,12 +31,12 @@ export const courseReportPage = defineRoute({
     const page = byLearnerSort.page(read.rows, PAGE, (r) => r, (r) => sortKeyOf('userId', r));
     const learners = (await withPeople(req, page.items)).map((r) => ({
       userId: String(r.user_id), name: r.person?.name ?? `User ${r.user_id}`, email: r.person?.email ?? null, progress: Number(r.progress),
-      status: r.status, statusLabel: LABELS[r.status], alert: r.status === 'overdue', dueAt: iso(r.due_at), completedAt: iso(r.completed_at), enrolledAt: iso(r.enrolled_at),
+      status: r.status, statusLabel: labelOf(LEARNER_STATUSES, r.status), alert: r.status === 'overdue', dueAt: iso(r.due_at), completedAt: iso(r.completed_at), enrolledAt: iso(r.enrolled_at),
     }));
     const filters = { status: status ?? '' };
     return req.page('reporting/course-report', {
       title: `Report: ${course.title}`, course: { id: courseId, ...course }, summary, learners, filters,
-      statuses: Object.entries(LABELS).map(([value, label]) => ({ value, label, selected: value === status })),
+      statuses: LEARNER_STATUSES.map(({ value, label }) => ({ value, label, selected: value === status })),
       csvHref: `/api/v1/reports/course-completion?courseId=${courseId}&format=csv${status ? `&status=${status}` : ''}`,
       pager: pagerLinks(`/reports/courses/${courseId}`, { status }, page.nextCursor, req.query.cursor !== undefined),
     });

@@ -1,6 +1,6 @@
 // The reporting dashboard (/admin/reports, reports:view at the system level): headline numbers and three
 // charts drawn on the server — completion rate per course, completions per day, overdue by cohort — each
-// followed by its data table.
+// followed by its data table; and, for those who may schedule reports, the way to the scheduled reports.
 import { defineAdminPage, Type } from 'lectern';
 import { reportPermissions } from '../permissions';
 import { dashboard } from '../model/dashboard';
@@ -9,9 +9,9 @@ import { barChart, columnChart } from '../model/charts';
 export const dashboardPage = defineAdminPage({
   path: '/admin/reports', title: 'Reports', permission: reportPermissions.view, view: 'reporting/admin/dashboard', query: Type.Object({}),
   async load(req) {
-    const d = await dashboard(req);
+    const [d, canSchedule] = await Promise.all([dashboard(req), req.can(reportPermissions.schedule)]);
     return {
-      ...d,
+      ...d, canSchedule,
       courseChart: barChart(d.perCourse.map((c) => ({ label: c.title, value: c.rate, display: `${c.rate}%` })), 100),
       cohortChart: barChart(d.overdueByCohort.map((c) => ({ label: c.name, value: c.overdue, display: String(c.overdue) }))),
       dayChart: columnChart(d.completionsByDay.map((c) => ({ label: c.day, value: c.completions, display: String(c.completions) }))),
