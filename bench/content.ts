@@ -11,7 +11,6 @@
 // Prints a markdown report on stdout (progress on stderr). BENCH_SECONDS, BENCH_WARMUP_SECONDS,
 // BENCH_CONNECTIONS, BENCH_LOG_LEVEL as in bench/http.ts.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { benchDatabaseUrl, measureBaselines, type Baselines } from './baselines';
@@ -19,6 +18,7 @@ import { benchSettings, expectOk, measure, median, medianOf, type Figures } from
 import { forkServer, type ServerHandle } from './process';
 import { line, loadAverage, machine, pct, table } from './report';
 import { inScratchSchema } from './scratch-schema';
+import { rssDuring } from './rss';
 
 const VIEW_TARGET = 0.3;
 const RSS_TARGET_MB = 50;
@@ -32,11 +32,6 @@ const PAGE = [
   ...Array.from({ length: 12 }, (_, i) => `## Step ${i + 1}\n\nKeep **three points of contact** and read [the policy](https://example.org/policy/${i}).\n\n- Check the feet\n- Check the rungs\n- Face the ladder\n`),
   '| Height | Ladder |', '|---|---|', '| up to 2 m | step ladder |', '| above 2 m | extension ladder |',
 ].join('\n');
-
-function rssMb(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) / 1024;
-}
 
 /** Bytes of a video (an mp4 signature, then zeros), made as they are read. */
 function video(bytes: number): Readable {
@@ -79,19 +74,6 @@ async function setUp(server: ServerHandle, admin: string): Promise<{ viewPath: s
   await api(server, admin, 'POST', `/api/v1/courses/${String(course.id)}/enrollments`, { userId: server.info.learnerId });
   const videoItem = await api(server, admin, 'POST', '/api/v1/content', { type: 'video', title: 'Ladder drill' });
   return { viewPath: `/api/v1/courses/${String(course.id)}/items/${String(item.id)}/view`, videoId: String(videoItem.id) };
-}
-
-/** Peak RSS growth of the server while `work` runs, in MB. */
-async function rssGrowth(pid: number, work: () => Promise<void>): Promise<{ before: number; peak: number }> {
-  const before = rssMb(pid);
-  let peak = before;
-  const sampler = setInterval(() => { peak = Math.max(peak, rssMb(pid)); }, 20);
-  try {
-    await work();
-  } finally {
-    clearInterval(sampler);
-  }
-  return { before, peak: Math.max(peak, rssMb(pid)) };
 }
 
 async function main(): Promise<void> {
@@ -143,7 +125,7 @@ async function main(): Promise<void> {
     let size = 0;
     try {
       const target = `${server.url}/api/v1/content/${setup?.videoId}/file`;
-      upload = await rssGrowth(server.pid, async () => {
+      upload = await rssDuring(server.pid, async () => {
         const res = await fetch(target, {
           method: 'PUT', headers: { authorization: `Bearer ${admin}`, 'content-type': 'video/mp4', 'content-disposition': 'attachment; filename="drill.mp4"' },
           body: Readable.toWeb(video(UPLOAD_MB * 1024 * 1024)) as ReadableStream, duplex: 'half',
@@ -152,7 +134,7 @@ async function main(): Promise<void> {
         if (res.status !== 200) throw new Error(`upload answered ${res.status}: ${JSON.stringify(body)}`);
         size = body.latest?.file?.size ?? 0;
       });
-      download = await rssGrowth(server.pid, async () => {
+      download = await rssDuring(server.pid, async () => {
         const res = await fetch(target, { headers: { authorization: `Bearer ${admin}` } });
         let received = 0;
         for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) received += chunk.length;

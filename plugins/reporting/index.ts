@@ -8,7 +8,7 @@ import { courseLinks } from 'lectern/courses';
 import { reportPermissions } from './permissions';
 import { reportSettings } from './settings';
 import { reportingSubscriptions } from './sync';
-import { rebuildCommand, rebuildRoute, rebuildSummary } from './rebuild';
+import { rebuildCommand, rebuildRoutes, rebuildSummary } from './rebuild';
 import { reportingPrivacy } from './privacy';
 import { CompletionAnswers, CompletionAnswersRef } from './answers';
 import { completionRoute } from './routes/completion';
@@ -39,7 +39,7 @@ export default definePlugin({
     contribute(userLinks, { label: 'Transcript', href: (id) => `/reports/learners/${id}`, permission: reportPermissions.view }),
   ],
   migrations: path.join(__dirname, 'migrations'),
-  routes: [rebuildRoute, completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes, courseReportPage, ...transcriptPages,
+  routes: [...rebuildRoutes, completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes, courseReportPage, ...transcriptPages,
     createScheduleRoute, ...schedulePageRoutes],
   views: path.join(__dirname, 'views'),
   admin: [dashboardPage, schedulesAdminPage],

@@ -4,7 +4,7 @@
 // administrator (POST /api/v1/reports/rebuild, or `lectern reporting rebuild`) after restoring a backup,
 // after an upgrade that adds to the summary, or to prove it: the result equals what the subscribers kept.
 // Safe while the subscribers run: both write current state.
-import { defineJob, defineRoute, JobAccepted, reply, Type, type CommandDef, type JobContext } from 'lectern';
+import { defineJob, defineRoute, JobAccepted, reply, Type, type CommandDef, type JobContext, type SignedInRequest } from 'lectern';
 import { CourseDirectoryRef } from 'lectern/courses';
 import { AuthDirectory } from 'lectern/auth';
 import { reportPermissions } from './permissions';
@@ -63,18 +63,29 @@ async function rebuildCohorts(job: JobContext): Promise<number> {
   return cohorts.length;
 }
 
-/** An administrator starts it from the dashboard or the API: a 202 with the job to follow. */
-export const rebuildRoute = defineRoute({
-  method: 'POST', path: '/api/v1/reports/rebuild', permission: reportPermissions.rebuild,
-  summary: 'Rebuild the report summary from the courses and auth plugins (a job)', responses: { 202: JobAccepted },
-  async handler(req) {
-    return reply.accepted(await req.transaction(async (tx) => {
-      const job = await tx.enqueue(rebuildSummary, {});
-      await tx.audit({ action: 'reporting.rebuild', target: { type: 'job', id: job.id } });
-      return job;
-    }));
-  },
+/** Queues the job, audited, in one transaction. */
+const startRebuild = (req: SignedInRequest) => req.transaction(async (tx) => {
+  const job = await tx.enqueue(rebuildSummary, {});
+  await tx.audit({ action: 'reporting.rebuild', target: { type: 'job', id: job.id } });
+  return job;
 });
+
+/** An administrator starts it from the API (a 202 with the job to follow) or the dashboard's button. */
+export const rebuildRoutes = [
+  defineRoute({
+    method: 'POST', path: '/api/v1/reports/rebuild', permission: reportPermissions.rebuild,
+    summary: 'Rebuild the report summary from the courses and auth plugins (a job)', responses: { 202: JobAccepted },
+    handler: async (req) => reply.accepted(await startRebuild(req)),
+  }),
+  defineRoute({
+    method: 'POST', path: '/admin/reports/rebuild', permission: reportPermissions.rebuild, html: true, body: Type.Object({}),
+    summary: 'Rebuild the report summary (form)',
+    async handler(req) {
+      await startRebuild(req);
+      return reply.redirect('/admin/reports?done=rebuilding');
+    },
+  }),
+];
 
 /** `lectern reporting rebuild`: the same from the command line, e.g. right after `lectern restore`; a worker runs it. */
 export const rebuildCommand: CommandDef = {

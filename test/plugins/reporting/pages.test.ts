@@ -1,6 +1,7 @@
 // The reporting pages: a learner's own transcript, a course's report for its instructor (and no one
 // else's), the dashboard's numbers with each chart beside its data table, and the links to a course's
-// report and a person's transcript that reporting adds to the course editor and the account's admin page.
+// report and a person's transcript that reporting adds to the course editor and the account's admin page,
+// and the dashboard's button that rebuilds the summary, for administrators only.
 import { expect } from 'chai';
 import type { Persona, TestApp } from 'lectern';
 import { ok, reportingWorld, type ReportingWorld } from './helpers';
@@ -93,5 +94,21 @@ describe('reporting: pages', function () {
       status: dash.status, overdue: dash.text.includes('<dt>Overdue</dt><dd>1</dd>'), charts: (dash.text.match(/<svg class="chart"[^>]*role="img"/g) ?? []).length,
       tables: dash.text.includes('<caption>Completion rate per course (largest courses first)</caption>'), learnerRefused: (await page(learner, '/admin/reports')).status,
     }).to.deep.equal({ status: 200, overdue: true, charts: 2, tables: true, learnerRefused: 403 });
+  });
+
+  it('rebuilds the summary from the dashboard for an administrator, and offers a reporter no such button', async () => {
+    const reporter = await t.persona('Rita Reporter', 'reporter');
+    const dashboard = await page(w.admin, '/admin/reports');
+    const forReporter = await page(reporter, '/admin/reports');
+    await t.db('reporting_enrollments').where({ user_id: learner.id }).delete();
+    const refused = await reporter.post('/admin/reports/rebuild').type('form').send({});
+    const started = await w.admin.post('/admin/reports/rebuild').type('form').send({});
+    await t.jobs.drain();
+    const after = await page(w.admin, started.headers.location);
+    expect({
+      button: [dashboard.text.includes('Rebuild the summary'), forReporter.status, forReporter.text.includes('Rebuild the summary')],
+      refused: refused.status, started: [started.status, started.headers.location], notice: after.text.includes('The summary is being rebuilt'),
+      rows: Number((await t.db('reporting_enrollments').where({ user_id: learner.id }).count({ n: '*' }).first() as { n: string | number }).n),
+    }).to.deep.equal({ button: [true, 200, false], refused: 403, started: [303, '/admin/reports?done=rebuilding'], notice: true, rows: 2 });
   });
 });
