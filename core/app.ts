@@ -39,7 +39,7 @@ import { Mailer, sendMail } from './mail';
 import { LocalFileStore } from './storage';
 import { privateDir } from './data-dir';
 import type {
-  AuditEntry, CommandDef, ContextRef, EnqueueOptions, EventRef, ExtensionPointRef, IdentityProvider, IdentityRequest, JobInfo, JobRef,
+  AuditEntry, CommandDef, ContextRef, EnqueueOptions, EventRef, ExtensionPointRef, GuardRequest, IdentityProvider, IdentityRequest, JobInfo, JobRef,
   PermissionRef, PluginContext, Principal, ServiceRef,
 } from './plugin';
 import type { Plugin } from './manifest';
@@ -91,6 +91,8 @@ export class App implements Kernel {
   readonly mailer: Mailer;
   readonly commands = new Map<string, { plugin: string; command: CommandDef }>();
   private readonly byName: Map<string, Plugin>;
+  /** The plugins with request guards, in plugin order. */
+  private readonly guarded: Plugin[];
   private readonly containers = new Containers();
   private readonly revisions: Revisions;
   private readonly events: EventBus;
@@ -107,6 +109,7 @@ export class App implements Kernel {
     this.log = log;
     this.plugins = plugins;
     this.byName = new Map(plugins.map((p) => [p.name, p]));
+    this.guarded = plugins.filter((p) => p.guards?.length);
     const db = database.knex;
     this.revisions = new Revisions(db, config.syncIntervalMs, log, database);
     this.permissions = new PermissionEngine(db, this.revisions);
@@ -119,6 +122,7 @@ export class App implements Kernel {
       log, bodyLimitBytes: config.bodyLimitBytes, trustProxy: config.trustProxy,
       identities: () => this.identities(),
       isEnabled: (p) => this.isEnabled(p),
+      guard: (req) => this.guard(req),
       can: (principal, perm, ctx) => this.can(principal, perm, ctx),
       request: (plugin, init) => new RequestRuntime(this, plugin, this.log, init),
       layout: (principal) => this.layout(principal),
@@ -193,6 +197,7 @@ export class App implements Kernel {
     this.containers.provide(CoreServices.views, this.views);
     this.containers.provide(CoreServices.mail, this.mailer);
     this.containers.provide(CoreServices.revisions, this.revisions);
+    this.containers.provide(CoreServices.system, this.systemApi());
     this.containers.providePerPlugin(CoreServices.storage, (plugin) => new LocalFileStore(path.join(this.config.filesDir, plugin)));
     this.jobs.register('core', sendMail as unknown as JobRef);
     for (const route of systemRoutes(this.systemApi())) this.http.mount('core', route);
@@ -379,6 +384,10 @@ export class App implements Kernel {
 
   can(principal: Principal | null, permission: PermissionRef, context?: ContextRef): Promise<boolean> {
     return this.permissions.can(principal?.id, permission, context);
+  }
+
+  private async guard(req: GuardRequest): Promise<void> {
+    for (const p of this.guarded) if (this.isEnabled(p.name)) for (const check of p.guards ?? []) await check(req, this.contextOf(p.name));
   }
 
   enqueue(jobs: readonly { ref: JobRef; payload: unknown; opts?: EnqueueOptions }[], db: Knex): Promise<JobInfo[]> {

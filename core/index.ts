@@ -10,13 +10,13 @@ export { definePermissions, defineEvent, defineJob, defineService, defineExtensi
 export type {
   PluginContext, TransactionContext, JobContext, JobInfo, JobRef, EventRef, ServiceRef, ExtensionPointRef, PermissionRef,
   ContextRef, ContextType, AuditEntry, EnqueueOptions, Principal, IdentityProvider, IdentityRequest, PrivacyProvider,
-  NavLink, CommandDef, Registrar, RoleDef, SubscribeOptions, Subscription,
+  NavLink, CommandDef, Registrar, RoleDef, SubscribeOptions, Subscription, GuardRequest, RequestGuard,
 } from './plugin';
 export { definePlugin } from './manifest';
 export type { Plugin, PluginManifest, AdminPage } from './manifest';
 export { defineRoute, reply, Reply } from './http/route';
 export type { RouteRef, RouteRequest, Method, Answer, MediaAnswer, Responses, ErrorStatus } from './http/route';
-export { named, pageOf, JobAccepted } from './http/response-schemas';
+export { named, pageOf, JobAccepted, JobStateSchema } from './http/response-schemas';
 export { submitForm, Done, doneNotice, requireFields, filled, given, dateField } from './http/forms';
 export type { FormPage, FormState, PageData } from './http/forms';
 export {
@@ -25,6 +25,7 @@ export {
 } from './http/errors';
 export type { FieldError, Problem } from './http/errors';
 export { pageQuery, corePermissions } from './system-routes';
+export type { SystemInfo, PluginState } from './system-routes';
 export { containsPattern } from './db/like';
 export { CoreServices } from './services';
 export { sendMail } from './mail';

@@ -5,7 +5,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { RouteRef, RouteRequest } from './http/route';
 import type {
   CommandDef, Contribution, EventRef, ExtensionPointRef, IdentityProvider, JobRef, NavLink, PermissionRef, PluginContext,
-  PrivacyProvider, Principal, Registrar, RoleDef, ServiceRef, Subscription,
+  PrivacyProvider, Principal, Registrar, RequestGuard, RoleDef, ServiceRef, Subscription,
 } from './plugin';
 
 /** A page in the admin navigation, served by the core: GET `path` renders `view` with what `load` returns. */
@@ -50,6 +50,8 @@ export interface PluginManifest<S extends TSchema = TSchema> {
   exports?: ServiceRef<unknown>[];
   commands?: CommandDef[];
   privacy?: PrivacyProvider;
+  /** Checks every request may go on (see RequestGuard); run in plugin order. */
+  guards?: RequestGuard[];
   /** Resolves who is calling; provided by the auth plugin. */
   identity?: IdentityProvider;
   register?(c: Registrar): void;

@@ -228,6 +228,21 @@ export interface NavLink {
   permission?: PermissionRef;
 }
 
+/** What a request guard sees: the request before its route reads a body or checks its permission. */
+export interface GuardRequest {
+  method: string;
+  path: string;
+  principal: Principal | null;
+  /** Whether the caller holds `permission` at the system context. */
+  can(permission: PermissionRef): Promise<boolean>;
+}
+
+/**
+ * Runs before every route (all but the core's /healthz and /readyz) while its plugin is enabled, and refuses
+ * a request by throwing an HttpError: maintenance mode's 503, a policy that must be accepted first.
+ */
+export type RequestGuard = (req: GuardRequest, ctx: PluginContext) => Promise<void>;
+
 /** A role a plugin's permissions expect (e.g. `learner`); created at start when missing, never deleted. */
 export interface RoleDef { key: string; name: string; description?: string }
 

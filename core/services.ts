@@ -9,6 +9,7 @@ import type { ViewEngine } from './views/engine';
 import { mailService } from './mail';
 import type { Revisions } from './sync';
 import { storageService } from './storage';
+import type { SystemInfo } from './system-routes';
 
 export const CoreServices = {
   permissions: defineService<PermissionEngine>('core.permissions'),
@@ -22,4 +23,6 @@ export const CoreServices = {
   revisions: defineService<Revisions>('core.revisions'),
   /** Files kept under the plugin's own name (`put`, `stat`, `get`, `delete`): core/storage.ts. */
   storage: storageService,
+  /** What is running: version, database driver and pending migrations, queue, plugins (read-only). */
+  system: defineService<SystemInfo>('core.system'),
 } as const;

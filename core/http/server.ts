@@ -6,7 +6,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import typeIs from 'type-is';
 import type { Logger } from 'pino';
-import { SYSTEM, type ContextRef, type IdentityRequest, type PermissionRef, type Principal } from '../plugin';
+import { SYSTEM, type ContextRef, type GuardRequest, type IdentityRequest, type PermissionRef, type Principal } from '../plugin';
 import {
   HttpError, badRequest, forbidden, notFound, serviceUnavailable, unauthorized, unsupportedMediaType, conflict, type FieldError,
 } from './errors';
@@ -25,6 +25,8 @@ export interface ServerDeps {
   /** The identity providers in order, each already bound to its plugin's context. */
   identities(): { resolve(req: IdentityRequest): Promise<Principal | null>; signInPath?: string }[];
   isEnabled(plugin: string): boolean;
+  /** The enabled plugins' request guards; throws to refuse the request. */
+  guard(req: GuardRequest): Promise<void>;
   can(principal: Principal | null, permission: PermissionRef, context: ContextRef): Promise<boolean>;
   request(plugin: string, init: RequestInit): RequestRuntime;
   layout(principal: Principal | null): Promise<Record<string, unknown>>;
@@ -46,6 +48,8 @@ const SECURITY_HEADERS = {
 };
 const HSTS = 'max-age=31536000';
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
+/** Probes answer whatever the plugins' guards say: a load balancer must see the process as it is. */
+const PROBES = new Set(['/healthz', '/readyz']);
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
 const DB_LOST = /^Connection terminated|^Connection ended unexpectedly|^connect ECONNREFUSED|is not queryable|^timeout exceeded when trying to connect/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -202,7 +206,7 @@ export class HttpServer {
 
   private wantsHtml(ctx: Koa.Context): boolean {
     if (ctx.state.html === true) return true;
-    if (ctx.path.startsWith('/api/') || ctx.path === '/healthz' || ctx.path === '/readyz') return false;
+    if (ctx.path.startsWith('/api/') || PROBES.has(ctx.path)) return false;
     return ctx.method === 'GET' && ctx.accepts('json', 'html') === 'html';
   }
 
@@ -220,6 +224,10 @@ export class HttpServer {
     if (!this.deps.isEnabled(plugin)) throw notFound();
     ctx.state.html = route.html === true;
     let principal = await this.principal(ctx);
+    if (!PROBES.has(ctx.path)) {
+      const caller = principal;
+      await this.deps.guard({ method: ctx.method, path: ctx.path, principal: caller, can: (permission) => this.deps.can(caller, permission, SYSTEM) });
+    }
     if (!route.public && !principal) return this.signInFirst(ctx);
 
     const params: Record<string, unknown> = { ...ctx.params };

@@ -66,7 +66,7 @@ describe('HTTP routes', () => {
     expect(op['x-permission']).to.equal('hello:read');
     expect(op.parameters).to.deep.equal([{ name: 'id', in: 'path', required: true, schema: { pattern: '^[0-9]{1,18}$', type: 'string' } }]);
     expect(body.paths['/api/v1/hello/greetings'].post.requestBody.content['application/json'].schema.required).to.deep.equal(['message']);
-    expect(body.paths['/api/v1/system/status'].get['x-permission']).to.equal('system:view');
+    expect(body.paths['/api/v1/plugins'].get['x-permission']).to.equal('system:plugins');
   });
 
   it('reports readiness of the database and the queue', async () => {

@@ -25,7 +25,7 @@ const plugin = definePlugin({
 
 describe('jobs through the app', () => {
   let t: TestApp;
-  before(async () => { t = await createTestApp({ plugins: [plugin] }); });
+  before(async () => { t = await createTestApp({ plugins: [plugin, 'maintenance'] }); });
   after(() => t.close());
 
   it('retries a failing job with backoff until it succeeds, and shows it to its owner', async () => {

@@ -19,7 +19,7 @@ export const contentFixture = definePlugin({
 });
 
 export const bootLectern = (extra: Plugin[] = []): Promise<TestApp> =>
-  createTestApp({ plugins: ['auth', 'courses', 'certificates', contentFixture, ...extra] });
+  createTestApp({ plugins: ['auth', 'courses', 'certificates', 'maintenance', contentFixture, ...extra] });
 
 type Body = Record<string, unknown>;
 

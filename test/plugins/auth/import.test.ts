@@ -44,7 +44,7 @@ describe('auth: bulk user import', function () {
   let admin: Account;
 
   before(async () => {
-    t = await createTestApp({ plugins: ['auth', spy] });
+    t = await createTestApp({ plugins: ['auth', spy, 'maintenance'] });
     admin = await account(t, 'importer@example.com', ['admin']);
   });
   after(async () => t?.close());

@@ -56,7 +56,7 @@ export async function world(opts: WorldOptions = {}): Promise<World> {
   const clock = testClock();
   const events: Recorded[] = [];
   const t = await createTestApp({
-    plugins: ['auth', 'courses', fixturePlugin(events), ...(opts.plugins ?? [])], clock: () => clock.now(),
+    plugins: ['auth', 'courses', 'maintenance', fixturePlugin(events), ...(opts.plugins ?? [])], clock: () => clock.now(),
     settings: opts.settings ? { courses: opts.settings } : undefined,
   });
   let n = 0;

@@ -1,0 +1,2 @@
+// The maintenance plugin's public surface (`lectern/maintenance`): its permissions.
+export { maintenancePermissions } from './permissions';

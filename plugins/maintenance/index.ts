@@ -1,0 +1,19 @@
+// The maintenance plugin (SOP 4.6 and 5): running the system with minimal disruption — system status,
+// maintenance mode, the job queue — and keeping the record of every maintenance activity.
+import path from 'node:path';
+import { definePlugin } from 'lectern';
+import { maintenancePermissions } from './permissions';
+import { statusRoute } from './routes/status';
+import { jobRoutes } from './routes/jobs';
+
+export * from './api';
+
+export default definePlugin({
+  name: 'maintenance',
+  version: '1.0.0',
+  core: '^1.0.0',
+  description: 'System status, maintenance mode, backups and restore, housekeeping, and the jobs, plugins, settings and audit pages.',
+  permissions: maintenancePermissions,
+  migrations: path.join(__dirname, 'migrations'),
+  routes: [statusRoute, ...jobRoutes],
+});
