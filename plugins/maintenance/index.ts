@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { definePlugin } from 'lectern';
 import { maintenancePermissions } from './permissions';
+import { maintenanceSettings } from './settings';
 import { statusRoute } from './routes/status';
 import { jobRoutes } from './routes/jobs';
 
@@ -14,6 +15,7 @@ export default definePlugin({
   core: '^1.0.0',
   description: 'System status, maintenance mode, backups and restore, housekeeping, and the jobs, plugins, settings and audit pages.',
   permissions: maintenancePermissions,
+  settings: maintenanceSettings,
   migrations: path.join(__dirname, 'migrations'),
   routes: [statusRoute, ...jobRoutes],
 });
