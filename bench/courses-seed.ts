@@ -20,6 +20,23 @@ export interface Seeded { enrollments: number; catalogLearner: string; completer
 /** One completion target: a completer's token index, a course and one of its items. */
 export interface Completion { completer: number; courseId: string; itemId: string }
 
+/**
+ * One section per course holding `items` items (the first `required` of them required), and every category
+ * and course registered as a permission context (category under system, course under its category).
+ */
+export async function seedCourseStructure(trx: Knex, items: number, required: number): Promise<void> {
+  await trx.raw(`insert into courses_sections (course_id, title, position) select id, 'Module 1', 0 from courses_courses`);
+  await trx.raw(`insert into courses_items (course_id, section_id, content_id, title, required, position)
+    select s.course_id, s.id, 'doc:' || (s.course_id * 100 + g), 'Lesson ' || g, g <= ?, g - 1
+    from courses_sections s cross join generate_series(1, ?) g`, [required, items]);
+  await trx.raw(`insert into core_contexts (type, instance_id, parent_id, path) select 'category', id::text, 1, '' from courses_categories`);
+  await trx.raw(`insert into core_contexts (type, instance_id, parent_id, path)
+    select 'course', c.id::text, x.id, '' from courses_courses c join core_contexts x on x.type = 'category' and x.instance_id = c.category_id::text`);
+  for (const type of ['category', 'course']) {
+    await trx.raw(`update core_contexts c set path = p.path || '/' || c.id from core_contexts p where c.parent_id = p.id and c.path = '' and c.type = ?`, [type]);
+  }
+}
+
 /** `completers`: how many completers (each enrolled in 1,100 courses); default 40. */
 export async function seed(db: Knex, passwordHash: string, completers = COMPLETERS): Promise<Seeded> {
   return db.transaction(async (trx) => {
@@ -30,16 +47,7 @@ export async function seed(db: Knex, passwordHash: string, completers = COMPLETE
         (select min(id) from courses_categories) + (g - 1) % ?,
         case when g % 10 = 0 then 'draft' when g % 50 = 1 then 'archived' else 'published' end, g % 100 = 7, g % 3 = 0, now()
       from generate_series(1, ?) g`, [CATEGORIES, COURSES]);
-    await trx.raw(`insert into courses_sections (course_id, title, position) select id, 'Module 1', 0 from courses_courses`);
-    await trx.raw(`insert into courses_items (course_id, section_id, content_id, title, required, position)
-      select s.course_id, s.id, 'doc:' || (s.course_id * 100 + g), 'Lesson ' || g, g <= ?, g - 1
-      from courses_sections s cross join generate_series(1, ?) g`, [REQUIRED_ITEMS, ITEMS_PER_COURSE]);
-
-    await trx.raw(`insert into core_contexts (type, instance_id, parent_id, path) select 'category', id::text, 1, '' from courses_categories`);
-    await trx.raw(`insert into core_contexts (type, instance_id, parent_id, path)
-      select 'course', c.id::text, x.id, '' from courses_courses c join core_contexts x on x.type = 'category' and x.instance_id = c.category_id::text`);
-    await trx.raw(`update core_contexts c set path = p.path || '/' || c.id from core_contexts p where c.parent_id = p.id and c.path = '' and c.type = 'category'`);
-    await trx.raw(`update core_contexts c set path = p.path || '/' || c.id from core_contexts p where c.parent_id = p.id and c.path = '' and c.type = 'course'`);
+    await seedCourseStructure(trx, ITEMS_PER_COURSE, REQUIRED_ITEMS);
 
     await trx.raw(`insert into auth_users (email, name) select 'learner' || g || '@bench.example', 'Learner ' || g from generate_series(1, ?) g`, [LEARNERS]);
     await trx.raw(`insert into auth_users (email, name, password_hash) values ('catalog@bench.example', 'Catalog learner', ?)`, [passwordHash]);

@@ -19,6 +19,7 @@ import { completions, seed, COURSES, type Completion } from './courses-seed';
 import { measureVariedServer } from './courses-load';
 import { coursesReport, type Round, type Target } from './courses-report';
 import { inScratchSchema } from './scratch-schema';
+import { bearerToken } from './tokens';
 import { hashPassword } from '../plugins/auth/passwords';
 
 const PASSWORD = 'bench password 1';
@@ -56,13 +57,7 @@ async function prepare(databaseUrl: string, schema: string) {
     }
     progress(`seeded ${COURSES} courses (${seeded.publishedCourses} open), ${seeded.enrollments} enrollments in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const { port } = await app.listen(0, '127.0.0.1');
-    const token = async (email: string) => {
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/tokens`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD, name: 'bench' }),
-      });
-      if (res.status !== 201) throw new Error(`POST /api/v1/auth/tokens for ${email} answered ${res.status}: ${await res.text()}`);
-      return `Bearer ${((await res.json()) as { token: string }).token}`;
-    };
+    const token = (email: string) => bearerToken(port, email, PASSWORD);
     const learner = await token(seeded.catalogLearner);
     const learnerId = String((await app.database.knex('auth_users').where({ email: seeded.catalogLearner }).first('id')).id);
     const completers: string[] = [];

@@ -8,6 +8,7 @@
 //   small course, and a reporter at the system context, both with passwords. Categories and courses are
 //   registered as permission contexts, as the courses plugin does.
 import type { Knex } from 'knex';
+import { seedCourseStructure } from './courses-seed';
 
 export const LEARNERS = 100_000;
 export const COURSES = 50;
@@ -33,15 +34,7 @@ export async function seedOrganization(db: Knex, passwordHash: string): Promise<
       select 'R' || lpad(g::text, 2, '0'), 'Compliance course ' || g, 'Required training, part ' || g,
         (select min(id) from courses_categories) + (g - 1) % ?, 'published', case when g % 3 = 0 then 180 end, now() - interval '2 years', ?
       from generate_series(1, ?) g`, [CATEGORIES, REQUIRED_ITEMS, COURSES]);
-    await trx.raw(`insert into courses_sections (course_id, title, position) select id, 'Module 1', 0 from courses_courses`);
-    await trx.raw(`insert into courses_items (course_id, section_id, content_id, title, required, position)
-      select s.course_id, s.id, 'doc:' || (s.course_id * 100 + g), 'Lesson ' || g, g <= ?, g - 1
-      from courses_sections s cross join generate_series(1, ?) g`, [REQUIRED_ITEMS, ITEMS_PER_COURSE]);
-    await trx.raw(`insert into core_contexts (type, instance_id, parent_id, path) select 'category', id::text, 1, '' from courses_categories`);
-    await trx.raw(`insert into core_contexts (type, instance_id, parent_id, path)
-      select 'course', c.id::text, x.id, '' from courses_courses c join core_contexts x on x.type = 'category' and x.instance_id = c.category_id::text`);
-    await trx.raw(`update core_contexts c set path = p.path || '/' || c.id from core_contexts p where c.parent_id = p.id and c.path = '' and c.type = 'category'`);
-    await trx.raw(`update core_contexts c set path = p.path || '/' || c.id from core_contexts p where c.parent_id = p.id and c.path = '' and c.type = 'course'`);
+    await seedCourseStructure(trx, ITEMS_PER_COURSE, REQUIRED_ITEMS);
 
     await trx.raw(`insert into auth_users (email, name) select 'learner' || g || '@bench.example', 'Learner ' || g from generate_series(1, ?) g`, [LEARNERS]);
     await trx.raw(`insert into auth_users (email, name, password_hash) values ('instructor@bench.example', 'Instructor', ?), ('reporter@bench.example', 'Reporter', ?)`,

@@ -19,6 +19,7 @@ import { benchSettings, medianOf, type BenchSettings, type Figures } from './mea
 import { forkServer } from './process';
 import { line, loadAverage, machine, pct } from './report';
 import { inScratchSchema } from './scratch-schema';
+import { bearerToken } from './tokens';
 import { rssDuring } from './rss';
 import { seedOrganization, type ReportingSeed, BIG_COURSE_LEARNERS, COHORT_MEMBERS, COURSES, LEARNERS, SMALL_COURSE_LEARNERS } from './reporting-seed';
 import { hashPassword } from '../plugins/auth/passwords';
@@ -54,13 +55,7 @@ async function prepare(databaseUrl: string, schema: string): Promise<Prepared> {
     for (const table of ['reporting_courses', 'reporting_enrollments', 'reporting_cohort_members']) await db.raw('vacuum analyze ??', [table]);
 
     const { port } = await app.listen(0, '127.0.0.1');
-    const token = async (email: string) => {
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/auth/tokens`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: PASSWORD, name: 'bench' }),
-      });
-      if (res.status !== 201) throw new Error(`POST /api/v1/auth/tokens for ${email} answered ${res.status}: ${await res.text()}`);
-      return `Bearer ${((await res.json()) as { token: string }).token}`;
-    };
+    const token = (email: string) => bearerToken(port, email, PASSWORD);
     return { seeded, instructor: await token(seeded.instructor), reporter: await token(seeded.reporter), seedSeconds, rebuildSeconds, rebuilt };
   } finally {
     await app.stop();
