@@ -6,6 +6,13 @@ import { maintenancePermissions } from './permissions';
 import { maintenanceSettings } from './settings';
 import { statusRoute } from './routes/status';
 import { jobRoutes } from './routes/jobs';
+import { switchModeRoute } from './routes/mode';
+import { windowRoutes } from './routes/windows';
+import { maintenanceGuard } from './guard';
+import { ModeCache, ModeCacheRef } from './mode-cache';
+import { recordWindowEdges } from './jobs/window-edges';
+import { maintenanceAdminPage, maintenanceFormRoutes } from './pages/maintenance';
+import { windowDeleteRoutes } from './pages/window-delete';
 
 export * from './api';
 
@@ -17,5 +24,16 @@ export default definePlugin({
   permissions: maintenancePermissions,
   settings: maintenanceSettings,
   migrations: path.join(__dirname, 'migrations'),
-  routes: [statusRoute, ...jobRoutes],
+  views: path.join(__dirname, 'views'),
+  routes: [statusRoute, ...jobRoutes, switchModeRoute, ...windowRoutes, ...maintenanceFormRoutes, ...windowDeleteRoutes],
+  jobs: [recordWindowEdges],
+  admin: [maintenanceAdminPage],
+  guards: [maintenanceGuard],
+  register(c) {
+    c.bind(ModeCacheRef, (ctx) => new ModeCache(ctx));
+  },
+  async start(ctx) {
+    // Read before the first request, so it does not wait for it.
+    await ctx.resolve(ModeCacheRef).snapshot();
+  },
 });

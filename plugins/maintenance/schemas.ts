@@ -24,3 +24,25 @@ export const Job = named('Job', Type.Object({
 }));
 export const JobPage = pageOf(Job);
 export const JobId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
+
+// ---- maintenance mode and its planned windows ----------------------------------------------------
+export const MESSAGE_MAX = 500;
+const Message = Type.String({ maxLength: MESSAGE_MAX, description: 'Shown to everyone refused while the mode is on' });
+const Time = Type.String({ format: 'date-time' });
+
+export const SwitchBody = Type.Object({
+  enabled: Type.Boolean(),
+  message: Type.Optional(Message),
+  until: Type.Optional(Type.String({ format: 'date-time', description: 'When the mode goes off by itself; in the future' })),
+}, { additionalProperties: false });
+
+export const NewWindowBody = Type.Object({
+  startsAt: Time, endsAt: Type.String({ format: 'date-time', description: 'After startsAt, in the future' }), message: Type.Optional(Message),
+}, { additionalProperties: false });
+
+export const WindowStateSchema = Type.Union([Type.Literal('planned'), Type.Literal('active'), Type.Literal('over')]);
+export const MaintenanceWindow = named('MaintenanceWindow', Type.Object({
+  id: Type.String(), startsAt: Time, endsAt: Time, message: NullableString, state: WindowStateSchema,
+}));
+export const WindowPage = pageOf(MaintenanceWindow);
+export const WindowId = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });

@@ -1,7 +1,7 @@
 // The Lectern the security tests attack: auth, courses, content, the certificates and hello examples, and
 // one world of objects built through the API — two courses with their instructors, learners, sections,
 // items placing a published content page, an objective it covers, a cohort, a category, a role, an
-// assignment, a job, a certificate, a session and a token.
+// assignment, a job, a certificate, a session, a token and a planned maintenance window.
 // Routes are requested with their path parameters filled by name from this world, and with bodies
 // and queries sampled from their own schemas, so a new route is covered without editing the tests.
 import Ajv from 'ajv';
@@ -31,13 +31,13 @@ export interface World {
   nik: Persona;
   /** Course A (the target) and its objects; `otherCourse` is B, taught by bea. `content` is the page both courses place. */
   ids: Record<'course' | 'section' | 'item' | 'otherCourse' | 'category' | 'cohort' | 'role' | 'assignment' | 'job'
-    | 'greeting' | 'certificate' | 'certificateCode' | 'session' | 'token' | 'content' | 'objective' | 'schedule', string>;
+    | 'greeting' | 'certificate' | 'certificateCode' | 'session' | 'token' | 'content' | 'objective' | 'schedule' | 'window', string>;
 }
 
 /** Boots the app and builds the world; about two seconds. */
 export async function buildWorld(): Promise<World> {
   // Approvers may publish what they submitted: the world has one administrator to act, and the rule has its own tests.
-  const t = await createTestApp({ plugins: ['auth', 'courses', 'certificates', 'content', 'reporting', 'hello-plugin'], settings: { content: { allowSelfApproval: true } } });
+  const t = await createTestApp({ plugins: ['auth', 'courses', 'certificates', 'content', 'reporting', 'hello-plugin', 'maintenance'], settings: { content: { allowSelfApproval: true } } });
   const ada = await t.persona('ada', 'admin');
   const [ian, bea, lou, sam, nik] = await Promise.all(['ian', 'bea', 'lou', 'sam', 'nik'].map((n) => t.persona(n)));
   const owner = await account(t, 'cora@example.test', ['admin']);
@@ -73,6 +73,7 @@ export async function buildWorld(): Promise<World> {
   const assignment = await ok(ada.post('/api/v1/role-assignments').send({ userId: sam.id, role, context: { type: 'system' } }));
   const greeting = await ok(ada.post('/api/v1/hello/greetings').send({ message: 'Welcome' }));
   const schedule = await ok(ada.post('/api/v1/reports/schedules').send({ report: 'compliance', cron: '0 6 * * 1', recipients: ['reports@example.test'] }));
+  const window = await ok(ada.post('/api/v1/system/maintenance/windows').send({ startsAt: WINDOW_START, endsAt: WINDOW_END }));
   await expectStatus(t.as(owner.id).post(`/api/v1/courses/${course}/items/${String(item)}/complete`).send({}), 201);
   await t.jobs.drain();
   const certificate = await t.db('certificates_certificates').where({ user_id: owner.id }).first('id', 'code');
@@ -88,7 +89,7 @@ export async function buildWorld(): Promise<World> {
     ids: {
       course, section: sections[0], item: String(item), otherCourse, category, cohort, role, assignment,
       job: String((linked.job as Json).id), greeting, certificate: String(certificate.id), certificateCode: certificate.code,
-      session: String(sessionId), token: String(tokenId), content, objective, schedule,
+      session: String(sessionId), token: String(tokenId), content, objective, schedule, window,
     },
   };
 }
@@ -109,7 +110,7 @@ export function pathFixtures(w: World): { byName: Record<string, string>; idAfte
     idAfter: {
       courses: ids.course, users: sam.id, cohorts: ids.cohort, categories: ids.category, jobs: ids.job, sessions: ids.session,
       tokens: ids.token, 'role-assignments': ids.assignment, certificates: ids.certificate, greetings: ids.greeting,
-      content: ids.content, objectives: ids.objective, schedules: ids.schedule,
+      content: ids.content, objectives: ids.objective, schedules: ids.schedule, windows: ids.window,
     },
   };
 }
@@ -131,9 +132,19 @@ export function fillPath(path: string, fixtures: ReturnType<typeof pathFixtures>
   return { url, params };
 }
 
-/** Values for body and query fields whose schema a generic value cannot satisfy (ids, patterns, formats). */
+/** A maintenance window far ahead: maintenance mode never goes on during the tests. */
+const WINDOW_START = '2099-01-01T00:00:00.000Z';
+const WINDOW_END = '2099-01-01T01:00:00.000Z';
+
+/**
+ * Values for body and query fields whose schema a generic value cannot satisfy (ids, patterns, formats),
+ * by the field's name; or for one route's field, by route and field (`PUT /api/v1/x body.enabled`): the
+ * maintenance switch is sent "off", so an administrator's request does not lock the other callers out.
+ */
 export function fieldFixtures(w: World): Record<string, unknown> {
   return {
+    'PUT /api/v1/system/maintenance body.enabled': false, 'POST /admin/maintenance body.enabled': 'off',
+    startsAt: WINDOW_START, endsAt: WINDOW_END,
     userId: w.sam.id, cohortId: w.ids.cohort, contentId: `content:${w.ids.content}`, email: 'matrix@example.test', key: 'matrix-role', role: 'learner',
     courseId: w.ids.course, categoryId: w.ids.category, from: '2026-01-01', to: '2026-01-31', report: 'compliance', cron: '0 6 * * 1', recipients: ['matrix@example.test'],
   };
@@ -148,6 +159,8 @@ const valid = (schema: Json, value: unknown) => ajv.validate(schema, value);
  * named fixtures first, then a generic value of the right type. Throws naming the field when neither fits.
  */
 export function sample(schema: Json, fixtures: Record<string, unknown>, label: string, field = ''): unknown {
+  const routeField = `${label} ${field}`;
+  if (routeField in fixtures && valid(schema, fixtures[routeField])) return fixtures[routeField];
   const named = field.split('.').pop() ?? '';
   if (named in fixtures && valid(schema, fixtures[named])) return fixtures[named];
   if ('const' in schema) return schema.const;
