@@ -6,6 +6,8 @@ import { maintenancePermissions } from './permissions';
 import { maintenanceSettings } from './settings';
 import { statusRoute } from './routes/status';
 import { jobRoutes } from './routes/jobs';
+import { housekeepingRoute } from './routes/housekeeping';
+import { housekeeping } from './housekeeping';
 
 export * from './api';
 
@@ -17,5 +19,6 @@ export default definePlugin({
   permissions: maintenancePermissions,
   settings: maintenanceSettings,
   migrations: path.join(__dirname, 'migrations'),
-  routes: [statusRoute, ...jobRoutes],
+  routes: [statusRoute, ...jobRoutes, housekeepingRoute],
+  jobs: [housekeeping],
 });
