@@ -38,12 +38,12 @@ export class AuditLog {
    * Deletes the records written before `before` and writes an `audit.prune` record saying so, in one
    * transaction: the only way past the table's trigger (core/db/core-schema.ts, 0004_audit_prune).
    */
-  async prune(before: Date, by: Pick<AuditEntry, 'actorId' | 'ip'> = {}): Promise<number> {
+  async prune(before: Date): Promise<number> {
     return this.db.transaction(async (trx) => {
       await trx.raw(`set local lectern.audit_prune = 'on'`);
       const deleted = await trx('core_audit').where('at', '<', before).delete();
       await trx.raw(`set local lectern.audit_prune = 'off'`);
-      await this.write([{ ...by, action: 'audit.prune', details: { before: before.toISOString(), deleted } }], trx);
+      await this.write([{ action: 'audit.prune', details: { before: before.toISOString(), deleted } }], trx);
       return deleted;
     });
   }
