@@ -36,7 +36,7 @@ import { corePermissions, systemRoutes, type PluginState } from './system-routes
 import { PrivacyRegistry, corePrivacy } from './privacy';
 import { CoreServices } from './services';
 import { Mailer, sendMail } from './mail';
-import { LocalFileStore } from './storage';
+import { LocalFileStore, removeTemporaryFiles } from './storage';
 import { privateDir } from './data-dir';
 import type {
   AuditEntry, CommandDef, ContextRef, EnqueueOptions, EventRef, ExtensionPointRef, GuardRequest, IdentityProvider, IdentityRequest, JobInfo, JobRef,
@@ -102,6 +102,7 @@ export class App implements Kernel {
   private enabled = new Map<string, boolean>();
   private identityList: BoundIdentity[] | undefined;
   private server: http.Server | undefined;
+  private draining = false;
   private started = false;
 
   private constructor(readonly database: Database, private readonly opts: AppOptions, config: LecternConfig, log: Logger, plugins: Plugin[]) {
@@ -237,8 +238,10 @@ export class App implements Kernel {
     return migrationStatus(this.database.knex, this.migrations);
   }
 
+  /** Runs pending migrations; a run that applied any is an audit record (`maintenance.migrate`) in the same transaction. */
   async migrate(): Promise<string[]> {
-    const ran = await runMigrations(this.database.knex, this.migrations);
+    const ran = await runMigrations(this.database.knex, this.migrations,
+      (trx, ids) => this.audit.write([{ action: 'maintenance.migrate', details: { migrations: ids } }], trx));
     for (const id of ran) this.log.info({ migration: id }, 'migrated');
     return ran;
   }
@@ -270,7 +273,12 @@ export class App implements Kernel {
 
   async listen(port = this.config.port, host = this.config.host): Promise<AddressInfo> {
     return this.phase('listen', () => new Promise<AddressInfo>((resolve, reject) => {
-      const server = http.createServer(this.http.callback());
+      const handle = this.http.callback();
+      // While draining, a request that comes on a kept-alive connection is answered and the connection closed.
+      const server = http.createServer((req, res) => {
+        if (this.draining) res.setHeader('Connection', 'close');
+        void handle(req, res);
+      });
       server.once('error', reject);
       server.listen(port, host, () => {
         this.server = server;
@@ -284,14 +292,8 @@ export class App implements Kernel {
   /** Stops in reverse: HTTP drained, workers closed, plugins stopped, database closed. */
   async stop(): Promise<void> {
     await this.phase('stop', async () => {
-      if (this.server) {
-        const server = this.server;
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
-        await closed;
-        this.server = undefined;
-      }
-      await this.http.settled();
+      if (this.server) await this.drain(this.server);
+      await this.http.settled(this.config.shutdownTimeoutMs);
       await this.jobs.driver.close();
       this.mailer.close();
       await this.revisions.stop();
@@ -307,6 +309,28 @@ export class App implements Kernel {
       this.started = false;
       if (!this.opts.database?.shared) await this.database.close();
     });
+  }
+
+  /**
+   * Stops accepting connections at once and lets requests in flight finish: each connection is closed as
+   * soon as it is idle; after shutdownTimeoutMs the ones still busy are cut.
+   */
+  private async drain(server: http.Server): Promise<void> {
+    this.server = undefined;
+    this.draining = true;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const deadline = setTimeout(() => {
+      this.log.warn({ timeoutMs: this.config.shutdownTimeoutMs }, 'requests still running at the shutdown timeout; closing their connections');
+      server.closeAllConnections();
+    }, this.config.shutdownTimeoutMs);
+    try {
+      await closed;
+    } finally {
+      clearInterval(sweep);
+      clearTimeout(deadline);
+    }
   }
 
   private async phase<T>(phase: string, fn: () => Promise<T>): Promise<T> {
@@ -458,6 +482,7 @@ export class App implements Kernel {
       queueStore: () => this.queueStore(),
       queueWarnings: () => this.jobs.driver.warnings(),
       plugins: () => this.pluginStates(),
+      removeTemporaryFiles: (before: Date) => removeTemporaryFiles(this.config.filesDir, before),
       setEnabled: (name: string, enabled: boolean, req: { principal: Principal | null; ip: string }) => {
         if (!this.byName.has(name)) return Promise.reject(notFoundPlugin(name));
         return this.setEnabled(name, enabled, { actorId: req.principal?.id ?? null, ip: req.ip });

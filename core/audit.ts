@@ -1,5 +1,6 @@
 // The audit trail: an append-only record of who changed what, when and from where — the SOP's
-// "record of every system change and maintenance activity". The table refuses updates and deletes.
+// "record of every system change and maintenance activity". The table refuses updates always, and
+// deletes except through prune() (retention), which records itself in the same transaction.
 import type { Knex } from 'knex';
 import type { AuditEntry } from './plugin';
 import { keyset, type Page } from './http/cursor';
@@ -31,6 +32,20 @@ export class AuditLog {
       target_type: entry.target?.type ?? null, target_id: entry.target?.id ?? null,
       ip: entry.ip ?? null, details: JSON.stringify(entry.details ?? {}),
     })));
+  }
+
+  /**
+   * Deletes the records written before `before` and writes an `audit.prune` record saying so, in one
+   * transaction: the only way past the table's trigger (core/db/core-schema.ts, 0004_audit_prune).
+   */
+  async prune(before: Date): Promise<number> {
+    return this.db.transaction(async (trx) => {
+      await trx.raw(`set local lectern.audit_prune = 'on'`);
+      const deleted = await trx('core_audit').where('at', '<', before).delete();
+      await trx.raw(`set local lectern.audit_prune = 'off'`);
+      await this.write([{ action: 'audit.prune', details: { before: before.toISOString(), deleted } }], trx);
+      return deleted;
+    });
   }
 
   /** Newest first, after `cursor` (the key of the last record of the previous page). */

@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { App } from './app';
+import type { MigrationStatus } from './db/migrations';
 import { BootError } from './errors';
 import { HttpError } from './http/errors';
 import { scaffoldPlugin } from './scaffold';
@@ -54,10 +55,7 @@ async function run(argv: string[]): Promise<void> {
     case 'migrate': {
       const { values } = parseArgs({ args: rest, options: { status: { type: 'boolean' } } });
       await withApp(async (app) => {
-        if (values.status) {
-          for (const s of await app.migrationStatus()) out(`${s.applied ? 'applied' : 'pending'}  ${s.id}${s.migratedAt ? `  ${s.migratedAt}` : ''}`);
-          return;
-        }
+        if (values.status) return printMigrationStatus(await app.migrationStatus());
         const ran = await app.migrate();
         out(ran.length ? `ran ${ran.length} migration(s):\n  ${ran.join('\n  ')}` : 'nothing to migrate');
       });
@@ -95,6 +93,14 @@ async function run(argv: string[]): Promise<void> {
     default:
       await pluginCommand(argv);
   }
+}
+
+/** Every migration, core's then each plugin's, applied (with when) or pending, and a last line saying which; exits 0 either way. */
+function printMigrationStatus(status: MigrationStatus[]): void {
+  const width = Math.max(0, ...status.map((s) => s.id.length));
+  for (const s of status) out(`${s.applied ? 'applied' : 'pending'}  ${s.migratedAt ? `${s.id.padEnd(width)}  ${s.migratedAt}` : s.id}`);
+  const pending = status.filter((s) => !s.applied).length;
+  out(pending ? `${pending} pending: run \`lectern migrate\` (or start with --migrate)` : `all ${status.length} applied`);
 }
 
 /** `plugin new <name> [--dir <dir>]`: needs no database, so it runs without an app. */

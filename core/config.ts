@@ -29,6 +29,8 @@ const ConfigSchema = Type.Object({
   smtpUrl: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   mailFrom: Type.String({ minLength: 3, default: 'Lectern <no-reply@localhost>' }),
   bodyLimitBytes: Type.Integer({ minimum: 1024, default: 1_048_576 }),
+  /** On SIGTERM, how long requests in flight (then running jobs) may take before their connections are cut (they are handed back). */
+  shutdownTimeoutMs: Type.Integer({ minimum: 0, default: 10_000 }),
   /** How often each instance looks for changes made by other instances (plugins, settings, roles). */
   syncIntervalMs: Type.Integer({ minimum: 50, default: 1000 }),
   jobs: Type.Object({
@@ -51,7 +53,7 @@ export type ConfigInput = Partial<Omit<Static<typeof ConfigSchema>, 'jobs'>> & {
 const ENV: Record<string, keyof ConfigInput> = {
   PORT: 'port', HOST: 'host', DATABASE_URL: 'databaseUrl', REDIS_URL: 'redisUrl', LECTERN_DATA_DIR: 'dataDir', LECTERN_FILES_DIR: 'filesDir',
   LECTERN_PLUGINS: 'plugins', LECTERN_THEME: 'theme', LECTERN_SECRET: 'secret', LOG_LEVEL: 'logLevel', LECTERN_TRUST_PROXY: 'trustProxy',
-  LECTERN_PUBLIC_URL: 'publicUrl', SMTP_URL: 'smtpUrl', LECTERN_MAIL_FROM: 'mailFrom',
+  LECTERN_PUBLIC_URL: 'publicUrl', SMTP_URL: 'smtpUrl', LECTERN_MAIL_FROM: 'mailFrom', LECTERN_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
 };
 
 const ajv = new Ajv({ allErrors: true, useDefaults: true, coerceTypes: true });

@@ -23,6 +23,6 @@ export const CoreServices = {
   revisions: defineService<Revisions>('core.revisions'),
   /** Files kept under the plugin's own name (`put`, `stat`, `get`, `delete`): core/storage.ts. */
   storage: storageService,
-  /** What is running: version, database driver and pending migrations, queue, plugins (read-only). */
+  /** What is running: version, database driver and pending migrations, queue, plugins; and the sweep of temporary upload files. */
   system: defineService<SystemInfo>('core.system'),
 } as const;

@@ -1,6 +1,7 @@
 // File storage for plugins (`CoreServices.storage`): uploads and generated files kept outside the
 // database. The contract is small so an S3-compatible driver (a later plugin) can offer the same; the
-// driver here keeps files in a local directory (<dataDir>/files), one subdirectory per plugin.
+// driver here keeps files in a local directory (<dataDir>/files), one subdirectory per plugin, and can
+// sweep the temporary files interrupted writes left behind.
 // Bytes are streamed, never buffered, so memory stays flat for any size.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
@@ -32,6 +33,29 @@ const MAX_KEY_LENGTH = 200;
 
 const isMissing = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
 
+/** Where `put` writes first: beside the target (so the rename is atomic), starting with "." (so no key can name it). */
+const temporaryOf = (file: string) => path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+const TEMPORARY = /^\..+\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes the temporary files that interrupted writes left under `root` (a process killed during an
+ * upload), last modified before `before`; returns how many. A write still in progress keeps touching its file.
+ */
+export async function removeTemporaryFiles(root: string, before: Date): Promise<number> {
+  const dir = await fsp.opendir(root, { recursive: true }).catch((err: unknown) => (isMissing(err) ? null : Promise.reject(err)));
+  if (!dir) return 0;
+  let removed = 0;
+  for await (const entry of dir) {
+    if (!entry.isFile() || !TEMPORARY.test(entry.name)) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const stats = await fsp.stat(file).catch((err: unknown) => (isMissing(err) ? null : Promise.reject(err)));
+    if (!stats || stats.mtime >= before) continue;
+    await fsp.rm(file, { force: true });
+    removed += 1;
+  }
+  return removed;
+}
+
 /** A directory of files: `<filesDir>/<plugin>/<key>`, directories 0700 and files 0600. */
 export class LocalFileStore implements FileStore {
   constructor(private readonly root: string) {}
@@ -48,8 +72,7 @@ export class LocalFileStore implements FileStore {
   async put(key: string, source: Readable | Buffer, opts: { maxBytes?: number } = {}): Promise<StoredFile> {
     const file = this.pathOf(key);
     await fsp.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
-    // Beside the target (so the rename is atomic) and starting with "." (so no key can name it).
-    const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${crypto.randomBytes(6).toString('hex')}.tmp`);
+    const temporary = temporaryOf(file);
     const hash = crypto.createHash('sha256');
     let size = 0;
     const counted = new Transform({

@@ -20,7 +20,7 @@ export const corePermissions = definePermissions({
 
 export interface PluginState { name: string; version: string; description: string; enabled: boolean }
 
-/** What is running, for plugins that show it (CoreServices.system): read-only. */
+/** What is running, for plugins that show it (CoreServices.system), and the one system-wide chore the core owns (temporary files). */
 export interface SystemInfo {
   version: string;
   databaseDriver: 'postgres' | 'pglite';
@@ -29,6 +29,8 @@ export interface SystemInfo {
   queueStore(): string;
   queueWarnings(): Promise<string[]>;
   plugins(): PluginState[];
+  /** Housekeeping: removes temporary files of interrupted uploads last modified before `before`, in every plugin's storage; returns how many. */
+  removeTemporaryFiles(before: Date): Promise<number>;
 }
 
 /** What the system routes need from the running app. */

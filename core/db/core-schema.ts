@@ -4,7 +4,6 @@ import type { Knex } from 'knex';
 import type { Migration } from './migrations';
 import { createJobTables, createOutboxTable } from '../jobs/schema';
 
-
 async function base(knex: Knex): Promise<void> {
   await knex.schema.createTable('core_plugins', (t) => {
     t.text('name').primary();
@@ -81,8 +80,18 @@ async function base(knex: Knex): Promise<void> {
   await knex('core_roles').insert({ key: 'admin', name: 'Administrator', description: 'Everything, everywhere.', builtin: true });
 }
 
+/** Audit retention: a DELETE passes only inside AuditLog.prune's transaction (`set local lectern.audit_prune`); an UPDATE never. */
+async function auditPrune(knex: Knex): Promise<void> {
+  await knex.raw(`create or replace function core_audit_append_only() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'DELETE' and current_setting('lectern.audit_prune', true) = 'on' then return old; end if;
+      raise exception 'core_audit is append-only';
+    end $$`);
+}
+
 export const coreMigrations: Migration[] = [
   { plugin: 'core', name: '0001_base', up: base },
   { plugin: 'core', name: '0002_jobs', up: createJobTables },
   { plugin: 'core', name: '0003_job_outbox', up: createOutboxTable },
+  { plugin: 'core', name: '0004_audit_prune', up: auditPrune },
 ];

@@ -53,8 +53,8 @@ export async function pendingMigrations(knex: Knex, migrations: Migration[]): Pr
   return (await migrationStatus(knex, migrations)).filter((s) => !s.applied).map((s) => s.id);
 }
 
-/** Runs every pending migration; returns the ids it ran. */
-export async function runMigrations(knex: Knex, migrations: Migration[]): Promise<string[]> {
+/** Runs every pending migration; returns the ids it ran. `record` runs last in the same transaction when any ran (the audit record). */
+export async function runMigrations(knex: Knex, migrations: Migration[], record?: (trx: Knex, ran: string[]) => Promise<void>): Promise<string[]> {
   await ensureTable(knex);
   return knex.transaction(async (trx) => {
     await trx.raw('select pg_advisory_xact_lock(hashtext(?))', [LOCK_KEY]);
@@ -70,6 +70,7 @@ export async function runMigrations(knex: Knex, migrations: Migration[]): Promis
       await trx(TABLE).insert({ id: idOf(m), plugin: m.plugin });
       ran.push(idOf(m));
     }
+    if (ran.length && record) await record(trx, ran);
     return ran;
   });
 }

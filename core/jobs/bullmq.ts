@@ -56,8 +56,6 @@ const BULL_TYPES: Record<JobState, JobType[]> = {
 };
 const STATES = Object.keys(BULL_TYPES) as JobState[];
 const PLUGIN_NAME = /^[a-z0-9][a-z0-9_-]*$/;
-const KEEP_COMPLETED_S = 7 * 86_400;
-const KEEP_FAILED_S = 30 * 86_400;
 const PING_TIMEOUT_MS = 2000;
 const RELAY_BATCH = 500;
 /** A relay or schedule check that Redis does not answer in time is given up, and tried again later. */
@@ -171,6 +169,16 @@ export class BullmqDriver implements QueueDriver {
       out.delayed -= await this.upcomingTicks(q);
     }
     return out;
+  }
+
+  /** `Queue.clean` by finish time, on every plugin queue this process knows (all plugins with jobs, from start on). */
+  async prune(finishedBefore: Date): Promise<number> {
+    const grace = Date.now() - finishedBefore.getTime();
+    let removed = 0;
+    for (const q of this.queues.values()) {
+      for (const state of ['completed', 'failed'] as const) removed += (await q.clean(grace, 0, state)).length;
+    }
+    return removed;
   }
 
   async setPaused(plugin: string, paused: boolean): Promise<void> {
@@ -432,8 +440,6 @@ function jobOptions(ref: JobRef): JobsOptions {
   return {
     attempts: Math.max(1, ref.attempts),
     backoff: { type: 'exponential', delay: Math.max(0, ref.backoffMs) },
-    removeOnComplete: { age: KEEP_COMPLETED_S },
-    removeOnFail: { age: KEEP_FAILED_S },
   };
 }
 

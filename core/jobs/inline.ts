@@ -50,9 +50,6 @@ interface Running { id: string; token: string; renew: NodeJS.Timeout; handedBack
 type Outcome = { ok: true; result: string } | { ok: false; error: string };
 
 const ID = /^[1-9][0-9]{0,17}$/;
-const KEEP_COMPLETED = '7 days';
-const KEEP_FAILED = '30 days';
-const PRUNE_EVERY_MS = 3_600_000;
 /** 'delayed' is derived, by the database's clock: waiting, but not yet due. */
 const IS_DELAYED = `(state = 'waiting' AND run_at > now()) AS delayed`;
 
@@ -74,7 +71,6 @@ export class InlineDriver implements QueueDriver {
   private wakeAgain = false;
   private closing = false;
   private lastHousekeeping = 0;
-  private lastPrune = 0;
 
   constructor(opts: InlineDriverOptions) {
     this.db = opts.db;
@@ -134,6 +130,10 @@ export class InlineDriver implements QueueDriver {
     const out: Record<JobState, number> = { waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 };
     for (const r of rows) out[r.state] = r.n;
     return out;
+  }
+
+  async prune(finishedBefore: Date): Promise<number> {
+    return this.db('core_jobs').whereIn('state', ['completed', 'failed']).where('finished_at', '<', finishedBefore).delete();
   }
 
   async setPaused(plugin: string, paused: boolean): Promise<void> {
@@ -230,7 +230,7 @@ export class InlineDriver implements QueueDriver {
     this.schedulePoll(again ? 0 : this.pollMs);
   }
 
-  /** At most once per pollMs: fires due cron ticks, fails jobs whose worker died on their last attempt, prunes. */
+  /** At most once per pollMs: fires due cron ticks, fails jobs whose worker died on their last attempt. */
   private async housekeeping(): Promise<void> {
     if (Date.now() - this.lastHousekeeping < this.pollMs) return;
     this.lastHousekeeping = Date.now();
@@ -240,11 +240,6 @@ export class InlineDriver implements QueueDriver {
         state: 'failed', finished_at: this.db.fn.now(), lock_token: null, locked_until: null,
         error: 'The worker running this job stopped before it finished, and no attempts are left',
       });
-    if (Date.now() - this.lastPrune > PRUNE_EVERY_MS) {
-      this.lastPrune = Date.now();
-      await this.db.raw(`DELETE FROM core_jobs WHERE (state = 'completed' AND finished_at < now() - interval '${KEEP_COMPLETED}')
-        OR (state = 'failed' AND finished_at < now() - interval '${KEEP_FAILED}')`);
-    }
   }
 
   private async fireSchedules(): Promise<void> {

@@ -36,6 +36,8 @@ export interface QueueDriver {
   /** Moves a failed job back to waiting; null when there is no such failed job. */
   retry(id: string): Promise<JobInfo | null>;
   counts(): Promise<Record<JobState, number>>;
+  /** Removes completed and failed jobs that finished before `finishedBefore`; returns how many. */
+  prune(finishedBefore: Date): Promise<number>;
   /** A disabled plugin's jobs stay stored but are not taken by any worker. */
   setPaused(plugin: string, paused: boolean): Promise<void>;
   /**

@@ -42,6 +42,8 @@ export class JobService {
   list(filter: JobListFilter): Promise<JobPage> { return this.driver.list(filter); }
   retry(id: string): Promise<JobInfo | null> { return this.driver.retry(id); }
   counts(): Promise<Record<JobState, number>> { return this.driver.counts(); }
+  /** Removes completed and failed jobs that finished before `finishedBefore` (retention); returns how many. */
+  prune(finishedBefore: Date): Promise<number> { return this.driver.prune(finishedBefore); }
   drain(timeoutMs?: number): Promise<void> { return this.driver.drain(timeoutMs); }
 
   private async run(job: RegisteredJob, payload: unknown, meta: RunMeta): Promise<unknown> {

@@ -1,5 +1,6 @@
 // A nightly sweep of what has expired: sessions, API tokens, used or stale links, old throttles, and
-// old imports (with their staged rows).
+// old imports (with their staged rows). Each run leaves an `auth.cleanup` audit record with its counts,
+// written with the deletes, so the maintenance log shows it beside the maintenance plugin's housekeeping.
 import { defineJob, Type } from 'lectern';
 
 export const cleanup = defineJob({
@@ -8,16 +9,20 @@ export const cleanup = defineJob({
   schedule: { cron: '17 3 * * *', payload: {} },
   async handler(_payload, job) {
     const now = job.now();
-    const sessions = await job.db('auth_sessions').where('expires_at', '<=', now).delete();
-    const tokens = await job.db('auth_tokens').where('expires_at', '<=', now).delete();
-    const links = await job.db('auth_links').where('expires_at', '<=', now).orWhereNotNull('used_at').delete();
-    const throttles = await job.db('auth_throttles').where('window_started_at', '<', new Date(now.getTime() - 86_400_000))
-      .andWhere((q) => q.whereNull('blocked_until').orWhere('blocked_until', '<=', now)).delete();
-    // Finished imports are kept a month (their results and failed lines); unfinished ones a week.
-    const imports = await job.db('auth_imports')
-      .where((q) => q.whereNotNull('finished_at').andWhere('finished_at', '<', new Date(now.getTime() - 30 * 86_400_000)))
-      .orWhere((q) => q.whereNull('finished_at').andWhere('created_at', '<', new Date(now.getTime() - 7 * 86_400_000)))
-      .delete();
-    return { sessions, tokens, links, throttles, imports };
+    return job.transaction(async ({ db, audit }) => {
+      const sessions = await db('auth_sessions').where('expires_at', '<=', now).delete();
+      const tokens = await db('auth_tokens').where('expires_at', '<=', now).delete();
+      const links = await db('auth_links').where('expires_at', '<=', now).orWhereNotNull('used_at').delete();
+      const throttles = await db('auth_throttles').where('window_started_at', '<', new Date(now.getTime() - 86_400_000))
+        .andWhere((q) => q.whereNull('blocked_until').orWhere('blocked_until', '<=', now)).delete();
+      // Finished imports are kept a month (their results and failed lines); unfinished ones a week.
+      const imports = await db('auth_imports')
+        .where((q) => q.whereNotNull('finished_at').andWhere('finished_at', '<', new Date(now.getTime() - 30 * 86_400_000)))
+        .orWhere((q) => q.whereNull('finished_at').andWhere('created_at', '<', new Date(now.getTime() - 7 * 86_400_000)))
+        .delete();
+      const counts = { sessions, tokens, links, throttles, imports };
+      await audit({ action: 'auth.cleanup', details: counts });
+      return counts;
+    });
   },
 });

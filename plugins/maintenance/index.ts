@@ -13,6 +13,8 @@ import { ModeCache, ModeCacheRef } from './mode-cache';
 import { recordWindowEdges } from './jobs/window-edges';
 import { maintenanceAdminPage, maintenanceFormRoutes } from './pages/maintenance';
 import { windowDeleteRoutes } from './pages/window-delete';
+import { housekeepingRoute } from './routes/housekeeping';
+import { housekeeping } from './housekeeping';
 
 export * from './api';
 
@@ -25,8 +27,8 @@ export default definePlugin({
   settings: maintenanceSettings,
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
-  routes: [statusRoute, ...jobRoutes, switchModeRoute, ...windowRoutes, ...maintenanceFormRoutes, ...windowDeleteRoutes],
-  jobs: [recordWindowEdges],
+  routes: [statusRoute, ...jobRoutes, switchModeRoute, ...windowRoutes, ...maintenanceFormRoutes, ...windowDeleteRoutes, housekeepingRoute],
+  jobs: [recordWindowEdges, housekeeping],
   admin: [maintenanceAdminPage],
   guards: [maintenanceGuard],
   register(c) {

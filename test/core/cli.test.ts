@@ -1,5 +1,6 @@
-// The `lectern` command as an administrator uses it: migrate status, refusing to serve with pending
-// migrations, migrate, plugins disable/list, then a server that drains and exits on SIGTERM.
+// The `lectern` command as an administrator uses it: migrate status (pending, then applied with when),
+// refusing to serve with pending migrations, migrate, plugins disable/list, then a server that drains and
+// exits on SIGTERM (shutdown.test.ts drives a request in flight through it).
 import { execFile, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -47,13 +48,25 @@ describe('the lectern command', function () {
 
   it('migrates, refuses to serve with pending migrations, switches plugins and serves until SIGTERM', async () => {
     const status = await lectern('migrate', '--status');
-    expect(status.stdout.trim().split('\n')).to.deep.equal(['pending  core/0001_base', 'pending  core/0002_jobs', 'pending  core/0003_job_outbox', 'pending  hello/0001_greetings', 'pending  hello/0002_daily_counts']);
+    expect(status.code).to.equal(0);
+    expect(status.stdout.trim().split('\n')).to.deep.equal([
+      'pending  core/0001_base', 'pending  core/0002_jobs', 'pending  core/0003_job_outbox', 'pending  core/0004_audit_prune',
+      'pending  hello/0001_greetings', 'pending  hello/0002_daily_counts', '6 pending: run `lectern migrate` (or start with --migrate)',
+    ]);
 
     const refused = await lectern('start');
     expect(refused.code).to.equal(1);
-    expect(refused.stderr).to.contain('LECTERN_MIGRATIONS_PENDING: 5 migration(s) have not run');
+    expect(refused.stderr).to.contain('LECTERN_MIGRATIONS_PENDING: 6 migration(s) have not run');
 
-    expect((await lectern('migrate')).stdout).to.equal('ran 5 migration(s):\n  core/0001_base\n  core/0002_jobs\n  core/0003_job_outbox\n  hello/0001_greetings\n  hello/0002_daily_counts\n');
+    expect((await lectern('migrate')).stdout).to.equal('ran 6 migration(s):\n  core/0001_base\n  core/0002_jobs\n  core/0003_job_outbox\n  core/0004_audit_prune\n  hello/0001_greetings\n  hello/0002_daily_counts\n');
+    const applied = await lectern('migrate', '--status');
+    expect(applied.code).to.equal(0);
+    const lines = applied.stdout.trim().split('\n');
+    expect(lines.slice(0, -1).map((l) => l.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z$/, '<when>'))).to.deep.equal([
+      'applied  core/0001_base           <when>', 'applied  core/0002_jobs           <when>', 'applied  core/0003_job_outbox     <when>',
+      'applied  core/0004_audit_prune    <when>', 'applied  hello/0001_greetings     <when>', 'applied  hello/0002_daily_counts  <when>',
+    ]);
+    expect(lines[lines.length - 1]).to.equal('all 6 applied');
     expect((await lectern('plugins', 'disable', 'hello')).stdout).to.equal('hello disabled\n');
     expect((await lectern('plugins', 'list')).stdout).to.match(/^disabled {2}hello@1\.0\.0 {2}Says hello/);
     expect((await lectern('hello', 'stats')).stdout).to.equal('0 greeting(s)\n');

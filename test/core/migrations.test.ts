@@ -27,6 +27,7 @@ describe('migrations', () => {
         { id: 'core/0001_base', plugin: 'core' },
         { id: 'core/0002_jobs', plugin: 'core' },
         { id: 'core/0003_job_outbox', plugin: 'core' },
+        { id: 'core/0004_audit_prune', plugin: 'core' },
         { id: 'hello/0001_greetings', plugin: 'hello' },
         { id: 'hello/0002_daily_counts', plugin: 'hello' },
       ]);
@@ -45,12 +46,16 @@ describe('migrations', () => {
     const app = await createApp(opts);
     try {
       const err = await app.start().catch((e: Error) => e);
-      expect((err as Error).message).to.equal('LECTERN_MIGRATIONS_PENDING: 5 migration(s) have not run (core/0001_base, core/0002_jobs, core/0003_job_outbox, hello/0001_greetings, hello/0002_daily_counts). Run `lectern migrate`, or start with --migrate.');
+      expect((err as Error).message).to.equal('LECTERN_MIGRATIONS_PENDING: 6 migration(s) have not run (core/0001_base, core/0002_jobs, core/0003_job_outbox, core/0004_audit_prune, hello/0001_greetings). Run `lectern migrate`, or start with --migrate.');
       expect((await app.migrationStatus()).map((s) => [s.id, s.applied])).to.deep.equal([
-        ['core/0001_base', false], ['core/0002_jobs', false], ['core/0003_job_outbox', false], ['hello/0001_greetings', false], ['hello/0002_daily_counts', false],
+        ['core/0001_base', false], ['core/0002_jobs', false], ['core/0003_job_outbox', false], ['core/0004_audit_prune', false],
+        ['hello/0001_greetings', false], ['hello/0002_daily_counts', false],
       ]);
-      expect(await app.migrate()).to.deep.equal(['core/0001_base', 'core/0002_jobs', 'core/0003_job_outbox', 'hello/0001_greetings', 'hello/0002_daily_counts']);
+      const all = ['core/0001_base', 'core/0002_jobs', 'core/0003_job_outbox', 'core/0004_audit_prune', 'hello/0001_greetings', 'hello/0002_daily_counts'];
+      expect(await app.migrate()).to.deep.equal(all);
       expect(await app.migrate()).to.deep.equal([]);
+      // A run that applied migrations is on the record (with the run's ids); one that applied none is not.
+      expect(await app.database.knex('core_audit').where({ action: 'maintenance.migrate' }).select('details')).to.deep.equal([{ details: { migrations: all } }]);
       await app.start();
     } finally {
       await app.stop();

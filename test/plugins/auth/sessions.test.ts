@@ -177,6 +177,9 @@ describe('auth: sessions, tokens and passwords', () => {
     expect(await t.db('auth_sessions').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
     expect(await t.db('auth_links').count({ n: '*' }).first()).to.deep.equal({ n: 0 });
     expect(await t.db('auth_users').where({ id: old.id }).first('status')).to.deep.equal({ status: 'active' });
+    // On the maintenance record too, with the same counts.
+    const record = await t.db('core_audit').where({ action: 'auth.cleanup' }).orderBy('id', 'desc').first('details');
+    expect(record?.details).to.deep.equal(result);
   });
 
   it('drops only the cached credentials of the user whose credentials changed', async () => {
