@@ -35,6 +35,8 @@ export interface QueueDriver {
   list(filter: JobListFilter): Promise<JobPage>;
   /** Moves a failed job back to waiting; null when there is no such failed job. */
   retry(id: string): Promise<JobInfo | null>;
+  /** Deletes a job that is not running: 'removed', 'active' (left alone) or null when there is no such job. */
+  remove(id: string): Promise<'removed' | 'active' | null>;
   counts(): Promise<Record<JobState, number>>;
   /** A disabled plugin's jobs stay stored but are not taken by any worker. */
   setPaused(plugin: string, paused: boolean): Promise<void>;

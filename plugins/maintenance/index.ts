@@ -6,6 +6,13 @@ import { maintenancePermissions } from './permissions';
 import { maintenanceSettings } from './settings';
 import { statusRoute } from './routes/status';
 import { jobRoutes } from './routes/jobs';
+import { systemPage } from './pages/system';
+import { pluginRoutes, pluginsAdminPage } from './pages/plugins';
+import { settingsAdminPage, settingsPageRoutes } from './pages/settings';
+import { jobsAdminPage } from './pages/jobs';
+import { jobPageRoutes } from './pages/job';
+import { myJobPage } from './pages/my-job';
+import { auditAdminPage } from './pages/audit';
 
 export * from './api';
 
@@ -17,5 +24,7 @@ export default definePlugin({
   permissions: maintenancePermissions,
   settings: maintenanceSettings,
   migrations: path.join(__dirname, 'migrations'),
-  routes: [statusRoute, ...jobRoutes],
+  routes: [statusRoute, ...jobRoutes, ...pluginRoutes, ...settingsPageRoutes, ...jobPageRoutes, myJobPage],
+  views: path.join(__dirname, 'views'),
+  admin: [systemPage, pluginsAdminPage, settingsAdminPage, jobsAdminPage, auditAdminPage],
 });
