@@ -40,7 +40,7 @@ export function jobView(job: JobInfo) {
     ...job,
     stateLabel: STATES[job.state],
     failed: job.state === 'failed', finished: job.state === 'completed' || job.state === 'failed',
-    adminHref: `/admin/jobs/${encodeURIComponent(job.id)}`, ownHref: `/jobs/${encodeURIComponent(job.id)}`,
+    adminHref: `/admin/jobs/${encodeURIComponent(job.id)}`,
     errorSummary: job.error && job.error.length > SUMMARY ? `${job.error.slice(0, SUMMARY)}…` : job.error,
     payloadJson: JSON.stringify(job.payload ?? null, null, 2),
     resultJson: job.result === undefined ? undefined : JSON.stringify(job.result, null, 2),

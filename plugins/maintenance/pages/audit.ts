@@ -7,7 +7,7 @@ import { badRequest, CoreServices, corePermissions, defineAdminPage, keyset, pag
 const PATH = '/admin/audit';
 const PAGE_SIZE = 50;
 /** Maintenance mode, backups and housekeeping; plugins enabled and disabled; settings; jobs retried and removed. */
-export const MAINTENANCE_ACTIONS = 'maintenance.,plugins.,settings.,jobs.';
+const MAINTENANCE_ACTIONS = 'maintenance.,plugins.,settings.,jobs.';
 const newestFirst = keyset('int');
 const text = Type.Optional(Type.String({ maxLength: 200 }));
 const day = Type.Optional(Type.String({ pattern: '^([0-9]{4}-[0-9]{2}-[0-9]{2})?$', description: 'YYYY-MM-DD (UTC)' }));
