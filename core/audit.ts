@@ -13,6 +13,7 @@ export interface AuditRecord {
   targetType: string | null; targetId: string | null; ip: string | null; details: Record<string, unknown>;
 }
 export interface AuditFilter {
+  /** Actions, comma-separated; one ending in "." matches every action it begins (`maintenance.`). */
   actorId?: string; action?: string; targetType?: string; targetId?: string;
   since?: string; until?: string; limit: number; cursor?: [number];
 }
@@ -52,7 +53,15 @@ export class AuditLog {
   async list(f: AuditFilter): Promise<Page<AuditRecord>> {
     const q = this.db<Row>('core_audit').orderBy('id', 'desc').limit(f.limit + 1);
     if (f.actorId) q.where('actor_id', f.actorId);
-    if (f.action) q.where('action', f.action);
+    if (f.action) {
+      const actions = f.action.split(',').map((a) => a.trim()).filter(Boolean);
+      q.where((w) => {
+        for (const a of actions) {
+          if (a.endsWith('.')) w.orWhere('action', 'like', `${a.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+          else w.orWhere('action', a);
+        }
+      });
+    }
     if (f.targetType) q.where('target_type', f.targetType);
     if (f.targetId) q.where('target_id', f.targetId);
     if (f.since) q.where('at', '>=', f.since);
@@ -63,5 +72,16 @@ export class AuditLog {
       id: String(r.id), at: new Date(r.at).toISOString(), actorId: r.actor_id, action: r.action,
       targetType: r.target_type, targetId: r.target_id, ip: r.ip, details: r.details,
     }), (r) => [Number(r.id)]);
+  }
+
+  /** Every record `f` selects, newest first, read a page at a time (the CSV download). */
+  async *all(f: Omit<AuditFilter, 'limit' | 'cursor'>, pageSize = 1000): AsyncGenerator<AuditRecord> {
+    let cursor: [number] | undefined;
+    for (;;) {
+      const page = await this.list({ ...f, limit: pageSize, cursor });
+      yield* page.items;
+      if (!page.nextCursor || !page.items.length) return;
+      cursor = [Number(page.items[page.items.length - 1].id)];
+    }
   }
 }

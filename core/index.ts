@@ -26,6 +26,7 @@ export {
 export type { FieldError, Problem } from './http/errors';
 export { pageQuery, corePermissions } from './system-routes';
 export type { SystemInfo, PluginState } from './system-routes';
+export type { JobSchedule } from './jobs/service';
 export { containsPattern } from './db/like';
 export { CoreServices } from './services';
 export { sendMail } from './mail';

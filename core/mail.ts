@@ -51,8 +51,9 @@ export const sendMail = defineJob({
   payload: Type.Object({
     to: Type.String({ format: 'email' }),
     subject: Type.String({ minLength: 1, maxLength: 300 }),
-    text: Type.String({ maxLength: 100_000 }),
-    html: Type.Optional(Type.String({ maxLength: 300_000 })),
+    // Not shown with the job (writeOnly): a message may hold a sign-in or password reset link.
+    text: Type.String({ maxLength: 100_000, writeOnly: true }),
+    html: Type.Optional(Type.String({ maxLength: 300_000, writeOnly: true })),
   }, { additionalProperties: false }),
   attempts: 5,
   backoffMs: 5000,

@@ -140,6 +140,8 @@ export interface JobInfo {
   id: string; name: string;
   state: 'waiting' | 'active' | 'completed' | 'failed' | 'delayed';
   progress: number; result?: unknown; error?: string;
+  /** What the job was given; properties its payload schema marks `writeOnly` (secrets, links) are left out. */
+  payload?: unknown;
   attempts: number; createdBy: string | null;
   createdAt: string; finishedAt?: string;
 }

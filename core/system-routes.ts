@@ -5,10 +5,12 @@ import { Type } from '@sinclair/typebox';
 import type { AuditLog } from './audit';
 import type { JobService } from './jobs/service';
 import { definePermissions } from './plugin';
-import { defineRoute, Reply, type RouteRef, type RouteRequest } from './http/route';
+import { defineRoute, Reply, type RouteRef } from './http/route';
+import type { Principal } from './plugin';
+import { csvAnswer } from './http/csv-answer';
 import { pageLimit } from './http/cursor';
 import { named, pageOf } from './http/response-schemas';
-import { auditCursor } from './audit';
+import { auditCursor, type AuditRecord as AuditRecordRow } from './audit';
 import type { SettingsStore } from './settings';
 
 export const corePermissions = definePermissions({
@@ -31,13 +33,14 @@ export interface SystemInfo {
   plugins(): PluginState[];
   /** Housekeeping: removes temporary files of interrupted uploads last modified before `before`, in every plugin's storage; returns how many. */
   removeTemporaryFiles(before: Date): Promise<number>;
+  /** Enables or disables a plugin on every instance, audited as `actor`'s; a 409 names the plugins in the way. */
+  setEnabled(name: string, enabled: boolean, actor: { principal: Principal | null; ip: string }): Promise<PluginState>;
 }
 
 /** What the system routes need from the running app. */
 export interface SystemApi extends SystemInfo {
   ping(): Promise<{ db: boolean; queue: boolean }>;
   jobs: JobService;
-  setEnabled(name: string, enabled: boolean, req: RouteRequest): Promise<PluginState>;
   settings: SettingsStore;
   audit: AuditLog;
   openApi(): Record<string, unknown>;
@@ -65,6 +68,7 @@ const AuditRecord = named('AuditRecord', Type.Object({
   targetType: NullableString, targetId: NullableString, ip: NullableString, details: Type.Record(Type.String(), Type.Unknown()),
 }));
 const AuditPage = pageOf(AuditRecord);
+const AUDIT_CSV = ['id', 'at', 'actorId', 'action', 'targetType', 'targetId', 'ip', 'details'] as const;
 
 const PluginName = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 40 }) });
 const SettingsParams = Type.Object({ plugin: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 40 }) });
@@ -126,18 +130,30 @@ export function systemRoutes(api: SystemApi): RouteRef[] {
       },
     }),
     defineRoute({
-      method: 'GET', path: '/api/v1/audit', permission: corePermissions.viewAudit, summary: 'The audit trail, newest first',
-      responses: { 200: AuditPage },
+      method: 'GET', path: '/api/v1/audit', permission: corePermissions.viewAudit,
+      summary: 'The audit trail, newest first (JSON a page at a time, or every selected record as CSV)',
+      responses: { 200: { media: 'text/csv', json: AuditPage } },
       query: Type.Object({
         actorId: Type.Optional(Type.String({ maxLength: 200 })),
-        action: Type.Optional(Type.String({ maxLength: 200 })),
+        action: Type.Optional(Type.String({ maxLength: 200, description: 'Actions, comma-separated; one ending in "." matches every action it begins, e.g. `maintenance.`' })),
         targetType: Type.Optional(Type.String({ maxLength: 200 })),
         targetId: Type.Optional(Type.String({ maxLength: 200 })),
         since: Type.Optional(Type.String({ format: 'date-time' })),
         until: Type.Optional(Type.String({ format: 'date-time' })),
+        format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json', description: '`csv` streams every selected record' })),
         ...auditCursor.query,
       }),
-      handler: async (req) => api.audit.list(req.query),
+      handler: async (req) => {
+        const { format, limit, cursor, ...filter } = req.query;
+        if (format !== 'csv') return api.audit.list({ ...filter, limit, cursor });
+        return csvAnswer('audit.csv', AUDIT_CSV, auditRows(api.audit.all(filter)));
+      },
     }),
   ];
+}
+
+async function* auditRows(records: AsyncIterable<AuditRecordRow>): AsyncGenerator<string[]> {
+  for await (const r of records) {
+    yield [r.id, r.at, r.actorId ?? '', r.action, r.targetType ?? '', r.targetId ?? '', r.ip ?? '', JSON.stringify(r.details)];
+  }
 }

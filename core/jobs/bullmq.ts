@@ -158,6 +158,17 @@ export class BullmqDriver implements QueueDriver {
     return toInfo(found.plugin, job, 'waiting');
   }
 
+  async remove(id: string): Promise<'removed' | 'active' | null> {
+    const colon = id.indexOf(':');
+    if (colon > 0 && await this.db('core_job_outbox').where({ plugin: id.slice(0, colon), id: id.slice(colon + 1) }).delete()) return 'removed';
+    const found = await this.find(id);
+    const job = found && await found.queue.getJob(found.jobId);
+    if (!job) return null;
+    if ((await job.getState()) === 'active') return 'active';
+    // A job a worker took since is locked: BullMQ refuses, and it is running.
+    return job.remove().then(() => 'removed' as const, () => 'active' as const);
+  }
+
   async counts(): Promise<Record<JobState, number>> {
     const out: Record<JobState, number> = { waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 };
     const { rows } = await this.db.raw<{ rows: { delayed: boolean; n: number }[] }>(
@@ -432,7 +443,7 @@ export class BullmqDriver implements QueueDriver {
 function outboxInfo(row: OutboxRow): JobInfo {
   return {
     id: `${row.plugin}:${row.id}`, name: row.name, state: row.delay_ms > 0 ? 'delayed' : 'waiting', progress: 0,
-    attempts: 0, createdBy: row.created_by, createdAt: new Date(row.created_at).toISOString(),
+    attempts: 0, createdBy: row.created_by, createdAt: new Date(row.created_at).toISOString(), payload: row.payload,
   };
 }
 
@@ -457,7 +468,7 @@ function toInfo(plugin: string, job: BullJob, state: JobState): JobInfo {
     // A finished job is done, whatever its handler last reported.
     progress: state === 'completed' ? 100 : typeof job.progress === 'number' ? clampPercent(job.progress) : 0,
     attempts: job.attemptsStarted ?? 0, createdBy: job.data.createdBy ?? null,
-    createdAt: new Date(job.timestamp).toISOString(),
+    createdAt: new Date(job.timestamp).toISOString(), payload: job.data.payload,
   };
   if (state === 'completed') info.result = job.returnvalue ?? null;
   if (job.failedReason) info.error = job.failedReason;

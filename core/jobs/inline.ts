@@ -123,6 +123,13 @@ export class InlineDriver implements QueueDriver {
     return toInfo(row, false);
   }
 
+  async remove(id: string): Promise<'removed' | 'active' | null> {
+    if (!ID.test(id)) return null;
+    const n = await this.db('core_jobs').where('id', id).whereNot('state', 'active').delete();
+    if (n) return 'removed';
+    return (await this.db('core_jobs').where('id', id).first('id')) ? 'active' : null;
+  }
+
   async counts(): Promise<Record<JobState, number>> {
     const { rows } = await this.db.raw<{ rows: { state: JobState; n: number }[] }>(`
       SELECT CASE WHEN state = 'waiting' AND run_at > now() THEN 'delayed' ELSE state END AS state, count(*)::int AS n
@@ -363,7 +370,7 @@ export class InlineDriver implements QueueDriver {
 function toInfo(row: JobRow, delayed: boolean): JobInfo {
   const info: JobInfo = {
     id: String(row.id), name: row.name, state: delayed ? 'delayed' : row.state, progress: row.progress,
-    attempts: row.attempts, createdBy: row.created_by, createdAt: new Date(row.created_at).toISOString(),
+    attempts: row.attempts, createdBy: row.created_by, createdAt: new Date(row.created_at).toISOString(), payload: row.payload,
   };
   if (row.state === 'completed') info.result = row.result;
   if (row.error !== null) info.error = row.error;

@@ -35,6 +35,8 @@ export interface QueueDriver {
   list(filter: JobListFilter): Promise<JobPage>;
   /** Moves a failed job back to waiting; null when there is no such failed job. */
   retry(id: string): Promise<JobInfo | null>;
+  /** Deletes a job that is not running: 'removed', 'active' (left alone) or null when there is no such job. */
+  remove(id: string): Promise<'removed' | 'active' | null>;
   counts(): Promise<Record<JobState, number>>;
   /** Removes completed and failed jobs that finished before `finishedBefore`; returns how many. */
   prune(finishedBefore: Date): Promise<number>;

@@ -5,6 +5,9 @@ import type { EnqueueOptions, JobContext, JobInfo, JobRef, PluginContext } from 
 import { badRequest } from '../http/errors';
 import { compileValidator, type Validator } from '../http/validation';
 import type { JobListFilter, JobPage, JobState, QueueDriver, RegisteredJob, RunMeta } from './queue';
+import { nextCronTick } from './inline';
+
+export interface JobSchedule { name: string; plugin: string; cron: string; nextRunAt: string }
 
 export class JobService {
   /** By name: a plugin built in another package holds its own copy of a job reference. */
@@ -38,13 +41,35 @@ export class JobService {
     return this.driver.start({ jobs: [...this.jobs.values()], run: (job, payload, meta) => this.run(job, payload, meta), workers });
   }
 
-  get(id: string): Promise<JobInfo | null> { return this.driver.get(id); }
-  list(filter: JobListFilter): Promise<JobPage> { return this.driver.list(filter); }
-  retry(id: string): Promise<JobInfo | null> { return this.driver.retry(id); }
+  async get(id: string): Promise<JobInfo | null> { return this.shown(await this.driver.get(id)); }
+  async list(filter: JobListFilter): Promise<JobPage> {
+    const page = await this.driver.list(filter);
+    return { ...page, items: page.items.map((job) => this.shown(job) as JobInfo) };
+  }
+  async retry(id: string): Promise<JobInfo | null> { return this.shown(await this.driver.retry(id)); }
+  /** Deletes a job that is not running: 'removed', 'active' (left alone) or null when there is no such job. */
+  remove(id: string): Promise<'removed' | 'active' | null> { return this.driver.remove(id); }
   counts(): Promise<Record<JobState, number>> { return this.driver.counts(); }
   /** Removes completed and failed jobs that finished before `finishedBefore` (retention); returns how many. */
   prune(finishedBefore: Date): Promise<number> { return this.driver.prune(finishedBefore); }
   drain(timeoutMs?: number): Promise<void> { return this.driver.drain(timeoutMs); }
+
+  /** Every job with a cron schedule and its next tick after `now` (a disabled plugin's schedule does not fire). */
+  schedules(now = new Date()): JobSchedule[] {
+    return [...this.jobs.values()].filter((j) => j.ref.schedule).map((j) => {
+      const cron = (j.ref.schedule as NonNullable<JobRef['schedule']>).cron;
+      return { name: j.ref.name, plugin: j.plugin, cron, nextRunAt: nextCronTick(cron, now).toISOString() };
+    }).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** The job without the payload properties its schema marks `writeOnly` (a mail's text holds sign-in links). */
+  private shown(job: JobInfo | null): JobInfo | null {
+    const schema = job && this.jobs.get(job.name)?.ref.payload;
+    const props = (schema as { properties?: Record<string, { writeOnly?: boolean }> } | undefined)?.properties;
+    if (!job || !props || !job.payload || typeof job.payload !== 'object') return job;
+    const payload = Object.fromEntries(Object.entries(job.payload).filter(([key]) => !props[key]?.writeOnly));
+    return { ...job, payload };
+  }
 
   private async run(job: RegisteredJob, payload: unknown, meta: RunMeta): Promise<unknown> {
     const entry = this.jobs.get(job.ref.name);

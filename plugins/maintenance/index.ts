@@ -15,6 +15,13 @@ import { maintenanceAdminPage, maintenanceFormRoutes } from './pages/maintenance
 import { windowDeleteRoutes } from './pages/window-delete';
 import { housekeepingRoute } from './routes/housekeeping';
 import { housekeeping } from './housekeeping';
+import { systemPage } from './pages/system';
+import { pluginRoutes, pluginsAdminPage } from './pages/plugins';
+import { settingsAdminPage, settingsPageRoutes } from './pages/settings';
+import { jobsAdminPage } from './pages/jobs';
+import { jobPageRoutes } from './pages/job';
+import { myJobPage } from './pages/my-job';
+import { auditAdminPage } from './pages/audit';
 
 export * from './api';
 
@@ -27,9 +34,12 @@ export default definePlugin({
   settings: maintenanceSettings,
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
-  routes: [statusRoute, ...jobRoutes, switchModeRoute, ...windowRoutes, ...maintenanceFormRoutes, ...windowDeleteRoutes, housekeepingRoute],
+  routes: [
+    statusRoute, ...jobRoutes, switchModeRoute, ...windowRoutes, ...maintenanceFormRoutes, ...windowDeleteRoutes, housekeepingRoute,
+    ...pluginRoutes, ...settingsPageRoutes, ...jobPageRoutes, myJobPage,
+  ],
   jobs: [recordWindowEdges, housekeeping],
-  admin: [maintenanceAdminPage],
+  admin: [systemPage, maintenanceAdminPage, pluginsAdminPage, settingsAdminPage, jobsAdminPage, auditAdminPage],
   guards: [maintenanceGuard],
   register(c) {
     c.bind(ModeCacheRef, (ctx) => new ModeCache(ctx));

@@ -17,7 +17,7 @@ export const maintenancePermissions = definePermissions({
     description: 'Make, list and download backups: a backup holds every record, personal data included.',
   },
   jobs: {
-    name: 'maintenance:jobs', context: 'system',
-    description: 'See every background job, retry failed ones and remove them.',
+    name: 'maintenance:jobs', context: 'system', risks: ['personal'],
+    description: "See every background job (their payloads name people: an import's emails, a reset link's address), retry failed ones and remove them.",
   },
 });

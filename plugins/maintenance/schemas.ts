@@ -13,12 +13,15 @@ export const SystemStatus = Type.Object({
     counts: Type.Object(Object.fromEntries(JobStateSchema.anyOf.map((s) => [s.const, Type.Integer()]))), warnings: Type.Array(Type.String()),
   }),
   maintenance: MaintenanceState,
+  uptimeSeconds: Type.Number({ minimum: 0, description: "This process's uptime" }),
+  memory: Type.Object({ rssBytes: Type.Integer(), heapUsedBytes: Type.Integer() }, { description: "This process's memory" }),
   plugins: Type.Array(Type.Object({ name: Type.String(), version: Type.String(), enabled: Type.Boolean() })),
 });
 
 export const Job = named('Job', Type.Object({
   id: Type.String(), name: Type.String(), state: JobStateSchema, progress: Type.Number({ minimum: 0, maximum: 100 }),
   result: Type.Optional(Type.Unknown()), error: Type.Optional(Type.String()), attempts: Type.Integer(),
+  payload: Type.Optional(Type.Unknown({ description: 'What the job was given, without the properties its schema marks writeOnly' })),
   createdBy: Type.Union([Type.String(), Type.Null()]), createdAt: Type.String({ format: 'date-time' }),
   finishedAt: Type.Optional(Type.String({ format: 'date-time' })),
 }));

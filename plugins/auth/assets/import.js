@@ -34,6 +34,17 @@
     result.hidden = false;
   }
 
+  /** The job's own page, which keeps its result after this page is left. */
+  function link(id) {
+    var note = document.getElementById('import-job') || document.createElement('p');
+    var a = document.createElement('a');
+    note.id = 'import-job';
+    a.href = '/jobs/' + encodeURIComponent(id);
+    a.textContent = 'see its status';
+    note.replaceChildren('Import job ' + id + ': ', a, ' (its page keeps the result).');
+    state.after(note);
+  }
+
   async function follow(url) {
     for (;;) {
       var res = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
@@ -63,6 +74,7 @@
       var res = await fetch('/api/v1/users/import', { method: 'POST', credentials: 'same-origin', headers: headers, body: file });
       if (res.status !== 202) return say('The import was refused: ' + await problemOf(res));
       var job = (await res.json()).job;
+      link(job.id);
       await follow(res.headers.get('Location') || '/api/v1/jobs/' + encodeURIComponent(job.id));
     } catch (e) {
       say('The import could not be sent: ' + e.message);

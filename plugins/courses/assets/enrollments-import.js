@@ -19,7 +19,7 @@
       var body = await res.json().catch(function () { return {}; });
       if (res.status !== 202) { state.textContent = 'The import was refused: ' + (body.detail || body.title || res.status); return; }
       var link = document.createElement('a');
-      link.href = res.headers.get('Location') || '/api/v1/jobs/' + encodeURIComponent(body.job.id);
+      link.href = '/jobs/' + encodeURIComponent(body.job.id);
       link.textContent = 'see its status';
       state.replaceChildren('Import started as job ', body.job.id, ': ', link, '. Reload this page when it is done to see who was enrolled.');
     } catch (e) {

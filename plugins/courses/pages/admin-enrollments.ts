@@ -75,7 +75,7 @@ export const enrollmentPageRoutes = [
       const { done, job, ...filters } = req.query;
       return req.page(VIEW, {
         ...(await enrollmentsPage(req, req.params.id, filters)), notice: doneNotice(NOTICES, done),
-        job: job ? { id: job, href: `/api/v1/jobs/${encodeURIComponent(job)}` } : null,
+        job: job ? { id: job, href: `/jobs/${encodeURIComponent(job)}` } : null,
       });
     },
   }),

@@ -1,11 +1,9 @@
 // The jobs API (API.md "Health, system, jobs"): everyone sees and retries their own jobs (a CSV import's
-// status); holders of maintenance:jobs see every job. A job someone may not see is a 404, as if absent.
-import { CoreServices, defineRoute, JobStateSchema, notFound, pageQuery, reply, Type, type JobInfo, type RouteRequest } from 'lectern';
+// status); holders of maintenance:jobs see every job, and remove jobs that are not running.
+import { CoreServices, defineRoute, JobStateSchema, pageQuery, reply, Type } from 'lectern';
 import { maintenancePermissions } from '../permissions';
 import { Job, JobId, JobPage } from '../schemas';
-
-const canSeeJob = async (req: RouteRequest, job: JobInfo | null): Promise<boolean> =>
-  job !== null && (job.createdBy === req.principal?.id || await req.can(maintenancePermissions.jobs));
+import { removeJob, retryJob, visibleJob } from '../job-actions';
 
 export const jobRoutes = [
   defineRoute({
@@ -18,23 +16,19 @@ export const jobRoutes = [
   }),
   defineRoute({
     method: 'GET', path: '/api/v1/jobs/:id', authenticated: true, params: JobId, summary: 'One job', responses: { 200: Job },
-    async handler(req) {
-      const job = await req.resolve(CoreServices.jobs).get(req.params.id);
-      if (!(await canSeeJob(req, job))) throw notFound(`job ${req.params.id} does not exist`);
-      return job as JobInfo;
-    },
+    handler: async (req) => visibleJob(req, req.params.id),
   }),
   defineRoute({
     method: 'POST', path: '/api/v1/jobs/:id/retry', authenticated: true, params: JobId,
     summary: 'Retry a failed job (a job that has not failed is answered as it is)', responses: { 200: Job },
+    handler: async (req) => reply.ok((await retryJob(req, req.params.id)).job),
+  }),
+  defineRoute({
+    method: 'DELETE', path: '/api/v1/jobs/:id', permission: maintenancePermissions.jobs, params: JobId,
+    summary: 'Remove a job that is not running, with its result', responses: { 204: null }, errors: [409],
     async handler(req) {
-      const jobs = req.resolve(CoreServices.jobs);
-      const job = await jobs.get(req.params.id);
-      if (!(await canSeeJob(req, job))) throw notFound(`job ${req.params.id} does not exist`);
-      const retried = await jobs.retry(req.params.id);
-      if (!retried) return reply.ok(job);
-      await req.audit({ action: 'jobs.retry', target: { type: 'job', id: retried.id } });
-      return retried;
+      await removeJob(req, req.params.id);
+      return reply.noContent();
     },
   }),
 ];
