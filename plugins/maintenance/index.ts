@@ -6,6 +6,9 @@ import { maintenancePermissions } from './permissions';
 import { maintenanceSettings } from './settings';
 import { statusRoute } from './routes/status';
 import { jobRoutes } from './routes/jobs';
+import { backupRoutes } from './routes/backups';
+import { backupJob } from './backup/job';
+import { backupCommands } from './commands';
 
 export * from './api';
 
@@ -17,5 +20,7 @@ export default definePlugin({
   permissions: maintenancePermissions,
   settings: maintenanceSettings,
   migrations: path.join(__dirname, 'migrations'),
-  routes: [statusRoute, ...jobRoutes],
+  routes: [statusRoute, ...jobRoutes, ...backupRoutes],
+  jobs: [backupJob],
+  commands: backupCommands,
 });
