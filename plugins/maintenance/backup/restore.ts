@@ -14,7 +14,7 @@ import { CoreServices, type Knex, type PluginContext } from 'lectern';
 import { backupLines, chunkOf, isChunk, isRow, rowOf, type Control, type Header } from './format';
 import { BackupRefused, checkBackup } from './check';
 import { foreignKeys, identityTables, sequences, tables } from './catalog';
-import { storedFiles } from './write';
+import { jsonColumns, storedFiles } from './write';
 
 /** Rows, or bytes of row JSON, per insert. */
 const BATCH_ROWS = 2000;
@@ -95,18 +95,26 @@ async function load(db: Knex, file: string, header: Header, staging: string): Pr
   if (header.tables.length) await db.raw(`truncate ${header.tables.map(() => '??').join(', ')}`, header.tables.map((t) => t.name));
 
   const identity = await identityTables(db);
-  const columnsOf = new Map(header.tables.map((t) => [t.name, t.columns.map((c) => c.name)]));
+  // json and jsonb values were written as their text (write.ts): parsed from it; every other column from the record.
+  const selectOf = new Map(header.tables.map((t) => {
+    const json = new Set(jsonColumns(t));
+    return [t.name, {
+      names: t.columns.map((c) => c.name),
+      select: t.columns.map((c) => (json.has(c.name) ? `(x.j->>?)::${c.type}` : 'r.??')).join(', '),
+      bindings: t.columns.map((c) => c.name),
+    }];
+  }));
   let table: string | undefined;
   let batch: string[] = [];
   let bytes = 0;
   let total = 0;
   const flush = async () => {
     if (!table || !batch.length) return;
-    const cols = columnsOf.get(table) as string[];
-    const list = cols.map(() => '??').join(', ');
+    const { names, select, bindings } = selectOf.get(table) as { names: string[]; select: string; bindings: string[] };
     await db.raw(
-      `insert into ?? (${list}) ${identity.has(table) ? 'overriding system value ' : ''}select ${list} from json_populate_recordset(null::??, ?::json)`,
-      [table, ...cols, ...cols, table, `[${batch.join(',')}]`],
+      `insert into ?? (${names.map(() => '??').join(', ')}) ${identity.has(table) ? 'overriding system value ' : ''}`
+      + `select ${select} from json_array_elements(?::json) as x(j), json_populate_record(null::??, x.j) as r`,
+      [table, ...names, ...bindings, `[${batch.join(',')}]`, table],
     );
     total += batch.length;
     batch = [];

@@ -11,7 +11,7 @@ import zlib from 'node:zlib';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'lectern';
-import { CHUNK_BYTES, CHUNK_PREFIX, controlLine, FORMAT, FORMAT_VERSION, rowLine, type Header } from './format';
+import { CHUNK_BYTES, CHUNK_PREFIX, controlLine, FORMAT, FORMAT_VERSION, rowLine, type Header, type TableInfo } from './format';
 import { sequences, tables } from './catalog';
 
 /** Rows fetched from the cursor at a time. */
@@ -90,7 +90,7 @@ async function* databaseContent(opts: WriteOptions, counts: Record<string, numbe
     for (const table of list) {
       yield Buffer.from(controlLine({ t: 'table', name: table.name }));
       let rows = 0;
-      await trx.raw(`declare ${CURSOR} no scroll cursor for select row_to_json(t)::text as r from ?? t`, [table.name]);
+      await trx.raw(`declare ${CURSOR} no scroll cursor for select ${rowJson(table)} as r from ?? t`, [...jsonColumns(table).flatMap((c) => [c, c]), table.name]);
       for (;;) {
         const page = ((await trx.raw(`fetch forward ${PAGE} from ${CURSOR}`)) as { rows: { r: string }[] }).rows;
         if (page.length) yield Buffer.from(page.map((p) => rowLine(p.r)).join(''));
@@ -105,6 +105,19 @@ async function* databaseContent(opts: WriteOptions, counts: Record<string, numbe
     // Read only: nothing to keep or undo; ending it frees the connection (PGlite's only one).
     await trx.commit().catch(() => undefined);
   }
+}
+
+const JSON_TYPES = new Set(['json', 'jsonb']);
+export const jsonColumns = (table: TableInfo) => table.columns.filter((c) => JSON_TYPES.has(c.type)).map((c) => c.name);
+
+/**
+ * A row as JSON text. json and jsonb values are written as their text (a JSON string), so a JSON null
+ * stays distinct from SQL NULL and a json value keeps its exact text.
+ */
+function rowJson(table: TableInfo): string {
+  const json = jsonColumns(table);
+  if (!json.length) return 'row_to_json(t)::text';
+  return `(to_jsonb(t) || jsonb_build_object(${json.map(() => '?::text, t.??::text').join(', ')}))::text`;
 }
 
 /** Every file under the files directory (`<plugin>/<key>`), skipping storage's in-progress temporary files (names starting with "."). */
