@@ -69,14 +69,14 @@ export async function checkBackup(file: string, known: { version: string; migrat
         if (!header.tables.some((t) => t.name === c.name) || c.name in counts) throw new BackupRefused(`${where} starts an unexpected table ${c.name}`);
         table = { name: c.name, rows: 0 };
       } else if (c.t === 'tableEnd' && table?.name === c.name) {
-        if (c.rows !== table.rows) throw new BackupRefused(`table ${c.name} should have ${c.rows} rows but has ${table.rows}`);
+        if (c.rows !== table.rows) throw new BackupRefused(`table ${c.name} should have ${c.rows} rows but has ${table.rows}: the backup is corrupted`);
         counts[c.name] = c.rows;
         table = undefined;
       } else if (c.t === 'file' && !table && !stored) {
         if (typeof c.path !== 'string' || !FILE_PATH.test(c.path)) throw new BackupRefused(`${where} names a file outside the files directory`);
         stored = { path: c.path, size: 0, hash: crypto.createHash('sha256') };
       } else if (c.t === 'fileEnd' && stored?.path === c.path) {
-        if (c.size !== stored.size || c.sha256 !== stored.hash.digest('hex')) throw new BackupRefused(`file ${c.path} does not match its size and SHA-256`);
+        if (c.size !== stored.size || c.sha256 !== stored.hash.digest('hex')) throw new BackupRefused(`file ${c.path} does not match its size and SHA-256: the backup is corrupted`);
         stored = undefined;
       } else {
         throw new BackupRefused(`${where} is out of place`);
