@@ -13,7 +13,8 @@ const newestFirst = keyset('int');
 
 const toBackup = (r: BackupRow) => ({
   id: String(r.id), fileName: r.file_name, size: r.size === null ? null : Number(r.size), sha256: r.sha256,
-  createdAt: new Date(r.created_at).toISOString(), state: r.state, rows: r.rows, files: r.files, error: r.error,
+  createdAt: new Date(r.created_at).toISOString(), state: r.state,
+  rows: Object.values(r.rows).reduce((sum, n) => sum + n, 0), tables: Object.keys(r.rows).length, files: r.files, error: r.error,
 });
 
 export const backupRoutes = [
