@@ -12,7 +12,7 @@ import { expect } from 'chai';
 import knexFactory from 'knex';
 import { PGlite } from '@electric-sql/pglite';
 import { App, createTestApp, type Knex, type TestApp } from 'lectern';
-import { restoreBackup } from '../../../plugins/maintenance/backup/restore';
+import { notEmpty, restoreBackup } from '../../../plugins/maintenance/backup/restore';
 import { backupCommands } from '../../../plugins/maintenance/commands';
 import { onPostgres } from '../../core/helpers';
 
@@ -226,6 +226,9 @@ describe(`maintenance: backups and restore (${onPostgres ? 'PostgreSQL' : 'PGlit
       expect(await refusal(newer)).to.match(/made by Lectern 99\.0\.0, newer than this/);
       const { rows } = await target.app.database.knex.raw(`select count(*)::int as n from information_schema.tables where table_schema = current_schema()`) as { rows: { n: number }[] };
       expect(rows[0].n).to.equal(0);
+      // What `lectern migrate` makes is empty too.
+      await target.app.migrate();
+      expect(await notEmpty(target.app.contextOf('maintenance'), target.app.config.filesDir)).to.equal(null);
     } finally {
       await target.close();
     }
