@@ -470,7 +470,11 @@ export class App implements Kernel {
     return {
       version: CORE_VERSION,
       databaseDriver: this.database.driver,
+      dataDir: this.config.dataDir,
+      filesDir: this.config.filesDir,
       pendingMigrations: () => pendingMigrations(this.database.knex, this.migrations),
+      migrations: () => this.migrations.map((m) => `${m.plugin}/${m.name}`),
+      migrate: (db: Knex, only: readonly string[]) => runMigrations(db, this.migrations.filter((m) => only.includes(`${m.plugin}/${m.name}`))),
       ping: async () => {
         const [db, queue] = await Promise.all([
           this.database.knex.raw('select 1').then(() => true, () => false),

@@ -132,14 +132,18 @@ async function withApp(fn: (app: App) => Promise<void>, skipStart = true): Promi
 }
 
 async function pluginCommand(argv: string[]): Promise<void> {
-  await withApp(async (app) => {
+  const app = await App.create({ workers: false, config: { logLevel: 'warn' } });
+  try {
     const words = argv.filter((a) => !a.startsWith('-'));
     const name = [2, 1].map((n) => words.slice(0, n).join(' ')).find((n) => app.commands.has(n));
     if (!name) throw new BootError('LECTERN_USAGE', `unknown command "${argv.join(' ')}"; see \`lectern help\``);
     const { plugin, command } = app.commands.get(name) as NonNullable<ReturnType<typeof app.commands.get>>;
     const args = parseArgs({ args: argv.slice(name.split(' ').length), options: command.options ?? {}, allowPositionals: true });
+    if (command.start !== false) await app.start();
     await command.run({ values: args.values, positionals: args.positionals }, app.contextOf(plugin));
-  }, false);
+  } finally {
+    await app.stop();
+  }
 }
 
 async function serve(app: App, http: boolean): Promise<void> {

@@ -254,6 +254,11 @@ export interface CommandDef {
   description: string;
   /** node:util parseArgs option specs. */
   options?: Record<string, { type: 'string' | 'boolean'; short?: string; default?: string | boolean }>;
+  /**
+   * false: run with the database open but the app not started — migrations neither checked nor run, no
+   * plugin started — for commands that build the database themselves (`lectern restore`). Default true.
+   */
+  start?: boolean;
   run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }, ctx: PluginContext): Promise<void>;
 }
 

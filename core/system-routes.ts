@@ -2,6 +2,7 @@
 // enable/disable, settings and the audit trail (API.md "Health, system, jobs"). System status and the
 // jobs API belong to the maintenance plugin, which reads what is running through CoreServices.system.
 import { Type } from '@sinclair/typebox';
+import type { Knex } from 'knex';
 import type { AuditLog } from './audit';
 import type { JobService } from './jobs/service';
 import { definePermissions } from './plugin';
@@ -22,11 +23,18 @@ export const corePermissions = definePermissions({
 
 export interface PluginState { name: string; version: string; description: string; enabled: boolean }
 
-/** What is running, for plugins that show it (CoreServices.system), and the one system-wide chore the core owns (temporary files). */
+/** What is running, for plugins that show it (CoreServices.system); `migrate` and the one system-wide chore the core owns (temporary files) change things. */
 export interface SystemInfo {
   version: string;
   databaseDriver: 'postgres' | 'pglite';
+  /** The data directory, and where the core's file storage keeps every plugin's files (`<filesDir>/<plugin>/<key>`). */
+  dataDir: string;
+  filesDir: string;
   pendingMigrations(): Promise<string[]>;
+  /** Every migration this installation knows (`<plugin>/<name>`), in the order they run. */
+  migrations(): string[];
+  /** Runs those of the named migrations that have not run, in order, through `db` (a restore's transaction); returns the ids it ran. */
+  migrate(db: Knex, only: readonly string[]): Promise<string[]>;
   /** Where jobs are kept: "redis", or the app's own database ("postgres" or "pglite"). */
   queueStore(): string;
   queueWarnings(): Promise<string[]>;

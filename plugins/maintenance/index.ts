@@ -22,6 +22,9 @@ import { jobsAdminPage } from './pages/jobs';
 import { jobPageRoutes } from './pages/job';
 import { myJobPage } from './pages/my-job';
 import { auditAdminPage } from './pages/audit';
+import { backupRoutes } from './routes/backups';
+import { backupJob } from './backup/job';
+import { backupCommands } from './commands';
 
 export * from './api';
 
@@ -36,9 +39,10 @@ export default definePlugin({
   views: path.join(__dirname, 'views'),
   routes: [
     statusRoute, ...jobRoutes, switchModeRoute, ...windowRoutes, ...maintenanceFormRoutes, ...windowDeleteRoutes, housekeepingRoute,
-    ...pluginRoutes, ...settingsPageRoutes, ...jobPageRoutes, myJobPage,
+    ...pluginRoutes, ...settingsPageRoutes, ...jobPageRoutes, myJobPage, ...backupRoutes,
   ],
-  jobs: [recordWindowEdges, housekeeping],
+  jobs: [recordWindowEdges, housekeeping, backupJob],
+  commands: backupCommands,
   admin: [systemPage, maintenanceAdminPage, pluginsAdminPage, settingsAdminPage, jobsAdminPage, auditAdminPage],
   guards: [maintenanceGuard],
   register(c) {

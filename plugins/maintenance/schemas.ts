@@ -49,3 +49,14 @@ export const MaintenanceWindow = named('MaintenanceWindow', Type.Object({
 }));
 export const WindowPage = pageOf(MaintenanceWindow);
 export const WindowId = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });
+
+// ---- backups ------------------------------------------------------------------------------------
+export const Backup = named('Backup', Type.Object({
+  id: Type.String(), fileName: Type.String(), size: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()]),
+  sha256: NullableString, createdAt: Type.String({ format: 'date-time' }),
+  state: Type.Union([Type.Literal('completed'), Type.Literal('failed')]),
+  rows: Type.Integer({ minimum: 0, description: 'Rows of every table in it (the file\'s trailer counts them per table)' }),
+  tables: Type.Integer({ minimum: 0 }), files: Type.Integer({ minimum: 0 }), error: NullableString,
+}));
+export const BackupPage = pageOf(Backup);
+export const BackupId = Type.Object({ id: Type.String({ pattern: '^[0-9]{1,18}$' }) });

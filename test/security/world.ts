@@ -1,7 +1,7 @@
-// The Lectern the security tests attack: auth, courses, content, the certificates and hello examples, and
+// The Lectern the security tests attack: auth, courses, content, reporting, maintenance, the certificates and hello examples, and
 // one world of objects built through the API — two courses with their instructors, learners, sections,
 // items placing a published content page, an objective it covers, a cohort, a category, a role, an
-// assignment, a job, a certificate, a session, a token and a planned maintenance window.
+// assignment, a job, a certificate, a session, a token, a planned maintenance window and a backup.
 // Routes are requested with their path parameters filled by name from this world, and with bodies
 // and queries sampled from their own schemas, so a new route is covered without editing the tests.
 import Ajv from 'ajv';
@@ -31,7 +31,7 @@ export interface World {
   nik: Persona;
   /** Course A (the target) and its objects; `otherCourse` is B, taught by bea. `content` is the page both courses place. */
   ids: Record<'course' | 'section' | 'item' | 'otherCourse' | 'category' | 'cohort' | 'role' | 'assignment' | 'job'
-    | 'greeting' | 'certificate' | 'certificateCode' | 'session' | 'token' | 'content' | 'objective' | 'schedule' | 'window', string>;
+    | 'greeting' | 'certificate' | 'certificateCode' | 'session' | 'token' | 'content' | 'objective' | 'schedule' | 'window' | 'backup', string>;
 }
 
 /** Boots the app and builds the world; about two seconds. */
@@ -80,8 +80,10 @@ export async function buildWorld(): Promise<World> {
   const session = await login(t, owner.email);
   const [{ id: sessionId }] = await t.db('auth_sessions').where({ user_id: owner.id }).select('id');
   const [{ id: tokenId }] = await t.db('auth_tokens').where({ user_id: owner.id }).select('id');
-  // The sign-in's deliveries (reporting counts logins) run now, not during the tests that watch for changes.
+  await expectStatus(ada.post('/api/v1/system/backups'), 202);
+  // The sign-in's deliveries (reporting counts logins) and the backup run now, not during the tests that watch for changes.
   await t.jobs.drain();
+  const [{ id: backup }] = await t.db('maintenance_backups').select('id');
 
   return {
     t, ada, ian, bea, lou, sam, nik,
@@ -89,7 +91,7 @@ export async function buildWorld(): Promise<World> {
     ids: {
       course, section: sections[0], item: String(item), otherCourse, category, cohort, role, assignment,
       job: String((linked.job as Json).id), greeting, certificate: String(certificate.id), certificateCode: certificate.code,
-      session: String(sessionId), token: String(tokenId), content, objective, schedule, window,
+      session: String(sessionId), token: String(tokenId), content, objective, schedule, window, backup: String(backup),
     },
   };
 }
@@ -110,7 +112,7 @@ export function pathFixtures(w: World): { byName: Record<string, string>; idAfte
     idAfter: {
       courses: ids.course, users: sam.id, cohorts: ids.cohort, categories: ids.category, jobs: ids.job, sessions: ids.session,
       tokens: ids.token, 'role-assignments': ids.assignment, certificates: ids.certificate, greetings: ids.greeting,
-      content: ids.content, objectives: ids.objective, schedules: ids.schedule, windows: ids.window,
+      content: ids.content, objectives: ids.objective, schedules: ids.schedule, windows: ids.window, backups: ids.backup,
     },
   };
 }
