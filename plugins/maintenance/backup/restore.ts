@@ -33,16 +33,22 @@ async function hasTable(db: Knex, name: string): Promise<boolean> {
 /** The job queue's tables: scheduled jobs fill them on a system nobody has used yet. */
 const QUEUE = new Set(['core_jobs', 'core_job_outbox']);
 
+/** The one audit record an unused system holds: `lectern migrate` records the migrations it ran. */
+const MIGRATED = 'maintenance.migrate';
+
 /**
- * Why the target is not empty, or null when it is. Empty: no audit record, no row in any table a privacy
- * provider covers (every table that holds personal data) but the job queue's, and no stored file.
- * `lectern migrate` and starting Lectern write none of these; every change made through Lectern writes an audit record.
+ * Why the target is not empty, or null when it is. Empty: no audit record but the migrations', no row in
+ * any table a privacy provider covers (every table that holds personal data) but the job queue's, and no
+ * stored file. `lectern migrate` and starting Lectern write none of these; every change made through
+ * Lectern writes an audit record.
  */
 export async function notEmpty(ctx: PluginContext, filesDir: string): Promise<string | null> {
   const covered = [AUDIT, ...[...ctx.resolve(CoreServices.privacy).coveredTables()].filter((t) => !QUEUE.has(t))];
   const present = new Set((await tables(ctx.db)).map((t) => t.name));
   for (const table of [...new Set(covered)].filter((t) => present.has(t))) {
-    if (await ctx.db(table).first(ctx.db.raw('1'))) return `table ${table} has rows`;
+    const rows = ctx.db(table).first(ctx.db.raw('1'));
+    if (table === AUDIT) rows.whereNot({ action: MIGRATED });
+    if (await rows) return `table ${table} has rows`;
   }
   const files = await storedFiles(filesDir);
   return files.length ? `the files directory ${filesDir} holds ${files.length} file(s)` : null;
