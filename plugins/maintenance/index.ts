@@ -25,6 +25,7 @@ import { auditAdminPage } from './pages/audit';
 import { backupRoutes } from './routes/backups';
 import { backupJob } from './backup/job';
 import { backupCommands } from './commands';
+import { backupPageRoutes, backupsAdminPage } from './pages/backups';
 
 export * from './api';
 
@@ -39,11 +40,11 @@ export default definePlugin({
   views: path.join(__dirname, 'views'),
   routes: [
     statusRoute, ...jobRoutes, switchModeRoute, ...windowRoutes, ...maintenanceFormRoutes, ...windowDeleteRoutes, housekeepingRoute,
-    ...pluginRoutes, ...settingsPageRoutes, ...jobPageRoutes, myJobPage, ...backupRoutes,
+    ...pluginRoutes, ...settingsPageRoutes, ...jobPageRoutes, myJobPage, ...backupRoutes, ...backupPageRoutes,
   ],
   jobs: [recordWindowEdges, housekeeping, backupJob],
   commands: backupCommands,
-  admin: [systemPage, maintenanceAdminPage, pluginsAdminPage, settingsAdminPage, jobsAdminPage, auditAdminPage],
+  admin: [systemPage, maintenanceAdminPage, pluginsAdminPage, settingsAdminPage, jobsAdminPage, backupsAdminPage, auditAdminPage],
   guards: [maintenanceGuard],
   register(c) {
     c.bind(ModeCacheRef, (ctx) => new ModeCache(ctx));

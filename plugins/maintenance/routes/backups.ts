@@ -3,34 +3,39 @@
 // `lectern restore`, never an HTTP call: it replaces the database under the running system.
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineRoute, JobAccepted, keyset, notFound, reply, Reply, Type } from 'lectern';
+import { defineRoute, JobAccepted, keyset, notFound, reply, Reply, Type, type RouteRequest } from 'lectern';
 import { maintenancePermissions } from '../permissions';
 import { BackupId, BackupPage } from '../schemas';
-import { backupJob } from '../backup/job';
+import { queueBackup } from '../backup/job';
 import { BACKUPS, type BackupRow } from '../backup/make';
 
-const newestFirst = keyset('int');
+export const newestFirst = keyset('int');
 
-const toBackup = (r: BackupRow) => ({
+/** A row of maintenance_backups as the API and the backups page show it. */
+export const toBackup = (r: BackupRow) => ({
   id: String(r.id), fileName: r.file_name, size: r.size === null ? null : Number(r.size), sha256: r.sha256,
   createdAt: new Date(r.created_at).toISOString(), state: r.state,
   rows: Object.values(r.rows).reduce((sum, n) => sum + n, 0), tables: Object.keys(r.rows).length, files: r.files, error: r.error,
 });
 
+/** A page of backups, newest first, after `cursor`. */
+export async function backupPage(req: RouteRequest, limit: number, cursor: [number] | undefined) {
+  const q = req.db(BACKUPS).orderBy('id', 'desc').limit(limit + 1);
+  if (cursor) q.where('id', '<', cursor[0]);
+  return newestFirst.page(await q as BackupRow[], limit, toBackup, (r) => [Number(r.id)]);
+}
+
 export const backupRoutes = [
   defineRoute({
     method: 'POST', path: '/api/v1/system/backups', permission: maintenancePermissions.backup,
     summary: 'Make a backup of the database and the stored files (a job)', responses: { 202: JobAccepted },
-    handler: async (req) => reply.accepted(await req.transaction((tx) => tx.enqueue(backupJob, {}))),
+    handler: async (req) => reply.accepted(await queueBackup(req)),
   }),
   defineRoute({
     method: 'GET', path: '/api/v1/system/backups', permission: maintenancePermissions.backup,
     summary: 'The backups kept, newest first', query: Type.Object({ ...newestFirst.query }), responses: { 200: BackupPage },
     async handler(req) {
-      const { limit, cursor } = req.query;
-      const q = req.db(BACKUPS).orderBy('id', 'desc').limit(limit + 1);
-      if (cursor) q.where('id', '<', cursor[0]);
-      return newestFirst.page(await q as BackupRow[], limit, toBackup, (r) => [Number(r.id)]);
+      return backupPage(req, req.query.limit, req.query.cursor);
     },
   }),
   defineRoute({
