@@ -49,3 +49,20 @@ export function linkToken(t: TestApp, email: string): string {
   if (!token) throw new Error(`no link emailed to ${email}`);
   return token;
 }
+
+/** A page as a browser gets it: status, text with whitespace runs collapsed, and where a redirect points. */
+export interface PageAnswer { status: number; text: string; location: string }
+
+/**
+ * Requests as a signed-in browser (its session cookie, and its `_csrf` field on every form post), for
+ * tests of pages and their forms.
+ */
+export function browser(t: TestApp) {
+  const answer = (res: { status: number; text: string; headers: Record<string, string> }): PageAnswer =>
+    ({ status: res.status, text: res.text.replace(/\s+/g, ' '), location: res.headers.location ?? '' });
+  return {
+    get: async (s: { cookie: string }, url: string) => answer(await t.get(url).set('Cookie', s.cookie).set('Accept', 'text/html')),
+    post: async (s: { cookie: string; csrf: string }, url: string, body: Record<string, string> = {}) =>
+      answer(await t.post(url).set('Cookie', s.cookie).type('form').send({ ...body, _csrf: s.csrf })),
+  };
+}

@@ -6,10 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
 import { createTestApp, formatBytes, type TestApp } from 'lectern';
-import { account, login } from '../auth/helpers';
+import { account, login, browser } from '../auth/helpers';
 
 interface Session { cookie: string; csrf: string }
-interface Res { status: number; text: string; location: string }
 
 const PAGE = '/admin/backups';
 
@@ -19,10 +18,8 @@ describe('maintenance: the backups page', function () {
   let admin: Session;
   let learner: Session;
 
-  const answer = (res: { status: number; text: string; headers: Record<string, string> }): Res =>
-    ({ status: res.status, text: res.text.replace(/\s+/g, ' '), location: res.headers.location ?? '' });
-  const get = async (s: Session, url: string) => answer(await t.get(url).set('Cookie', s.cookie).set('Accept', 'text/html'));
-  const press = async (s: Session) => answer(await t.post(PAGE).set('Cookie', s.cookie).type('form').send({ _csrf: s.csrf }));
+  const get = (s: Session, url: string) => browser(t).get(s, url);
+  const press = (s: Session) => browser(t).post(s, PAGE);
   const backups = () => t.db('maintenance_backups').orderBy('id').select('id', 'directory', 'file_name', 'size', 'sha256');
   const signedIn = async (email: string, roles: string[]): Promise<Session> => {
     await account(t, email, roles);

@@ -4,10 +4,9 @@
 // themed page shows the message; a learner may not open the page.
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from 'lectern';
-import { account, login } from '../auth/helpers';
+import { account, login, browser } from '../auth/helpers';
 
 interface Session { id: string; cookie: string; csrf: string }
-interface Res { status: number; text: string; location: string }
 
 const PAGE = '/admin/maintenance';
 const START = new Date('2030-03-15T09:00:00.000Z');
@@ -18,11 +17,8 @@ describe('maintenance: the maintenance mode page', function () {
   let admin: Session;
   let learner: Session;
 
-  const answer = (res: { status: number; text: string; headers: Record<string, string> }): Res =>
-    ({ status: res.status, text: res.text.replace(/\s+/g, ' '), location: res.headers.location ?? '' });
-  const get = async (s: Session, url: string) => answer(await t.get(url).set('Cookie', s.cookie).set('Accept', 'text/html'));
-  const post = async (s: Session, url: string, body: Record<string, string> = {}) =>
-    answer(await t.post(url).set('Cookie', s.cookie).type('form').send({ ...body, _csrf: s.csrf }));
+  const get = (s: Session, url: string) => browser(t).get(s, url);
+  const post = (s: Session, url: string, body: Record<string, string> = {}) => browser(t).post(s, url, body);
   const invalid = (html: string, id: string) => new RegExp(`<input id="${id}"[^>]*aria-invalid="true"`).test(html);
   const windows = async () => Number((await t.db('maintenance_windows').count({ n: '*' }).first() as { n: string | number }).n);
   const signedIn = async (email: string, roles: string[]): Promise<Session> => {

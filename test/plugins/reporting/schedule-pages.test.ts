@@ -5,11 +5,10 @@
 import { expect } from 'chai';
 import type { TestApp } from 'lectern';
 import { runDueSchedules } from '../../../plugins/reporting/deliveries';
-import { account, login, outbox } from '../auth/helpers';
+import { account, login, outbox, browser } from '../auth/helpers';
 import { ok, reportingWorld, type ReportingWorld } from './helpers';
 
 interface Session { id: string; email: string; cookie: string; csrf: string }
-interface Res { status: number; text: string; location: string }
 
 const LIST = '/admin/reports/schedules';
 const emptyForm = { report: '', courseId: '', cohortId: '', status: '', state: '', days: '', cron: '', recipients: '' };
@@ -28,11 +27,8 @@ describe('reporting: the scheduled reports pages', function () {
     const made = await account(t, email, roles);
     return { id: made.id, email, ...(await login(t, email)) };
   };
-  const answer = (res: { status: number; text: string; headers: Record<string, string> }): Res =>
-    ({ status: res.status, text: res.text.replace(/\s+/g, ' '), location: res.headers.location ?? '' });
-  const get = async (s: Session, url: string) => answer(await t.get(url).set('Cookie', s.cookie).set('Accept', 'text/html'));
-  const post = async (s: Session, url: string, body: Record<string, string> = {}) =>
-    answer(await t.post(url).set('Cookie', s.cookie).type('form').send({ ...body, _csrf: s.csrf }));
+  const get = (s: Session, url: string) => browser(t).get(s, url);
+  const post = (s: Session, url: string, body: Record<string, string> = {}) => browser(t).post(s, url, body);
   const schedules = async () => Number((await t.db('reporting_schedules').count({ n: '*' }).first() as { n: string | number }).n);
   const invalid = (html: string, id: string) => new RegExp(`<(input|select|textarea) id="${id}"[^>]*aria-invalid="true"`).test(html);
   /** Runs the due schedules at `iso` and their deliveries; the sessions, idle since the clock moved on, sign in again. */
