@@ -90,7 +90,7 @@ describe('core hardening', () => {
   let admin: Account;
   before(async function () {
     this.timeout(60_000);
-    t = await createTestApp({ plugins: ['auth', 'courses', leaky], config: { bodyLimitBytes: 1_048_576 } });
+    t = await createTestApp({ plugins: ['auth', 'courses', 'maintenance', leaky], config: { bodyLimitBytes: 1_048_576 } });
     admin = await account(t, 'admin@example.com', ['admin']);
   });
   after(() => t.close());

@@ -87,7 +87,7 @@ function files(dir: string): Record<string, string> {
 async function freshTarget(): Promise<{ app: App; close(): Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-restore-'));
   const schema = `t_${crypto.randomBytes(5).toString('hex')}`;
-  const databaseUrl = process.env.DATABASE_URL;
+  const databaseUrl = process.env.DATABASE_URL || undefined;
   if (databaseUrl) {
     const admin = knexFactory({ client: 'pg', connection: databaseUrl });
     await admin.raw('create schema ??', [schema]).finally(() => admin.destroy());
