@@ -2,39 +2,21 @@
 // refusing to serve with pending migrations, migrate, plugins disable/list, then a server that drains and
 // exits on SIGTERM (shutdown.test.ts drives a request in flight through it).
 import { execFile, spawn } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from 'chai';
-import knexFactory from 'knex';
-import { onPostgres } from './helpers';
+import { cliWorkspace, onPostgres } from './helpers';
 
 const cli = path.resolve(__dirname, '..', '..', 'core', 'cli.js');
 const run = promisify(execFile);
 
 describe('the lectern command', function () {
   this.timeout(120_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-cli-'));
-  const schema = `cli_${crypto.randomBytes(4).toString('hex')}`;
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LECTERN_DATA_DIR: dataDir, LECTERN_PLUGINS: 'hello-plugin', LOG_LEVEL: 'info' };
-  const admin = onPostgres ? knexFactory({ client: 'pg', connection: process.env.DATABASE_URL }) : undefined;
+  const workspace = cliWorkspace('cli', 'hello-plugin');
+  const { env } = workspace;
 
-  before(async () => {
-    if (!admin) return;
-    await admin.raw(`create schema "${schema}"`);
-    const url = new URL(String(process.env.DATABASE_URL));
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    env.DATABASE_URL = url.toString();
-  });
-  after(async () => {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (admin) {
-      await admin.raw(`drop schema "${schema}" cascade`);
-      await admin.destroy();
-    }
-  });
+  before(() => workspace.open());
+  after(() => workspace.close());
 
   const lectern = async (...args: string[]) => {
     try {

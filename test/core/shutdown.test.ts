@@ -2,15 +2,11 @@
 // connections are refused at once, a request in flight still gets its answer, and the process exits 0;
 // a request that outlasts the shutdown timeout has its connection cut, and the exit stays prompt.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import crypto from 'node:crypto';
-import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'chai';
-import knexFactory from 'knex';
-import { onPostgres } from './helpers';
+import { cliWorkspace } from './helpers';
 
 const cli = path.resolve(__dirname, '..', '..', 'core', 'cli.js');
 const fixture = path.resolve(__dirname, '..', '..', '..', 'test', 'core', 'fixtures', 'slow-plugin');
@@ -66,19 +62,11 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('graceful shutdown of `lectern start` on SIGTERM', function () {
   this.timeout(120_000);
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-shutdown-'));
-  const schema = `shutdown_${crypto.randomBytes(4).toString('hex')}`;
-  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, LECTERN_DATA_DIR: dataDir, LECTERN_PLUGINS: fixture, LOG_LEVEL: 'info' };
-  const admin = onPostgres ? knexFactory({ client: 'pg', connection: process.env.DATABASE_URL }) : undefined;
+  const workspace = cliWorkspace('shutdown', fixture);
+  const { env } = workspace;
   let server: Server | undefined;
 
-  before(async () => {
-    if (!admin) return;
-    await admin.raw(`create schema "${schema}"`);
-    const url = new URL(String(process.env.DATABASE_URL));
-    url.searchParams.set('options', `-c search_path=${schema}`);
-    env.DATABASE_URL = url.toString();
-  });
+  before(() => workspace.open());
   afterEach(async () => {
     if (server && server.child.exitCode === null) {
       server.child.kill('SIGKILL');
@@ -86,13 +74,7 @@ describe('graceful shutdown of `lectern start` on SIGTERM', function () {
     }
     server = undefined;
   });
-  after(async () => {
-    fs.rmSync(dataDir, { recursive: true, force: true });
-    if (admin) {
-      await admin.raw(`drop schema "${schema}" cascade`);
-      await admin.destroy();
-    }
-  });
+  after(() => workspace.close());
 
   it('refuses new connections, finishes the request in flight and exits 0', async () => {
     server = await start(env);
