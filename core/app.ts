@@ -26,6 +26,7 @@ import { InlineDriver } from './jobs/inline';
 import { BullmqDriver } from './jobs/bullmq';
 import type { QueueDriver } from './jobs/queue';
 import { ViewEngine } from './views/engine';
+import { CORE_SETTINGS, CoreSettings, type CoreSettingsValues } from './core-settings';
 import { serveAssets } from './views/assets';
 import { HttpServer } from './http/server';
 import { RequestRuntime } from './http/request';
@@ -40,8 +41,9 @@ import { LocalFileStore, removeTemporaryFiles } from './storage';
 import { privateDir } from './data-dir';
 import type {
   AuditEntry, CommandDef, ContextRef, EnqueueOptions, EventRef, ExtensionPointRef, GuardRequest, IdentityProvider, IdentityRequest, JobInfo, JobRef,
-  PermissionRef, PluginContext, Principal, ServiceRef,
+  PermissionRef, PluginContext, Principal, ServiceRef, HomePanel,
 } from './plugin';
+import { homePanels } from './plugin';
 import type { Plugin } from './manifest';
 
 export interface AppOptions {
@@ -98,6 +100,7 @@ export class App implements Kernel {
   private readonly events: EventBus;
   private readonly contexts = new Map<string, PluginRuntime>();
   private readonly extensionValues = new Map<string, unknown[]>();
+  private readonly homePanelList: { plugin: string; panel: HomePanel }[] = [];
   private readonly migrations: Migration[];
   private enabled = new Map<string, boolean>();
   private identityList: BoundIdentity[] | undefined;
@@ -185,6 +188,7 @@ export class App implements Kernel {
 
   private register(): void {
     this.permissions.register('core', Object.values(corePermissions));
+    this.settings.register(CORE_SETTINGS, CoreSettings);
     this.privacy.add('core', corePrivacy);
     for (const p of this.plugins) {
       this.permissions.register(p.name, Object.values(p.permissions ?? {}));
@@ -206,10 +210,14 @@ export class App implements Kernel {
       this.containers.create(p, this.contextOf(p.name), this.byName);
       if (p.settings) this.settings.register(p.name, p.settings);
       if (p.views) this.views.addPluginViews(p.name, p.views);
+      if (p.lang) this.views.addPluginStrings(p.name, p.lang);
       if (p.assets) this.views.addPluginAssets(p.name, p.assets);
       if (p.privacy) this.privacy.add(p.name, p.privacy);
       for (const ep of p.extensionPoints ?? []) this.extensionValues.set(ep.name, []);
-      for (const c of p.contributes ?? []) this.extensionValues.get(c.point.name)?.push(c.value);
+      for (const c of p.contributes ?? []) {
+        if (c.point.name === homePanels.name) this.homePanelList.push({ plugin: p.name, panel: c.value as HomePanel });
+        else this.extensionValues.get(c.point.name)?.push(c.value);
+      }
       for (const job of p.jobs ?? []) this.jobs.register(p.name, job);
       for (const sub of p.subscribe ?? []) {
         const delivery = this.events.subscribe(p.name, sub);
@@ -452,15 +460,18 @@ export class App implements Kernel {
     const allowed = await Promise.all(pages.map((page) => this.can(principal, page.permission)));
     const links = principal ? enabled.flatMap((p) => p.nav ?? []) : [];
     const shown = await Promise.all(links.map((link) => !link.permission || this.can(principal, link.permission)));
+    const settings = await this.settings.get(CORE_SETTINGS) as CoreSettingsValues;
     return {
       version: CORE_VERSION,
+      /** The page's language: the person's choice, else the system's (`{{t}}` reads it). */
+      locale: this.views.catalogs.supported(principal?.locale ?? settings.locale),
       user: principal ? { id: principal.id, name: principal.name ?? principal.email ?? principal.id, email: principal.email } : null,
       /** For forms in the layout and views (a `_csrf` field) when the caller came with a session cookie. */
       csrfToken: principal?.csrfToken,
       /** Where to sign in, when an identity plugin offers it (the layout's "Sign in" link). */
       signInPath: this.identities().find((p) => p.signInPath)?.signInPath,
       nav: [
-        { title: 'Home', path: '/' }, ...links.filter((_, i) => shown[i]).map(({ title, path }) => ({ title, path })),
+        { title: 'core.nav.home', path: '/' }, ...links.filter((_, i) => shown[i]).map(({ title, path }) => ({ title, path })),
         ...pages.filter((_, i) => allowed[i]).map((page) => ({ title: page.title, path: page.path })),
       ],
     };
@@ -487,6 +498,8 @@ export class App implements Kernel {
       queueWarnings: () => this.jobs.driver.warnings(),
       plugins: () => this.pluginStates(),
       removeTemporaryFiles: (before: Date) => removeTemporaryFiles(this.config.filesDir, before),
+      homePanels: () => this.homePanelList.filter((h) => this.isEnabled(h.plugin)).map((h) => h.panel)
+        .sort((a, b) => (a.order ?? 100) - (b.order ?? 100)),
       setEnabled: (name: string, enabled: boolean, req: { principal: Principal | null; ip: string }) => {
         if (!this.byName.has(name)) return Promise.reject(notFoundPlugin(name));
         return this.setEnabled(name, enabled, { actorId: req.principal?.id ?? null, ip: req.ip });

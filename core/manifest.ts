@@ -39,6 +39,8 @@ export interface PluginManifest<S extends TSchema = TSchema> {
   migrations?: string;
   /** Directory of this plugin's Handlebars views. */
   views?: string;
+  /** Directory of this plugin's UI strings, `<locale>.json` files of keys beginning with its name. */
+  lang?: string;
   /** Directory of this plugin's static files (its pages' scripts), served at /assets/<name>/<file>. */
   assets?: string;
   routes?: RouteRef[];

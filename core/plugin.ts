@@ -4,6 +4,7 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import type { SignedInRequest } from './http/route';
 
 export type ContextType = 'system' | 'category' | 'course';
 /** Where a permission applies: the whole system, a category (and all beneath it) or one course. */
@@ -86,6 +87,19 @@ export interface ExtensionPointRef<T> { readonly kind: 'extension-point'; readon
 export function defineExtensionPoint<T>(name: string): ExtensionPointRef<T> {
   return Object.freeze({ kind: 'extension-point' as const, name });
 }
+/**
+ * A panel of the signed-in home page (`/`), contributed by a plugin (e.g. "My courses"): its view is
+ * rendered without the layout from what `load` returns; `load` returns null to show nothing.
+ */
+export interface HomePanel {
+  view: string;
+  /** Lower first; panels of equal order keep the plugins' order. Default 100. */
+  order?: number;
+  load(req: SignedInRequest): Promise<Record<string, unknown> | null>;
+}
+/** The core's extension point for home page panels. */
+export const homePanels = defineExtensionPoint<HomePanel>('core.homePanels');
+
 export interface Contribution { readonly point: ExtensionPointRef<unknown>; readonly value: unknown }
 /** Contribute a value to another plugin's extension point. */
 export function contribute<T>(point: ExtensionPointRef<T>, value: T): Contribution {
@@ -186,6 +200,8 @@ export interface PluginContext {
 /** Who is calling. The core knows only the id; the auth plugin knows the rest. */
 export interface Principal {
   id: string; email?: string; name?: string; via?: 'session' | 'token' | 'test';
+  /** The language this person chose for pages (a locale such as "fr"); unset: the system's. */
+  locale?: string;
   /**
    * Set for credentials a browser sends by itself (a session cookie): unsafe requests must present
    * this token as the X-CSRF-Token header or a `_csrf` form field, or they are refused with 403.

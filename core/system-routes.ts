@@ -5,8 +5,8 @@ import { Type } from '@sinclair/typebox';
 import type { Knex } from 'knex';
 import type { AuditLog } from './audit';
 import type { JobService } from './jobs/service';
-import { definePermissions } from './plugin';
-import { defineRoute, Reply, type RouteRef } from './http/route';
+import { definePermissions, type HomePanel } from './plugin';
+import { defineRoute, Reply, type RouteRef, type SignedInRequest } from './http/route';
 import type { Principal } from './plugin';
 import { csvAnswer } from './http/csv-answer';
 import { pageLimit } from './http/cursor';
@@ -47,6 +47,8 @@ export interface SystemInfo {
 
 /** What the system routes need from the running app. */
 export interface SystemApi extends SystemInfo {
+  /** The enabled plugins' home page panels, in order. */
+  homePanels(): HomePanel[];
   ping(): Promise<{ db: boolean; queue: boolean }>;
   jobs: JobService;
   settings: SettingsStore;
@@ -81,6 +83,16 @@ const AUDIT_CSV = ['id', 'at', 'actorId', 'action', 'targetType', 'targetId', 'i
 const PluginName = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 40 }) });
 const SettingsParams = Type.Object({ plugin: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 40 }) });
 
+/** Each panel's view rendered bare from its data, in the page's locale; panels with nothing to show are left out. */
+async function renderPanels(panels: HomePanel[], req: SignedInRequest): Promise<string[]> {
+  const locale = await req.locale();
+  const html = await Promise.all(panels.map(async (panel) => {
+    const data = await panel.load(req);
+    return data ? req.render(panel.view, { ...data, locale }) : null;
+  }));
+  return html.filter((h): h is string => h !== null);
+}
+
 export function systemRoutes(api: SystemApi): RouteRef[] {
   return [
     defineRoute({
@@ -102,11 +114,11 @@ export function systemRoutes(api: SystemApi): RouteRef[] {
     }),
     defineRoute({
       method: 'GET', path: '/', public: true, html: true, summary: 'Home page',
-      // What is installed and the operators' links are for those who run the system, not for learners.
-      handler: async (req) => req.page('core/home', {
-        title: 'Home',
-        system: req.principal && await req.can(corePermissions.viewSystem) ? { plugins: api.plugins().filter((p) => p.enabled) } : undefined,
-      }),
+      // A signed-in person sees the plugins' panels (their courses and progress…); what is installed is on /admin/system.
+      handler: async (req) => {
+        const panels = req.principal ? await renderPanels(api.homePanels(), req as SignedInRequest) : [];
+        return req.page('core/home', { title: 'core.nav.home', panels });
+      },
     }),
     defineRoute({
       method: 'GET', path: '/api/v1/plugins', permission: corePermissions.managePlugins, summary: 'Every loaded plugin and whether it is enabled',

@@ -80,8 +80,20 @@ export class RequestRuntime extends PluginRuntime implements RouteRequest {
     if (!(await this.can(permission, context))) throw forbidden();
   }
 
+  private layoutData: Promise<Record<string, unknown>> | undefined;
+
+  /** The layout's data (navigation, the signed-in user, the locale), computed once per request. */
+  private pageLayout(): Promise<Record<string, unknown>> {
+    this.layoutData ??= this.layout(this.principal);
+    return this.layoutData;
+  }
+
+  async locale(): Promise<string> {
+    return String((await this.pageLayout()).locale);
+  }
+
   async page(view: string, data: Record<string, unknown> = {}, status = 200): Promise<Reply> {
-    const html = await this.kernel.render(view, { ...(await this.layout(this.principal)), currentPath: this.koa.path, ...data });
+    const html = await this.kernel.render(view, { ...(await this.pageLayout()), currentPath: this.koa.path, ...data });
     return reply.html(html, status);
   }
 }

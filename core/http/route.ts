@@ -34,6 +34,8 @@ export interface RouteRequest<P = unknown, Q = unknown, B = unknown, C extends P
   can(principal: Principal | null, permission: PermissionRef, context?: ContextRef): Promise<boolean>;
   /** Throws 403 unless the caller holds `permission` at `context`. */
   authorize(permission: PermissionRef, context?: ContextRef): Promise<void>;
+  /** The language of this request's pages: the caller's choice, else the system's (a locale with strings). */
+  locale(): Promise<string>;
   /** Renders a view inside the theme's layout as an HTML reply. */
   page(view: string, data?: Record<string, unknown>, status?: number): Promise<Reply>;
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Logger } from 'pino';
 import { formatBytes } from '../http/raw-body';
+import { Catalogs } from './i18n';
 
 export interface ViewEngineOptions { themesDir: string; theme: string; log: Logger }
 export interface RenderOptions {
@@ -28,11 +29,18 @@ export class ViewEngine {
   private readonly pluginAssets = new Map<string, string>();
   private readonly templates = new Map<string, Promise<Template>>();
   private partials: Promise<void> | null = null;
+  /** UI strings: the core's, then each plugin's, then the theme chain's (parents first). */
+  readonly catalogs = new Catalogs();
 
   constructor(opts: ViewEngineOptions) {
     this.log = opts.log.child({ component: 'views' });
     this.chain = themeChain(path.resolve(opts.themesDir), opts.theme);
     for (const [name, fn] of Object.entries(coreHelpers)) this.hbs.registerHelper(name, fn);
+    // `{{t "courses.catalog.title" count=n}}` — a UI string in the page's locale (`locale` in the layout data).
+    this.hbs.registerHelper('t', (key: unknown, options: Handlebars.HelperOptions) =>
+      this.catalogs.translate(String((options.data as { root?: { locale?: string } }).root?.locale ?? ''), String(key ?? ''), options.hash));
+    this.catalogs.addDirectory(path.join(__dirname, '..', 'lang'), 'core');
+    for (const dir of [...this.chain].reverse()) this.catalogs.addDirectory(path.join(dir, 'lang'), 'theme');
     this.log.debug({ themes: this.chain }, 'theme loaded');
   }
 
@@ -40,6 +48,12 @@ export class ViewEngine {
     if (plugin === 'core') throw new Error('Views of "core" come from the theme only');
     if (!path.isAbsolute(dir)) throw new Error(`Views directory of plugin "${plugin}" must be absolute: ${dir}`);
     this.pluginDirs.set(plugin, dir);
+  }
+
+  /** Loads the plugin's `lang/<locale>.json` catalogs; their keys must begin with `<plugin>.`. */
+  addPluginStrings(plugin: string, dir: string): void {
+    if (!path.isAbsolute(dir)) throw new Error(`Strings directory of plugin "${plugin}" must be absolute: ${dir}`);
+    this.catalogs.addDirectory(dir, plugin);
   }
 
   /** Serves the files of `dir` at /assets/<plugin>/<file> (a theme's assets/<plugin>/<file> wins). */

@@ -1,8 +1,9 @@
 // The main navigation: a plugin's `nav` links appear for signed-in users only, after Home, and go with
-// the plugin when it is disabled; a link that leaves the site is refused at boot. The home page keeps
-// the installed plugins and the operators' links for those who may see the system.
+// the plugin when it is disabled; a link that leaves the site is refused at boot. The home page shows
+// the panels plugins contribute, in the page's language.
 import { expect } from 'chai';
-import { createTestApp, definePlugin } from 'lectern';
+import path from 'node:path';
+import { contribute, createTestApp, definePlugin, homePanels } from 'lectern';
 
 const library = definePlugin({ name: 'library', version: '1.0.0', core: '^1.0.0', nav: [{ title: 'The library', path: '/library' }] });
 /** The paths the main navigation links to. */
@@ -23,16 +24,29 @@ describe('core/nav', () => {
     }
   });
 
-  it('shows what is installed and the operators\' links on the home page only to those who may see the system', async () => {
-    const t = await createTestApp({ plugins: [library] });
+  it('shows the plugins\' home panels to signed-in users, in order, in their language, while the plugin is enabled', async () => {
+    const shelf = definePlugin({
+      name: 'shelf', version: '1.0.0', core: '^1.0.0', views: path.join(__dirname, 'fixtures', 'panel-views'),
+      contributes: [
+        contribute(homePanels, { view: 'shelf/panel', order: 20, load: async (req) => ({ who: req.principal.id }) }),
+        contribute(homePanels, { view: 'shelf/panel', order: 10, load: async () => ({ who: 'first' }) }),
+        contribute(homePanels, { view: 'shelf/panel', load: async () => null }),
+      ],
+    });
+    const t = await createTestApp({ plugins: [shelf] });
     try {
-      await t.grant('operator', 'admin');
-      const sees = async (as?: string) => {
+      const panels = async (as?: string) => {
         const html = (await (as ? t.as(as) : t).get('/').set('Accept', 'text/html')).text;
-        return { plugins: html.includes('Enabled plugins'), links: html.includes('href="/healthz"') };
+        return [...html.matchAll(/<p class="panel">([^<]*)<\/p>/g)].map((m) => m[1]);
       };
-      expect({ anonymous: await sees(), reader: await sees('reader'), operator: await sees('operator') }).to.deep.equal({
-        anonymous: { plugins: false, links: false }, reader: { plugins: false, links: false }, operator: { plugins: true, links: true },
+      const before = { anonymous: await panels(), reader: await panels('reader') };
+      await t.as('admin-user').patch('/api/v1/settings/core').send({ locale: 'fr' }).expect(403);
+      await t.grant('admin-user', 'admin');
+      await t.as('admin-user').patch('/api/v1/settings/core').send({ locale: 'fr' }).expect(200);
+      const french = await panels('reader');
+      await t.app.setEnabled('shelf', false);
+      expect({ ...before, french, disabled: await panels('reader') }).to.deep.equal({
+        anonymous: [], reader: ['first Home', 'reader Home'], french: ['first Accueil', 'reader Accueil'], disabled: [],
       });
     } finally {
       await t.close();

@@ -159,26 +159,22 @@ describe('core/views', () => {
   describe('the real default theme', () => {
     const realThemes = path.join(repoRoot(), 'themes');
 
-    it('renders the home page with plugins, nav and sign-in', async () => {
+    it('renders the home page with nav and sign-in', async () => {
       const e = new ViewEngine({ themesDir: realThemes, theme: 'default', log });
       const html = await e.render('core/home', {
         title: 'Home', currentPath: '/', signInPath: '/login',
-        nav: [{ title: 'Home', path: '/' }, { title: 'Courses', path: '/courses' }],
-        system: { plugins: [{ name: 'hello', version: '1.0.0', description: 'Says <hello>' }] },
+        nav: [{ title: 'core.nav.home', path: '/' }, { title: 'Courses', path: '/courses' }],
       });
       expect(html).to.match(/^<!doctype html>/).and.include('<html lang="en">')
         .and.include('<title>Home · Lectern</title>').and.include('<main id="main"')
         .and.include('href="#main"').and.include('href="/courses"').and.include('aria-current="page"')
-        .and.include('hello').and.include('Says &lt;hello&gt;').and.include('href="/login"')
-        .and.include('href="/healthz"').and.include('href="/api/v1/openapi.json"');
+        .and.include('>Home</a>').and.include('href="/login"');
     });
 
     it('renders the home page without plugins or sign-in, and the error page', async () => {
       const e = new ViewEngine({ themesDir: realThemes, theme: 'contrast', log });
-      const home = await e.render('core/home', { title: 'Home', system: { plugins: [] } });
-      expect(home).to.include('No plugins are enabled').and.not.include('href="/login"');
-      expect(await e.render('core/home', { title: 'Home' }), 'without system, no plugin list or operator links')
-        .to.not.include('Enabled plugins').and.not.include('/healthz');
+      const home = await e.render('core/home', { title: 'Home', panels: ['<p>My panel</p>'] });
+      expect(home).to.include('<p>My panel</p>').and.not.include('href="/login"').and.not.include('/healthz');
       const error = await e.render('core/error', { title: 'Not found', status: 404, detail: 'No <such> page' });
       expect(error).to.include('404').and.include('Not found').and.include('No &lt;such&gt; page');
       expect(e.assetPath('style.css')).to.equal(path.join(realThemes, 'contrast', 'assets', 'style.css'));
