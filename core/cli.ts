@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `lectern` command: start, worker, migrate, plugins, plugin new, and whatever commands plugins add
+// The `lectern` command: start, worker, migrate, plugins, plugin new, theme check, and whatever commands plugins add
 // (e.g. `lectern user create`). SIGTERM and SIGINT drain requests and jobs before exiting.
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { App } from './app';
@@ -8,6 +9,7 @@ import type { MigrationStatus } from './db/migrations';
 import { BootError } from './errors';
 import { HttpError } from './http/errors';
 import { scaffoldPlugin } from './scaffold';
+import { checkTheme } from './views/theme-check';
 
 const HELP = `Usage: lectern <command>
 
@@ -17,6 +19,7 @@ const HELP = `Usage: lectern <command>
   plugins list                       show configured plugins and whether each is enabled
   plugins enable|disable <name>      switch a plugin on or off on every running instance
   plugin new <name> [--dir <dir>]    start a plugin package of your own (default dir: ./<name>)
+  theme check <dir> [--json]         check a theme's manifest, templates, strings and assets (exit 1 on errors)
   help                               this text, plus the commands plugins add
 
 Configuration comes from the environment (PORT, DATABASE_URL, REDIS_URL, LECTERN_DATA_DIR,
@@ -82,6 +85,9 @@ async function run(argv: string[]): Promise<void> {
     case 'plugin':
       newPlugin(rest);
       return;
+    case 'theme':
+      await themeCheck(rest);
+      return;
     case undefined:
     case 'help':
     case '--help':
@@ -118,6 +124,33 @@ function newPlugin(args: string[]): void {
   const files = scaffoldPlugin({ name, dir });
   out(`created lectern-plugin-${name} in ${dir}:\n  ${files.join('\n  ')}`);
   out(`next: cd ${dir} && npm install && npm test`);
+}
+
+/**
+ * `theme check <dir> [--json]`: needs no database. One line per issue (`error THEME_X file: message`), then a
+ * summary; exit code 1 if any error (warnings alone pass). Only the core's helpers count as known.
+ */
+async function themeCheck(args: string[]): Promise<void> {
+  const usage = 'lectern theme check <dir> [--json]';
+  let parsed: { values: { json?: boolean }; positionals: string[] };
+  try {
+    parsed = parseArgs({ args, options: { json: { type: 'boolean' } }, allowPositionals: true });
+  } catch (err) {
+    throw new BootError('LECTERN_USAGE', `${(err as Error).message}. Usage: ${usage}`);
+  }
+  const [action, dir, ...extra] = parsed.positionals;
+  if (action !== 'check' || !dir || extra.length > 0) throw new BootError('LECTERN_USAGE', usage);
+  if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) throw new BootError('LECTERN_USAGE', `${dir} is not a directory. Usage: ${usage}`);
+  const issues = await checkTheme(dir);
+  const errors = issues.filter((i) => i.severity === 'error').length;
+  const warnings = issues.length - errors;
+  if (parsed.values.json) {
+    out(JSON.stringify({ dir, errors, warnings, issues }, null, 2));
+  } else {
+    for (const i of issues) out(`${i.severity} ${i.code} ${i.file}: ${i.message}`);
+    out(issues.length ? `${errors} error(s), ${warnings} warning(s) in ${dir}` : `${dir}: no issues`);
+  }
+  if (errors) process.exitCode = 1;
 }
 
 /** Runs `fn` with an app whose database is open (and, with `start`, started without workers). */
