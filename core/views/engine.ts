@@ -1,7 +1,8 @@
 // Themed Handlebars views. Plugins ship default templates and static files (their pages' scripts);
-// the active theme may override any of them and supplies the layouts, partials and assets. A theme can
-// extend another, so a theme that only restyles (e.g. `contrast`) falls back to its parent for
-// everything it lacks.
+// a theme may override any of them and supplies the layouts, partials and assets. A theme names its
+// parent in its package.json (`lectern.theme.parent`) and falls back to it for everything it lacks.
+// Each page is drawn in the theme its data names (the `theme` core setting, switchable at runtime), each
+// theme with its own Handlebars instance since partials are registered per instance.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -40,6 +41,8 @@ interface ThemeState {
   hbs: typeof Handlebars;
   templates: Map<string, Promise<Template>>;
   partials: Promise<void> | null;
+  /** The settings the theme declares, its parents' included (the theme's own win). */
+  settings: Record<string, ThemeSettingSpec>;
 }
 
 export class ViewEngine {
@@ -117,8 +120,7 @@ export class ViewEngine {
 
   /** The settings a theme declares, its parents' included (the theme's own win). */
   settingsOf(theme: string): Record<string, ThemeSettingSpec> {
-    const chain = themeChain(this.themesDir, theme);
-    return Object.assign({}, ...[...chain].reverse().map((dir) => readManifest(dir)?.settings ?? {})) as Record<string, ThemeSettingSpec>;
+    return this.state(theme).settings;
   }
 
   /** Renders in `data.theme` when it names a usable theme, else in the default theme. */
@@ -181,7 +183,8 @@ export class ViewEngine {
       // `{{asset "style.css"}}` — the fingerprinted URL of an asset as this theme serves it (every part of
       // it percent-encoded or hex, so safe in an attribute unescaped; escaping would turn "=" into "&#x3D;").
       hbs.registerHelper('asset', (file: unknown) => new Handlebars.SafeString(this.assetUrl(String(file ?? ''), theme)));
-      state = { name: theme, chain, hbs, templates: new Map(), partials: null };
+      const settings = Object.assign({}, ...[...chain].reverse().map((dir) => readManifest(dir)?.settings ?? {})) as Record<string, ThemeSettingSpec>;
+      state = { name: theme, chain, hbs, templates: new Map(), partials: null, settings };
       this.states.set(theme, state);
     }
     return state;
