@@ -4,6 +4,7 @@
 // may be cached forever while any other `v` may not.
 import { expect } from 'chai';
 import { createTestApp, type Persona, type TestApp } from 'lectern';
+import { eventually } from './helpers';
 
 describe('themes at runtime', function () {
   this.timeout(60_000);
@@ -33,6 +34,18 @@ describe('themes at runtime', function () {
     expect({ before: before.contrast, after: after.contrast, error: look(error.text).contrast, changed: before.stylesheet !== after.stylesheet,
       css: [css.text.includes('high-contrast'), css.headers['cache-control']] })
       .to.deep.equal({ before: false, after: true, error: true, changed: true, css: [true, 'public, max-age=31536000, immutable'] });
+  });
+
+  it('switches a second instance sharing the database too, within seconds', async () => {
+    const other = await createTestApp({ plugins: ['maintenance'], shareWith: t });
+    try {
+      const before = look((await other.get('/').expect(200)).text).contrast;
+      await admin.patch('/api/v1/settings/core').send({ theme: 'contrast' }).expect(200);
+      await eventually(async () => look((await other.get('/').expect(200)).text).contrast, 10_000);
+      expect({ before, after: look((await other.get('/').expect(200)).text).contrast }).to.deep.equal({ before: false, after: true });
+    } finally {
+      await other.close();
+    }
   });
 
   it('refuses an unknown theme and a bad theme setting with a 400 naming the field', async () => {
