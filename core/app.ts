@@ -26,7 +26,7 @@ import { InlineDriver } from './jobs/inline';
 import { BullmqDriver } from './jobs/bullmq';
 import type { QueueDriver } from './jobs/queue';
 import { ViewEngine } from './views/engine';
-import { CORE_SETTINGS, CoreSettings, type CoreSettingsValues } from './core-settings';
+import { CORE_SETTINGS, CoreSettings, checkCoreSettings, themeSettingValues, type CoreSettingsValues } from './core-settings';
 import { serveAssets } from './views/assets';
 import { HttpServer } from './http/server';
 import { RequestRuntime } from './http/request';
@@ -132,7 +132,7 @@ export class App implements Kernel {
       layout: (principal) => this.layout(principal),
       renderError: (problem, layout) => this.views.render('core/error', { ...layout, ...problem, title: problem.title }),
       checkResponses: opts.checkResponses,
-    }, [serveAssets(this.views)]);
+    }, [serveAssets(this.views, () => this.settings.get(CORE_SETTINGS) as Promise<CoreSettingsValues>)]);
     this.mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
     this.migrations = migrationsOf(plugins);
   }
@@ -188,7 +188,7 @@ export class App implements Kernel {
 
   private register(): void {
     this.permissions.register('core', Object.values(corePermissions));
-    this.settings.register(CORE_SETTINGS, CoreSettings);
+    this.settings.register(CORE_SETTINGS, CoreSettings, checkCoreSettings(this.views));
     this.privacy.add('core', corePrivacy);
     for (const p of this.plugins) {
       this.permissions.register(p.name, Object.values(p.permissions ?? {}));
@@ -461,8 +461,12 @@ export class App implements Kernel {
     const links = principal ? enabled.flatMap((p) => p.nav ?? []) : [];
     const shown = await Promise.all(links.map((link) => !link.permission || this.can(principal, link.permission)));
     const settings = await this.settings.get(CORE_SETTINGS) as CoreSettingsValues;
+    const theme = this.views.pick(settings.theme);
     return {
       version: CORE_VERSION,
+      /** The theme the page is drawn in (the `theme` core setting, else the configured one) and its settings. */
+      theme,
+      themeSettings: themeSettingValues(settings.themeSettings, this.views.settingsOf(theme)),
       /** The page's language: the person's choice, else the system's (`{{t}}` reads it). */
       locale: this.views.catalogs.supported(principal?.locale ?? settings.locale),
       user: principal ? { id: principal.id, name: principal.name ?? principal.email ?? principal.id, email: principal.email } : null,

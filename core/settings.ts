@@ -3,22 +3,25 @@
 import type { Knex } from 'knex';
 import type { TSchema } from '@sinclair/typebox';
 import { compileValidator, type Validator } from './http/validation';
-import { badRequest, notFound } from './http/errors';
+import { badRequest, notFound, type FieldError } from './http/errors';
 import type { Revisions } from './sync';
 
 const REVISION = 'settings';
 type Values = Record<string, unknown>;
+/** Further checks of the merged settings (`next`) given the change asked for (`patch`). */
+export type SettingsCheck = (next: Values, patch: Values) => FieldError[];
 
 export class SettingsStore {
-  private readonly schemas = new Map<string, { schema: TSchema; validate: Validator }>();
+  private readonly schemas = new Map<string, { schema: TSchema; validate: Validator; check?: SettingsCheck }>();
   private cache: Promise<Map<string, Values>> | undefined;
 
   constructor(private readonly db: Knex, private readonly revisions: Revisions) {
     revisions.on(REVISION, () => { this.cache = undefined; });
   }
 
-  register(plugin: string, schema: TSchema): void {
-    this.schemas.set(plugin, { schema, validate: compileValidator(schema, 'body') });
+  /** `check` adds the rules a schema cannot say (e.g. "an installed theme"); it sees schema-valid values only. */
+  register(plugin: string, schema: TSchema, check?: SettingsCheck): void {
+    this.schemas.set(plugin, { schema, validate: compileValidator(schema, 'body'), check });
   }
 
   schemaOf(plugin: string): TSchema | undefined {
@@ -42,6 +45,7 @@ export class SettingsStore {
     const row: { value: Values } | undefined = await db('core_settings').where({ plugin }).first('value');
     const next = { ...(row?.value ?? {}), ...patch };
     const errors = entry.validate(next);
+    if (!errors.length && entry.check) errors.push(...entry.check(next, patch));
     if (errors.length) throw badRequest(`invalid settings for "${plugin}"`, errors);
     await db('core_settings').insert({ plugin, value: JSON.stringify(next), updated_at: db.fn.now() })
       .onConflict('plugin').merge();

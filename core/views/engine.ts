@@ -1,7 +1,9 @@
 // Themed Handlebars views. Plugins ship default templates and static files (their pages' scripts);
-// the active theme may override any of them and supplies the layouts, partials and assets. A theme can
-// extend another, so a theme that only restyles (e.g. `contrast`) falls back to its parent for
-// everything it lacks.
+// a theme may override any of them and supplies the layouts, partials and assets. A theme names its
+// parent in its package.json (`lectern.theme.parent`) and falls back to it for everything it lacks.
+// Each page is drawn in the theme its data names (the `theme` core setting, switchable at runtime), each
+// theme with its own Handlebars instance since partials are registered per instance.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
@@ -9,39 +11,64 @@ import type { Logger } from 'pino';
 import { formatBytes } from '../http/raw-body';
 import { Catalogs } from './i18n';
 
-export interface ViewEngineOptions { themesDir: string; theme: string; log: Logger }
+export interface ViewEngineOptions {
+  themesDir: string;
+  /** The theme pages use when none is chosen (the `theme` core setting unset or naming a theme that went away). */
+  theme: string;
+  log: Logger;
+}
 export interface RenderOptions {
   /** Layout under `themes/<theme>/layouts/`; `false` renders the bare view. Default `main`. */
   layout?: string | false;
 }
 
+/** One setting a theme declares in its manifest (`lectern.theme.settings`). */
+export interface ThemeSettingSpec { type: 'color' | 'text' | 'image'; default: string; description?: string }
+/** What the appearance page and the settings check know of an installed theme. */
+export interface ThemeInfo { name: string; description: string; parent?: string; settings: Record<string, ThemeSettingSpec> }
+
 type Template = Handlebars.TemplateDelegate<Record<string, unknown>>;
 
 const NAME = /^[a-z0-9][a-z0-9_-]*$/;
 const SEGMENT = /^[\w][\w.-]*$/;
+const SETTING_TYPES = new Set(['color', 'text', 'image']);
+
+/** A theme loaded for rendering: its chain of directories and its own Handlebars (partials are per instance). */
+interface ThemeState {
+  name: string;
+  /** The theme's directory first, then each theme it extends. */
+  chain: string[];
+  hbs: typeof Handlebars;
+  templates: Map<string, Promise<Template>>;
+  partials: Promise<void> | null;
+  /** The settings the theme declares, its parents' included (the theme's own win). */
+  settings: Record<string, ThemeSettingSpec>;
+}
 
 export class ViewEngine {
-  private readonly hbs = Handlebars.create();
   private readonly log: Logger;
-  /** The active theme's directory first, then each theme it extends. */
-  private readonly chain: string[];
+  private readonly themesDir: string;
+  readonly defaultTheme: string;
+  private readonly states = new Map<string, ThemeState>();
+  private readonly helpers = new Map<string, Handlebars.HelperDelegate>();
   private readonly pluginDirs = new Map<string, string>();
   private readonly pluginAssets = new Map<string, string>();
-  private readonly templates = new Map<string, Promise<Template>>();
-  private partials: Promise<void> | null = null;
-  /** UI strings: the core's, then each plugin's, then the theme chain's (parents first). */
+  private readonly fingerprints = new Map<string, { mtimeMs: number; size: number; hash: string }>();
+  /** UI strings: the core's, then each plugin's, then the default theme chain's (parents first). */
   readonly catalogs = new Catalogs();
 
   constructor(opts: ViewEngineOptions) {
     this.log = opts.log.child({ component: 'views' });
-    this.chain = themeChain(path.resolve(opts.themesDir), opts.theme);
-    for (const [name, fn] of Object.entries(coreHelpers)) this.hbs.registerHelper(name, fn);
+    this.themesDir = path.resolve(opts.themesDir);
+    this.defaultTheme = opts.theme;
+    for (const [name, fn] of Object.entries(coreHelpers)) this.helpers.set(name, fn);
     // `{{t "courses.catalog.title" count=n}}` — a UI string in the page's locale (`locale` in the layout data).
-    this.hbs.registerHelper('t', (key: unknown, options: Handlebars.HelperOptions) =>
+    this.helpers.set('t', (key: unknown, options: Handlebars.HelperOptions) =>
       this.catalogs.translate(String((options.data as { root?: { locale?: string } }).root?.locale ?? ''), String(key ?? ''), options.hash));
+    const boot = this.state(opts.theme); // a missing, cyclic or invalid boot theme is a boot error
     this.catalogs.addDirectory(path.join(__dirname, '..', 'lang'), 'core');
-    for (const dir of [...this.chain].reverse()) this.catalogs.addDirectory(path.join(dir, 'lang'), 'theme');
-    this.log.debug({ themes: this.chain }, 'theme loaded');
+    for (const dir of [...boot.chain].reverse()) this.catalogs.addDirectory(path.join(dir, 'lang'), 'theme');
+    this.log.debug({ themes: boot.chain }, 'theme loaded');
   }
 
   addPluginViews(plugin: string, dir: string): void {
@@ -63,28 +90,64 @@ export class ViewEngine {
   }
 
   registerHelper(name: string, fn: Handlebars.HelperDelegate): void {
-    if (this.hbs.helpers[name]) throw new Error(`Handlebars helper "${name}" is already registered`);
-    this.hbs.registerHelper(name, fn);
+    if (this.helpers.has(name)) throw new Error(`Handlebars helper "${name}" is already registered`);
+    this.helpers.set(name, fn);
+    for (const state of this.states.values()) state.hbs.registerHelper(name, fn);
   }
 
+  /** The installed themes (directories of themesDir with a valid manifest), by name. */
+  themes(): ThemeInfo[] {
+    const names = fs.readdirSync(this.themesDir, { withFileTypes: true }).filter((d) => d.isDirectory() && NAME.test(d.name)).map((d) => d.name).sort();
+    return names.flatMap((name) => {
+      try {
+        const manifest = readManifest(path.join(this.themesDir, name));
+        return manifest ? [{ name, description: manifest.description, parent: manifest.parent, settings: this.settingsOf(name) }] : [];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  /** Whether `theme` can render pages: installed, its chain complete and acyclic, its manifests valid. */
+  has(theme: string): boolean {
+    try {
+      this.state(theme);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The settings a theme declares, its parents' included (the theme's own win). */
+  settingsOf(theme: string): Record<string, ThemeSettingSpec> {
+    return this.state(theme).settings;
+  }
+
+  /** Renders in `data.theme` when it names a usable theme, else in the default theme. */
   async render(view: string, data: Record<string, unknown> = {}, opts: RenderOptions = {}): Promise<string> {
-    await this.loadPartials();
-    const body = (await this.template(`view:${view}`, () => this.viewCandidates(view), `View "${view}"`))(data);
+    const state = this.state(this.pick(data['theme']));
+    await this.loadPartials(state);
+    const body = (await this.template(state, `view:${view}`, () => this.viewCandidates(state, view), `View "${view}"`))(data);
     const layout = opts.layout ?? 'main';
     if (layout === false) return body;
     if (!NAME.test(layout)) throw new Error(`Invalid layout name "${layout}"`);
-    const wrap = await this.template(`layout:${layout}`,
-      () => this.chain.map((dir) => path.join(dir, 'layouts', `${layout}.hbs`)), `Layout "${layout}"`);
+    const wrap = await this.template(state, `layout:${layout}`,
+      () => state.chain.map((dir) => path.join(dir, 'layouts', `${layout}.hbs`)), `Layout "${layout}"`);
     return wrap({ ...data, body });
   }
 
+  /** The theme actually used for `theme` (the default when it is unset or unusable). */
+  pick(theme: unknown): string {
+    return typeof theme === 'string' && theme !== this.defaultTheme && this.has(theme) ? theme : this.defaultTheme;
+  }
+
   /** Absolute path of a theme asset (with the extends fallback) or a plugin's, or null if missing or unsafe. */
-  assetPath(file: string): string | null {
+  assetPath(file: string, theme?: string): string | null {
     const parts = file.split(/[\\/]/);
     if (file.includes('\0') || path.isAbsolute(file) || !parts.every((p) => SEGMENT.test(p))) return null;
     const [plugin, ...inPlugin] = parts;
     const own = this.pluginAssets.get(plugin);
-    const candidates = this.chain.map((dir) => [path.join(dir, 'assets'), parts] as const);
+    const candidates = this.state(this.pick(theme)).chain.map((dir) => [path.join(dir, 'assets'), parts] as const);
     if (own && inPlugin.length) candidates.push([own, inPlugin]);
     for (const [root, within] of candidates) {
       const abs = path.resolve(root, ...within);
@@ -93,41 +156,75 @@ export class ViewEngine {
     return null;
   }
 
-  private viewCandidates(view: string): string[] {
+  /** The first 10 hex digits of the file's sha256, recomputed when the file changes. */
+  fingerprint(abs: string): string {
+    const stat = fs.statSync(abs);
+    const known = this.fingerprints.get(abs);
+    if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size) return known.hash;
+    const hash = crypto.createHash('sha256').update(fs.readFileSync(abs)).digest('hex').slice(0, 10);
+    this.fingerprints.set(abs, { mtimeMs: stat.mtimeMs, size: stat.size, hash });
+    return hash;
+  }
+
+  /** `/assets/<file>?v=<fingerprint>` in `theme`; a missing file keeps its plain URL. */
+  assetUrl(file: string, theme?: string): string {
+    const abs = this.assetPath(file, theme);
+    const url = `/assets/${file.split('/').map(encodeURIComponent).join('/')}`;
+    return abs ? `${url}?v=${this.fingerprint(abs)}` : url;
+  }
+
+  /** The theme's state, loaded on first use; throws LECTERN_THEME_* errors for a broken theme. */
+  private state(theme: string): ThemeState {
+    let state = this.states.get(theme);
+    if (!state) {
+      const chain = themeChain(this.themesDir, theme);
+      const hbs = Handlebars.create();
+      for (const [name, fn] of this.helpers) hbs.registerHelper(name, fn);
+      // `{{asset "style.css"}}` — the fingerprinted URL of an asset as this theme serves it (every part of
+      // it percent-encoded or hex, so safe in an attribute unescaped; escaping would turn "=" into "&#x3D;").
+      hbs.registerHelper('asset', (file: unknown) => new Handlebars.SafeString(this.assetUrl(String(file ?? ''), theme)));
+      const settings = Object.assign({}, ...[...chain].reverse().map((dir) => readManifest(dir)?.settings ?? {})) as Record<string, ThemeSettingSpec>;
+      state = { name: theme, chain, hbs, templates: new Map(), partials: null, settings };
+      this.states.set(theme, state);
+    }
+    return state;
+  }
+
+  private viewCandidates(state: ThemeState, view: string): string[] {
     const [plugin, ...rest] = view.split('/');
     if (!NAME.test(plugin) || rest.length === 0 || !rest.every((p) => SEGMENT.test(p))) {
       throw new Error(`Invalid view name "${view}": expected "<plugin>/<path>"`);
     }
     const file = `${path.join(...rest)}.hbs`;
-    const tried = this.chain.map((dir) => path.join(dir, 'views', plugin, file));
+    const tried = state.chain.map((dir) => path.join(dir, 'views', plugin, file));
     const own = this.pluginDirs.get(plugin);
     if (own) tried.push(path.join(own, file));
     return tried;
   }
 
   /** Compile the first existing candidate once; later calls reuse it. A miss is not cached. */
-  private template(key: string, candidates: () => string[], what: string): Promise<Template> {
-    let cached = this.templates.get(key);
+  private template(state: ThemeState, key: string, candidates: () => string[], what: string): Promise<Template> {
+    let cached = state.templates.get(key);
     if (!cached) {
-      cached = this.compileFirst(candidates(), what);
-      cached.catch(() => this.templates.delete(key));
-      this.templates.set(key, cached);
+      cached = this.compileFirst(state, candidates(), what);
+      cached.catch(() => state.templates.delete(key));
+      state.templates.set(key, cached);
     }
     return cached;
   }
 
-  private async compileFirst(tried: string[], what: string): Promise<Template> {
+  private async compileFirst(state: ThemeState, tried: string[], what: string): Promise<Template> {
     for (const file of tried) {
       const source = await readIfExists(file);
-      if (source !== null) return this.compile(file, source);
+      if (source !== null) return this.compile(state, file, source);
     }
     throw new Error(`${what} not found; tried:\n  ${tried.join('\n  ')}`);
   }
 
-  private compile(file: string, source: string): Template {
+  private compile(state: ThemeState, file: string, source: string): Template {
     try {
       // Parse eagerly so a syntax error names its file instead of surfacing mid-render.
-      const template = this.hbs.compile<Record<string, unknown>>(this.hbs.parse(source));
+      const template = state.hbs.compile<Record<string, unknown>>(state.hbs.parse(source));
       this.log.debug({ file }, 'template compiled');
       return template;
     } catch (err) {
@@ -135,45 +232,69 @@ export class ViewEngine {
     }
   }
 
-  /** Registers every `partials/**\/*.hbs`, parent themes first so the active theme wins. */
-  private loadPartials(): Promise<void> {
-    this.partials ??= (async () => {
-      for (const dir of [...this.chain].reverse()) {
+  /** Registers every `partials/**\/*.hbs`, parent themes first so the theme's own win. */
+  private loadPartials(state: ThemeState): Promise<void> {
+    state.partials ??= (async () => {
+      for (const dir of [...state.chain].reverse()) {
         const root = path.join(dir, 'partials');
         const files = await fs.promises.readdir(root, { recursive: true }).catch(() => []);
         for (const rel of files.filter((f) => f.endsWith('.hbs')).sort()) {
           const name = rel.slice(0, -'.hbs'.length).split(path.sep).join('/');
           const file = path.join(root, rel);
-          this.hbs.registerPartial(name, this.compile(file, await fs.promises.readFile(file, 'utf8')));
+          state.hbs.registerPartial(name, this.compile(state, file, await fs.promises.readFile(file, 'utf8')));
         }
       }
     })();
-    return this.partials;
+    return state.partials;
   }
 }
 
-/** Follows `theme.json` `extends` links; a missing theme or a cycle is a boot error. */
+/** Follows the manifests' `parent` links; a missing theme or a cycle is a boot error. */
 function themeChain(themesDir: string, theme: string): string[] {
   const chain: string[] = [];
   for (let name: string | undefined = theme; name !== undefined;) {
     const dir = path.join(themesDir, name);
     if (!NAME.test(name) || !fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new Error(`LECTERN_THEME_NOT_FOUND: theme "${name}" is not a directory in ${themesDir}; check the configured theme and its "extends"`);
+      throw new Error(`LECTERN_THEME_NOT_FOUND: theme "${name}" is not a directory in ${themesDir}; check the configured theme and its "parent"`);
     }
     if (chain.includes(dir)) throw new Error(`LECTERN_THEME_CYCLE: theme "${theme}" extends itself through "${name}"`);
     chain.push(dir);
-    name = readManifest(dir).extends;
+    name = readManifest(dir)?.parent;
   }
   return chain;
 }
 
-function readManifest(dir: string): { extends?: string } {
-  const file = path.join(dir, 'theme.json');
-  if (!isFile(file)) return {};
-  const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const ext = typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>).extends : undefined;
-  if (ext !== undefined && typeof ext !== 'string') throw new Error(`LECTERN_THEME_INVALID: "extends" in ${file} must be a theme name`);
-  return { extends: ext };
+interface Manifest { description: string; parent?: string; settings: Record<string, ThemeSettingSpec> }
+
+/** Reads `package.json` → `lectern.theme` (null when the directory has no package.json). */
+function readManifest(dir: string): Manifest | null {
+  const file = path.join(dir, 'package.json');
+  if (!isFile(file)) return null;
+  const invalid = (why: string) => new Error(`LECTERN_THEME_INVALID: ${why} in ${file}`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw invalid(`not JSON (${(err as Error).message})`);
+  }
+  const pkg = isObject(parsed) ? parsed : {};
+  const theme = isObject(pkg['lectern']) ? pkg['lectern']['theme'] : undefined;
+  if (!isObject(theme)) throw invalid('no "lectern.theme" object');
+  const parent = theme['parent'];
+  if (parent !== undefined && typeof parent !== 'string') throw invalid('"lectern.theme.parent" must be a theme name');
+  const settings = theme['settings'] ?? {};
+  if (!isObject(settings)) throw invalid('"lectern.theme.settings" must be an object');
+  for (const [key, spec] of Object.entries(settings)) {
+    if (!isObject(spec) || !SETTING_TYPES.has(String(spec['type'])) || typeof spec['default'] !== 'string') {
+      throw invalid(`setting "${key}" needs a type (color, text or image) and a string default`);
+    }
+  }
+  const description = typeof pkg['description'] === 'string' ? pkg['description'] : '';
+  return { description, parent, settings: settings as Record<string, ThemeSettingSpec> };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isFile(file: string): boolean {

@@ -26,6 +26,7 @@ import { backupRoutes } from './routes/backups';
 import { backupJob } from './backup/job';
 import { backupCommands } from './commands';
 import { backupPageRoutes, backupsAdminPage } from './pages/backups';
+import { appearanceAdminPage, appearancePageRoutes } from './pages/appearance';
 
 export * from './api';
 
@@ -40,11 +41,11 @@ export default definePlugin({
   views: path.join(__dirname, 'views'),
   routes: [
     statusRoute, ...jobRoutes, switchModeRoute, ...windowRoutes, ...maintenanceFormRoutes, ...windowDeleteRoutes, housekeepingRoute,
-    ...pluginRoutes, ...settingsPageRoutes, ...jobPageRoutes, myJobPage, ...backupRoutes, ...backupPageRoutes,
+    ...pluginRoutes, ...settingsPageRoutes, ...jobPageRoutes, myJobPage, ...backupRoutes, ...backupPageRoutes, ...appearancePageRoutes,
   ],
   jobs: [recordWindowEdges, housekeeping, backupJob],
   commands: backupCommands,
-  admin: [systemPage, maintenanceAdminPage, pluginsAdminPage, settingsAdminPage, jobsAdminPage, backupsAdminPage, auditAdminPage],
+  admin: [systemPage, maintenanceAdminPage, pluginsAdminPage, settingsAdminPage, appearanceAdminPage, jobsAdminPage, backupsAdminPage, auditAdminPage],
   guards: [maintenanceGuard],
   register(c) {
     c.bind(ModeCacheRef, (ctx) => new ModeCache(ctx));

@@ -30,6 +30,12 @@ function write(root: string, files: Record<string, string>): void {
   }
 }
 
+/** A theme's package.json (`lectern.theme`), optionally naming its parent. */
+function manifest(name: string, parent?: string): string {
+  return JSON.stringify({ name: `lectern-theme-${name}`, version: '1.0.0', description: `The ${name} theme`, private: true,
+    lectern: { theme: { name, version: '1.0.0', ...(parent ? { parent } : {}), settings: {} } } });
+}
+
 describe('core/views', () => {
   let tmp: string;
   let themesDir: string;
@@ -40,7 +46,7 @@ describe('core/views', () => {
     themesDir = path.join(tmp, 'themes');
     pluginDir = path.join(tmp, 'plugin-hello', 'views');
     write(themesDir, {
-      'base/theme.json': '{}',
+      'base/package.json': manifest('base'),
       'base/layouts/main.hbs': '<main data-layout="base">{{title}}|{{{body}}}</main>',
       'base/layouts/bare.hbs': '[bare {{{body}}}]',
       'base/partials/greet.hbs': 'Hi {{name}}',
@@ -49,7 +55,7 @@ describe('core/views', () => {
       'base/views/hello/themed.hbs': 'themed by base',
       'base/assets/style.css': 'body{}',
       'base/assets/logo.svg': '<svg xmlns="http://www.w3.org/2000/svg"/>',
-      'child/theme.json': '{ "extends": "base" }',
+      'child/package.json': manifest('child', 'base'),
       'child/assets/style.css': 'body{color:#000}',
       'child/partials/greet.hbs': 'Hello {{name}}',
       'secret.txt': 'do not serve',
@@ -125,8 +131,8 @@ describe('core/views', () => {
 
   it('refuses asset path traversal and hidden files', () => {
     const e = engine('child');
-    for (const bad of ['../theme.json', '../../secret.txt', '..%2f..%2fsecret.txt', 'a/../style.css',
-      '/etc/passwd', '..\\theme.json', '.hidden', '', 'style.css\0']) {
+    for (const bad of ['../package.json', '../../secret.txt', '..%2f..%2fsecret.txt', 'a/../style.css',
+      '/etc/passwd', '..\\package.json', '.hidden', '', 'style.css\0']) {
       expect(e.assetPath(bad), bad).to.equal(null);
     }
     expect(e.assetPath('nope.css')).to.equal(null);
@@ -154,6 +160,20 @@ describe('core/views', () => {
     write(pluginDir, { 'broken.hbs': '{{#if x}}unclosed' });
     const err = await engine().render('hello/broken').then(() => null, (caught: Error) => caught);
     expect(err?.message).to.include(path.join(pluginDir, 'broken.hbs'));
+  });
+
+  it('reports a theme cycle and an invalid manifest at boot', () => {
+    write(themesDir, { 'a/package.json': manifest('a', 'b'), 'b/package.json': manifest('b', 'a'), 'bad/package.json': '{ "lectern": {} }' });
+    expect(() => new ViewEngine({ themesDir, theme: 'a', log })).to.throw(/LECTERN_THEME_CYCLE/);
+    expect(() => new ViewEngine({ themesDir, theme: 'bad', log })).to.throw(/LECTERN_THEME_INVALID.*lectern\.theme/);
+  });
+
+  it('renders each page in the theme its data names, each theme with its own partials, and lists the themes', async () => {
+    const e = engine('base');
+    const render = (theme?: string) => e.render('hello/admin/list', { name: 'Ann', theme }, { layout: false });
+    expect([await render(), await render('child'), await render('nope'), await render()])
+      .to.deep.equal(['Hi Ann / <field Name>', 'Hello Ann / <field Name>', 'Hi Ann / <field Name>', 'Hi Ann / <field Name>']);
+    expect(e.themes().map(({ name, parent }) => ({ name, parent }))).to.deep.equal([{ name: 'base', parent: undefined }, { name: 'child', parent: 'base' }]);
   });
 
   describe('the real default theme', () => {
@@ -185,7 +205,7 @@ describe('core/views', () => {
   describe('serveAssets', () => {
     function app(): Koa {
       const koa = new Koa();
-      koa.use(serveAssets(engine('child')));
+      koa.use(serveAssets(engine('child'), async () => ({ themeSettings: {} })));
       koa.use((ctx) => { ctx.status = 404; ctx.body = 'next'; });
       return koa;
     }
@@ -202,7 +222,7 @@ describe('core/views', () => {
 
     it('falls through on misses, traversal and other methods', async () => {
       const server = app().callback();
-      for (const url of ['/assets/nope.css', '/assets/../secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e/theme.json']) {
+      for (const url of ['/assets/nope.css', '/assets/../secret.txt', '/assets/..%2f..%2fsecret.txt', '/assets/%2e%2e/package.json']) {
         const res = await request(server).get(url).expect(404);
         expect(res.text, url).to.equal('next');
       }
