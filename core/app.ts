@@ -116,8 +116,9 @@ export class App implements Kernel {
     this.guarded = plugins.filter((p) => p.guards?.length);
     const db = database.knex;
     this.revisions = new Revisions(db, config.syncIntervalMs, log, database);
-    this.permissions = new PermissionEngine(db, this.revisions);
     this.settings = new SettingsStore(db, this.revisions);
+    this.permissions = new PermissionEngine(db, this.revisions,
+      async () => ((await this.settings.get(CORE_SETTINGS)) as CoreSettingsValues).defaultRole ?? null);
     this.audit = new AuditLog(db);
     this.events = new EventBus(log, (p) => this.contextOf(p), (p) => this.isEnabled(p));
     this.jobs = new JobService(this.createDriver(), (p) => this.contextOf(p));
@@ -188,7 +189,12 @@ export class App implements Kernel {
 
   private register(): void {
     this.permissions.register('core', Object.values(corePermissions));
-    this.settings.register(CORE_SETTINGS, CoreSettings);
+    this.settings.register(CORE_SETTINGS, CoreSettings, async (values, db) => {
+      const role = (values as Partial<CoreSettingsValues>).defaultRole;
+      if (!role) return [];
+      const exists = (await this.permissions.listRoles(db)).some((r) => r.key === role);
+      return exists ? [] : [{ path: 'body.defaultRole', message: `role "${role}" does not exist` }];
+    });
     this.privacy.add('core', corePrivacy);
     for (const p of this.plugins) {
       this.permissions.register(p.name, Object.values(p.permissions ?? {}));
