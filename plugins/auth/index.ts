@@ -39,6 +39,7 @@ export default definePlugin({
   events: authEvents,
   extensionPoints: [userLinks, contextChoices],
   migrations: path.join(__dirname, 'migrations'),
+  lang: path.join(__dirname, 'lang'),
   views: path.join(__dirname, 'views'),
   assets: path.join(__dirname, 'assets'),
   identity: authIdentity,
