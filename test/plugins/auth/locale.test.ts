@@ -28,6 +28,8 @@ describe('auth: per-user language', () => {
     const home = (await b.get(marie, '/')).text;
     expect(home).to.contain('<html lang="fr"');
     expect(home).to.contain('Accueil');
+    expect((await b.get(marie, '/account')).text).to.contain('<h1>Votre compte</h1>');
+    expect((await b.get(john, '/account')).text).to.contain('<h1>Your account</h1>');
     const other = (await b.get(john, '/')).text;
     expect(other).to.contain('<html lang="en"');
     expect(other).not.to.contain('Accueil');
