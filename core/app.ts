@@ -191,7 +191,8 @@ export class App implements Kernel {
     this.permissions.register('core', Object.values(corePermissions));
     this.settings.register(CORE_SETTINGS, CoreSettings, async (values, db) => {
       const role = (values as Partial<CoreSettingsValues>).defaultRole;
-      if (!role) return [];
+      // The built-in default may name a role no installed plugin declares (it then grants nothing): other settings stay editable.
+      if (!role || role === CoreSettings.properties.defaultRole.default) return [];
       const exists = (await this.permissions.listRoles(db)).some((r) => r.key === role);
       return exists ? [] : [{ path: 'body.defaultRole', message: `role "${role}" does not exist` }];
     });

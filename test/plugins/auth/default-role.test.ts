@@ -3,7 +3,8 @@
 // must enroll to complete items; with no default role it sees nothing; the role cannot vanish under it.
 import { expect } from 'chai';
 import { useWorld, as, createCourse, addItems, expectStatus } from '../courses/helpers';
-import { PASSWORD } from './helpers';
+import { createTestApp } from 'lectern';
+import { account, PASSWORD } from './helpers';
 
 describe('auth: the default role every account holds', () => {
   const w = useWorld();
@@ -44,5 +45,16 @@ describe('auth: the default role every account holds', () => {
     expect(refused.body.detail).to.match(/default role/);
     await expectStatus(as(w.t, w.admin).patch('/api/v1/settings/core', { defaultRole: 'learner' }), 200);
     expect((await as(w.t, w.admin).delete('/api/v1/roles/everyone')).status).to.equal(204);
+  });
+
+  it('keeps the core settings editable where no plugin declares the built-in default role', async () => {
+    const t = await createTestApp({ plugins: ['auth'] });
+    try {
+      const admin = await account(t, 'root@example.com', ['admin']);
+      const res = await t.patch('/api/v1/settings/core').set(admin.auth).send({ locale: 'fr' });
+      expect([res.status, res.body.defaultRole]).to.deep.equal([200, 'learner']);
+    } finally {
+      await t.close();
+    }
   });
 });
