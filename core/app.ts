@@ -116,8 +116,9 @@ export class App implements Kernel {
     this.guarded = plugins.filter((p) => p.guards?.length);
     const db = database.knex;
     this.revisions = new Revisions(db, config.syncIntervalMs, log, database);
-    this.permissions = new PermissionEngine(db, this.revisions);
     this.settings = new SettingsStore(db, this.revisions);
+    this.permissions = new PermissionEngine(db, this.revisions,
+      async () => ((await this.settings.current(CORE_SETTINGS)) as CoreSettingsValues).defaultRole ?? null);
     this.audit = new AuditLog(db);
     this.events = new EventBus(log, (p) => this.contextOf(p), (p) => this.isEnabled(p));
     this.jobs = new JobService(this.createDriver(), (p) => this.contextOf(p));
@@ -132,7 +133,7 @@ export class App implements Kernel {
       layout: (principal) => this.layout(principal),
       renderError: (problem, layout) => this.views.render('core/error', { ...layout, ...problem, title: problem.title }),
       checkResponses: opts.checkResponses,
-    }, [serveAssets(this.views, () => this.settings.get(CORE_SETTINGS) as Promise<CoreSettingsValues>)]);
+    }, [serveAssets(this.views, () => this.settings.current(CORE_SETTINGS) as Promise<CoreSettingsValues>)]);
     this.mailer = new Mailer({ smtpUrl: config.smtpUrl, from: config.mailFrom, dataDir: config.dataDir });
     this.migrations = migrationsOf(plugins);
   }
@@ -188,7 +189,15 @@ export class App implements Kernel {
 
   private register(): void {
     this.permissions.register('core', Object.values(corePermissions));
-    this.settings.register(CORE_SETTINGS, CoreSettings, checkCoreSettings(this.views));
+    const themeCheck = checkCoreSettings(this.views);
+    this.settings.register(CORE_SETTINGS, CoreSettings, async (values, patch, db) => {
+      const errors = themeCheck(values, patch);
+      const role = (values as Partial<CoreSettingsValues>).defaultRole;
+      // The built-in default may name a role no installed plugin declares (it then grants nothing): other settings stay editable.
+      if (!role || role === CoreSettings.properties.defaultRole.default) return errors;
+      const exists = (await this.permissions.listRoles(db)).some((r) => r.key === role);
+      return exists ? errors : [...errors, { path: 'body.defaultRole', message: `role "${role}" does not exist` }];
+    });
     this.privacy.add('core', corePrivacy);
     for (const p of this.plugins) {
       this.permissions.register(p.name, Object.values(p.permissions ?? {}));
@@ -460,7 +469,7 @@ export class App implements Kernel {
     const allowed = await Promise.all(pages.map((page) => this.can(principal, page.permission)));
     const links = principal ? enabled.flatMap((p) => p.nav ?? []) : [];
     const shown = await Promise.all(links.map((link) => !link.permission || this.can(principal, link.permission)));
-    const settings = await this.settings.get(CORE_SETTINGS) as CoreSettingsValues;
+    const settings = await this.settings.current(CORE_SETTINGS) as CoreSettingsValues;
     const theme = this.views.pick(settings.theme);
     return {
       version: CORE_VERSION,

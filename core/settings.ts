@@ -8,18 +8,24 @@ import type { Revisions } from './sync';
 
 const REVISION = 'settings';
 type Values = Record<string, unknown>;
-/** Further checks of the merged settings (`next`) given the change asked for (`patch`). */
-export type SettingsCheck = (next: Values, patch: Values) => FieldError[];
+/**
+ * Checks beyond the schema on the merged values (`next`), given the change asked for (`patch`); an empty
+ * list means valid. `db` is the transaction the update runs in (read through it: a second connection may wait on it).
+ */
+export type SettingsCheck = (next: Values, patch: Values, db: Knex) => FieldError[] | Promise<FieldError[]>;
 
 export class SettingsStore {
   private readonly schemas = new Map<string, { schema: TSchema; validate: Validator; check?: SettingsCheck }>();
   private cache: Promise<Map<string, Values>> | undefined;
+  /** Each plugin's values with defaults filled in, valid while `filledFrom` is the loaded map. */
+  private readonly filled = new Map<string, Values>();
+  private filledFrom: Map<string, Values> | undefined;
 
   constructor(private readonly db: Knex, private readonly revisions: Revisions) {
     revisions.on(REVISION, () => { this.cache = undefined; });
   }
 
-  /** `check` adds the rules a schema cannot say (e.g. "an installed theme"); it sees schema-valid values only. */
+  /** `check` adds the rules a schema cannot say (an installed theme, an existing role); it sees schema-valid values only. */
   register(plugin: string, schema: TSchema, check?: SettingsCheck): void {
     this.schemas.set(plugin, { schema, validate: compileValidator(schema, 'body'), check });
   }
@@ -30,11 +36,24 @@ export class SettingsStore {
 
   /** The plugin's current settings, defaults filled in. */
   async get(plugin: string): Promise<Values> {
+    return structuredClone(await this.current(plugin));
+  }
+
+  /**
+   * The same values without a copy, for hot paths (every permission check, every page's layout): shared
+   * and frozen, defaults filled in once per change. Callers must not change them.
+   */
+  async current(plugin: string): Promise<Readonly<Values>> {
     const entry = this.schemas.get(plugin);
     if (!entry) throw notFound(`plugin "${plugin}" has no settings`);
-    const stored = (await this.load()).get(plugin) ?? {};
-    const value = structuredClone(stored);
-    entry.validate(value);
+    const all = await this.load();
+    let value = this.filled.get(plugin);
+    if (!value || this.filledFrom !== all) {
+      if (this.filledFrom !== all) { this.filled.clear(); this.filledFrom = all; }
+      value = structuredClone(all.get(plugin) ?? {});
+      entry.validate(value);
+      this.filled.set(plugin, Object.freeze(value));
+    }
     return value;
   }
 
@@ -45,7 +64,7 @@ export class SettingsStore {
     const row: { value: Values } | undefined = await db('core_settings').where({ plugin }).first('value');
     const next = { ...(row?.value ?? {}), ...patch };
     const errors = entry.validate(next);
-    if (!errors.length && entry.check) errors.push(...entry.check(next, patch));
+    if (!errors.length && entry.check) errors.push(...await entry.check(next, patch, db));
     if (errors.length) throw badRequest(`invalid settings for "${plugin}"`, errors);
     await db('core_settings').insert({ plugin, value: JSON.stringify(next), updated_at: db.fn.now() })
       .onConflict('plugin').merge();

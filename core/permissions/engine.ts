@@ -31,7 +31,12 @@ export class PermissionEngine {
   private readonly paths = new LruMap<string, Promise<number[]>>(20_000);
   private readonly userAssignments = new LruMap<string, Promise<CachedAssignment[]>>(20_000);
 
-  constructor(private readonly db: Knex, private readonly revisions: Revisions) {
+  /**
+   * `defaultRole` names the role every signed-in principal holds at the system context without a stored
+   * assignment (the core setting `defaultRole`, read through its cached store; null for none).
+   */
+  constructor(private readonly db: Knex, private readonly revisions: Revisions,
+    private readonly defaultRole: () => Promise<string | null> = () => Promise.resolve(null)) {
     revisions.on(REVISION, () => this.clearCaches());
     revisions.on(USER_ASSIGNMENTS, (userIds) => {
       if (!userIds) this.userAssignments.clear();
@@ -82,18 +87,24 @@ export class PermissionEngine {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The role every signed-in account holds at the system context (virtual, never stored), or null. */
+  defaultRoleKey(): Promise<string | null> {
+    return this.defaultRole();
+  }
+
   // ---- checks -------------------------------------------------------------------------------
 
   async can(userId: string | null | undefined, permission: PermissionRef, context: ContextRef = SYSTEM): Promise<boolean> {
     if (!userId) return false;
-    const [path, assignments, roles] = await Promise.all([this.contextPath(context), this.assignmentsOf(userId), this.roles()]);
+    const [path, assignments, roles, fallback] = await Promise.all([this.contextPath(context), this.assignmentsOf(userId), this.roles(), this.defaultRole()]);
+    if (fallback && roles.get(fallback)?.has(permission.name) === true) return true;
     return assignments.some((a) => path.includes(a.contextId) && roles.get(a.role)?.has(permission.name) === true);
   }
 
   /** Every permission the user holds at a context (for "what may I do here"). */
   async permissionsAt(userId: string, context: ContextRef = SYSTEM): Promise<string[]> {
-    const [path, assignments, roles] = await Promise.all([this.contextPath(context), this.assignmentsOf(userId), this.roles()]);
-    const out = new Set<string>();
+    const [path, assignments, roles, fallback] = await Promise.all([this.contextPath(context), this.assignmentsOf(userId), this.roles(), this.defaultRole()]);
+    const out = new Set<string>(fallback ? roles.get(fallback) ?? [] : []);
     for (const a of assignments) if (path.includes(a.contextId)) for (const p of roles.get(a.role) ?? []) out.add(p);
     return [...out].sort();
   }
@@ -225,6 +236,7 @@ export class PermissionEngine {
 
   async deleteRole(key: string, db: Knex = this.db): Promise<void> {
     const role = await this.getRole(key, db);
+    if (await this.defaultRole() === key) throw conflict(`role "${key}" is the default role every account holds (core setting defaultRole); choose another default role first`);
     if (role.builtin) throw conflict(`built-in role "${key}" cannot be deleted`);
     await db('core_roles').where({ key }).delete();
     await this.revisions.bump(REVISION, db);

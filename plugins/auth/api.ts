@@ -2,7 +2,7 @@
 // directory of users and cohorts (and whom a caller may find in it), the attempt counter that throttles
 // guessing, its permissions, the events it emits when accounts and cohorts change and people sign in, and
 // the extension point through which a plugin links its own pages about a person from the account's admin page.
-import { defineEvent, defineExtensionPoint, defineService, type PermissionRef, type Principal } from 'lectern';
+import { defineEvent, defineExtensionPoint, defineService, type PermissionRef, type PluginContext, type Principal } from 'lectern';
 import type { UserStatus } from './users';
 
 export interface DirectoryUser { id: string; email: string; name: string; status: UserStatus }
@@ -96,5 +96,19 @@ export interface UserLink {
 }
 
 export const userLinks = defineExtensionPoint<UserLink>('auth.userLinks');
+
+/**
+ * Where a role may be given below the system (categories, courses), found by name: the picker of the
+ * "Assign a role" form on an account's admin page searches each contributed type.
+ */
+export interface ContextChoice {
+  type: 'category' | 'course';
+  /** What the type is called in the picker, e.g. `Course`. */
+  label: string;
+  /** At most `limit` contexts of this type whose name contains `query` (all when it is blank), best first. */
+  search(query: string, limit: number, ctx: PluginContext): Promise<{ id: string; label: string }[]>;
+}
+
+export const contextChoices = defineExtensionPoint<ContextChoice>('auth.contextChoices');
 
 export { authPermissions } from './permissions';

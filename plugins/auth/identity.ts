@@ -12,7 +12,7 @@ import { authSettings } from './settings';
 const FRESH_MS = 60_000;
 const MAX_ENTRIES = 50_000;
 
-interface Found { credential_id: number; user_id: number; email: string; name: string; seen: Date | null; expires_at: Date; csrf_token?: string }
+interface Found { credential_id: number; user_id: number; email: string; name: string; locale: string | null; seen: Date | null; expires_at: Date; csrf_token?: string }
 interface Entry { principal: Principal; until: number }
 
 export class IdentityCache {
@@ -68,7 +68,7 @@ export const authIdentity: IdentityProvider = {
       return cache.resolve(`t:${hash}`, now, async () => {
         const found: Found | undefined = await ctx.db('auth_tokens as t').join('auth_users as u', 'u.id', 't.user_id')
           .where({ 't.token_hash': hash, 'u.status': 'active' }).andWhere('t.expires_at', '>', now)
-          .first('t.id as credential_id', 't.user_id', 'u.email', 'u.name', 't.last_used_at as seen', 't.expires_at');
+          .first('t.id as credential_id', 't.user_id', 'u.email', 'u.name', 'u.locale', 't.last_used_at as seen', 't.expires_at');
         if (!found) return null;
         await touch(ctx.db, 'auth_tokens', 'last_used_at', found, now);
         return { principal: principal(found, 'token'), expiresAt: new Date(found.expires_at) };
@@ -82,7 +82,7 @@ export const authIdentity: IdentityProvider = {
       const found: Found | undefined = await ctx.db('auth_sessions as s').join('auth_users as u', 'u.id', 's.user_id')
         .where({ 's.token_hash': hash, 'u.status': 'active' }).andWhere('s.expires_at', '>', now)
         .andWhere('s.last_seen_at', '>', new Date(now.getTime() - sessionIdleMinutes * 60_000))
-        .first('s.id as credential_id', 's.user_id', 'u.email', 'u.name', 's.last_seen_at as seen', 's.expires_at', 's.csrf_token');
+        .first('s.id as credential_id', 's.user_id', 'u.email', 'u.name', 'u.locale', 's.last_seen_at as seen', 's.expires_at', 's.csrf_token');
       if (!found) return null;
       await touch(ctx.db, 'auth_sessions', 'last_seen_at', found, now);
       return { principal: { ...principal(found, 'session'), csrfToken: found.csrf_token }, expiresAt: new Date(found.expires_at) };
@@ -91,7 +91,7 @@ export const authIdentity: IdentityProvider = {
 };
 
 function principal(f: Found, via: 'session' | 'token'): Principal {
-  return { id: String(f.user_id), email: f.email, name: f.name, via };
+  return { id: String(f.user_id), email: f.email, name: f.name, via, ...(f.locale ? { locale: f.locale } : {}) };
 }
 
 async function touch(db: Knex, table: string, column: string, f: Found, now: Date): Promise<void> {

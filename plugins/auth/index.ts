@@ -6,7 +6,7 @@ import { definePlugin } from 'lectern';
 import { authPermissions } from './permissions';
 import { authSettings } from './settings';
 import { authIdentity, IdentityCache, IdentityCacheRef } from './identity';
-import { AuthAttempts, AuthDirectory, authEvents, userLinks } from './api';
+import { AuthAttempts, AuthDirectory, authEvents, contextChoices, userLinks } from './api';
 import { createDirectory } from './directory';
 import { attemptsService } from './attempts';
 import { sendResetLink } from './reset-link-job';
@@ -37,8 +37,9 @@ export default definePlugin({
     { key: 'content-manager', name: 'Content manager', description: 'Creates, reviews and publishes content and courses.' },
   ],
   events: authEvents,
-  extensionPoints: [userLinks],
+  extensionPoints: [userLinks, contextChoices],
   migrations: path.join(__dirname, 'migrations'),
+  lang: path.join(__dirname, 'lang'),
   views: path.join(__dirname, 'views'),
   assets: path.join(__dirname, 'assets'),
   identity: authIdentity,

@@ -15,7 +15,7 @@ export const authPrivacy: PrivacyProvider = {
       ctx.db('auth_tokens').where({ user_id: userId }).select('id', 'name', 'created_at', 'expires_at', 'last_used_at'),
       ctx.db('auth_cohort_members as m').join('auth_cohorts as c', 'c.id', 'm.cohort_id').where('m.user_id', userId).select('c.name', 'm.added_at'),
     ]);
-    return { account: toUser(user), sessions, tokens: tokens.map(toTokenInfo), cohorts };
+    return { account: { ...toUser(user), locale: user.locale ?? null }, sessions, tokens: tokens.map(toTokenInfo), cohorts };
   },
   async erase(userId, ctx) {
     if (!/^[0-9]{1,18}$/.test(userId)) return;
@@ -27,7 +27,7 @@ export const authPrivacy: PrivacyProvider = {
       await tx.db('auth_cohort_members').where({ user_id: userId }).delete();
       await tx.db('auth_imports').where({ created_by: userId }).update({ created_by: null });
       await tx.db('auth_users').where({ id: userId }).update({
-        email: `erased-${userId}@invalid`, name: 'Erased user', password_hash: null, status: 'deactivated',
+        email: `erased-${userId}@invalid`, name: 'Erased user', password_hash: null, status: 'deactivated', locale: null,
         deactivated_at: tx.db.fn.now(), last_login_at: null, updated_at: tx.db.fn.now(),
       });
       await tx.audit({ action: 'auth.user.erase', target: { type: 'user', id: userId } });

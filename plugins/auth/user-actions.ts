@@ -71,8 +71,11 @@ export function changeStatus(req: RouteRequest, id: string, status: UserStatus):
 }
 
 /** The caller changes their own name and/or password (checked against the current one); other sessions end with the old password. */
-export async function updateOwnAccount(req: RouteRequest, me: UserRow, input: { name?: string; password?: string; currentPassword?: string }): Promise<UserRow> {
+export async function updateOwnAccount(req: RouteRequest, me: UserRow, input: { name?: string; password?: string; currentPassword?: string; locale?: string | null }): Promise<UserRow> {
   const id = String(me.id);
+  if (input.locale != null && !req.resolve(CoreServices.views).catalogs.locales().includes(input.locale)) {
+    throw badRequest(`There are no pages in language "${input.locale}".`, [{ path: 'body.locale', message: 'is not an available language' }]);
+  }
   if (input.password !== undefined) {
     if (!(await verifyPassword(input.currentPassword ?? '', me.password_hash))) {
       throw badRequest('The current password is wrong.', [{ path: 'body.currentPassword', message: 'does not match' }]);
@@ -82,6 +85,7 @@ export async function updateOwnAccount(req: RouteRequest, me: UserRow, input: { 
   const changes: Record<string, unknown> = { updated_at: req.now() };
   if (input.name !== undefined) changes.name = input.name.trim();
   if (input.password !== undefined) changes.password_hash = await hashPassword(input.password);
+  if (input.locale !== undefined) changes.locale = input.locale || null;
   return req.transaction(async (tx) => {
     await credentialsChanged(req, tx.db, [id]);
     if (input.password !== undefined) {
@@ -90,7 +94,7 @@ export async function updateOwnAccount(req: RouteRequest, me: UserRow, input: { 
       await tx.db('auth_sessions').where({ user_id: id }).whereNot({ token_hash: current ? digest(current) : '' }).delete();
     }
     const [row] = await tx.db('auth_users').where({ id }).update(changes).returning('*');
-    const fields = [...(input.name !== undefined ? ['name'] : []), ...(input.password !== undefined ? ['password'] : [])];
+    const fields = [...(input.name !== undefined ? ['name'] : []), ...(input.password !== undefined ? ['password'] : []), ...(input.locale !== undefined ? ['locale'] : [])];
     await tx.audit({ action: 'auth.user.update', target: { type: 'user', id }, details: { fields } });
     return row as UserRow;
   });

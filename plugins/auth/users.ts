@@ -8,6 +8,8 @@ export type UserStatus = 'active' | 'deactivated';
 export interface UserRow {
   id: number; email: string; name: string; status: UserStatus; password_hash: string | null;
   created_at: Date; updated_at: Date; last_login_at: Date | null; deactivated_at: Date | null;
+  /** The language chosen for pages; null follows the system's. */
+  locale?: string | null;
 }
 export interface User {
   id: string; email: string; name: string; status: UserStatus;

@@ -25,6 +25,7 @@ import { recertify } from './recertify';
 import { adminPages, pageRoutes } from './pages';
 import { CourseAnswers, CourseAnswersRef } from './answers';
 import { CompletionWriter, CompletionWriterRef } from './completions';
+import { courseContextChoices } from './context-choices';
 
 export * from './api';
 
@@ -43,6 +44,7 @@ export default definePlugin({
   ],
   events: courseEvents,
   extensionPoints: [contentSources, courseLinks],
+  contributes: courseContextChoices,
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
   assets: path.join(__dirname, 'assets'),

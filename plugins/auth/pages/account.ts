@@ -1,6 +1,6 @@
 // The signed-in person's own account page: their profile (name) and password. Sessions and API
 // tokens, on the same page, have their actions in account-credentials.ts.
-import { badRequest, defineRoute, reply, Type, unauthorized, type SignedInRequest, Done, doneNotice, submitForm, type PageData, requireFields } from 'lectern';
+import { badRequest, CoreServices, defineRoute, reply, Type, unauthorized, type SignedInRequest, Done, doneNotice, submitForm, type PageData, requireFields } from 'lectern';
 import { findUser, toUser, type UserRow } from '../users';
 import { listSessions } from '../sessions';
 import { toTokenInfo } from '../tokens';
@@ -9,7 +9,7 @@ import { updateOwnAccount } from '../user-actions';
 export const ACCOUNT_VIEW = 'auth/account';
 
 const NOTICES = {
-  profile: 'Your name is saved.',
+  profile: 'Your profile is saved.',
   password: 'Your password is changed. Your other sessions have ended.',
   'session-revoked': 'That session has ended.',
   'token-revoked': 'That API token is revoked.',
@@ -30,8 +30,15 @@ export async function accountPage(req: SignedInRequest, extra: PageData = {}): P
   const tokens = await req.db('auth_tokens').where({ user_id: id }).andWhere('expires_at', '>', req.now()).orderBy('id').limit(200);
   return {
     title: 'Your account', account: toUser(row), sessions, tokens: tokens.map(toTokenInfo),
-    forms: { profile: { values: { name: row.name } } }, ...extra,
+    forms: { profile: { values: { name: row.name, locale: row.locale ?? '' } } }, localeGroups: [{ options: localeOptions(req) }], ...extra,
   };
+}
+
+/** The languages that have strings, after "System default" (the empty value: null). */
+function localeOptions(req: SignedInRequest): { value: string; label: string }[] {
+  const names = new Intl.DisplayNames(['en'], { type: 'language' });
+  const label = (l: string) => { try { return `${names.of(l) ?? l} (${l})`; } catch { return l; } };
+  return [{ value: '', label: 'System default' }, ...req.resolve(CoreServices.views).catalogs.locales().map((l) => ({ value: l, label: label(l) }))];
 }
 
 const formOf = (req: SignedInRequest, form: string, values: Record<string, unknown>) =>
@@ -47,12 +54,13 @@ export const accountRoutes = [
   }),
 
   defineRoute({
-    method: 'POST', path: '/account/profile', authenticated: true, html: true, summary: 'Change my name',
-    body: Type.Object({ name: Type.String({ maxLength: 200 }) }),
+    method: 'POST', path: '/account/profile', authenticated: true, html: true, summary: 'Change my name and language',
+    body: Type.Object({ name: Type.String({ maxLength: 200 }), locale: Type.Optional(Type.String({ maxLength: 20 })) }),
     async handler(req) {
       return submitForm(req, formOf(req, 'profile', req.body), async () => {
         requireFields(req.body, ['name']);
-        await updateOwnAccount(req, await currentAccount(req), { name: req.body.name });
+        const { locale } = req.body;
+        await updateOwnAccount(req, await currentAccount(req), { name: req.body.name, ...(locale !== undefined ? { locale: locale || null } : {}) });
         return reply.redirect('/account?done=profile');
       });
     },

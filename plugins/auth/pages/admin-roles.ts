@@ -9,7 +9,9 @@ const TITLE = 'Roles';
 const RolesQuery = Type.Object({ done: Done });
 
 async function rolesPage(ctx: PluginContext, query: Static<typeof RolesQuery>): Promise<PageData> {
-  const roles = await ctx.resolve(CoreServices.permissions).listRoles();
+  const engine = ctx.resolve(CoreServices.permissions);
+  const [list, defaultRole] = await Promise.all([engine.listRoles(), engine.defaultRoleKey()]);
+  const roles = list.map((r) => ({ ...r, isDefault: r.key === defaultRole }));
   return { roles, notice: doneNotice({ deleted: 'The role is deleted.' }, query.done) };
 }
 

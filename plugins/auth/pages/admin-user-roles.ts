@@ -1,16 +1,17 @@
 // Role assignments from an account's admin page: give the account a role at the system, a category
 // or a course, and take one away (never the last active administrator's).
-import { defineRoute, reply, Type, submitForm, given, requireFields } from 'lectern';
+import { badRequest, defineRoute, reply, Type, submitForm, given, requireFields } from 'lectern';
 import { authPermissions } from '../permissions';
 import { assignRole, unassignRole } from '../role-actions';
-import { USER_VIEW, UserId, userPage } from './admin-user';
-
-const ContextType = Type.Union([Type.Literal('system'), Type.Literal('category'), Type.Literal('course')]);
+import { PickerType, USER_VIEW, UserId, userPage } from './admin-user';
 
 export const userRoleRoutes = [
   defineRoute({
     method: 'POST', path: '/admin/users/:id/roles', permission: authPermissions.manageRoles, html: true, params: UserId,
-    body: Type.Object({ role: Type.String({ maxLength: 64 }), contextType: ContextType, contextId: Type.String({ maxLength: 64 }) }),
+    body: Type.Object({
+      role: Type.String({ maxLength: 64 }), contextType: PickerType,
+      contextId: Type.Optional(Type.String({ maxLength: 64 })), q: Type.Optional(Type.String({ maxLength: 200 })),
+    }),
     summary: 'Give an account a role at a context (form)',
     async handler(req) {
       const { id } = req.params;
@@ -18,10 +19,11 @@ export const userRoleRoutes = [
       const contextId = given(req.body.contextId, 'trim');
       const page = {
         view: USER_VIEW, form: 'role', values: { role, contextType, contextId }, fieldNames: { context: 'contextId' },
-        load: () => userPage(req, id),
+        load: () => userPage(req, id, {}, { contextType, q: req.body.q, chosen: contextId }),
       };
       return submitForm(req, page, async () => {
         requireFields(req.body, ['role']);
+        if (contextType !== 'system' && !contextId) throw badRequest(`Choose the ${contextType} where the role applies.`, [{ path: 'body.contextId', message: `is required: choose a ${contextType}` }]);
         await assignRole(req, { userId: id, role, context: { type: contextType, id: contextId } }, 'body.contextId');
         return reply.redirect(`/admin/users/${id}?done=role-added`);
       });

@@ -4,7 +4,7 @@
 import {
   CoreServices, defineRoute, Done, doneNotice, reply, requireFields, submitForm, SYSTEM, Type, type PageData, type SignedInRequest,
 } from 'lectern';
-import { userLinks } from '../api';
+import { contextChoices, userLinks } from '../api';
 import { authPermissions } from '../permissions';
 import { getUser, toUser, type UserStatus } from '../users';
 import { changeStatus, updateUser } from '../user-actions';
@@ -30,21 +30,47 @@ async function relatedLinks(req: SignedInRequest, id: string): Promise<{ label: 
   return links.filter((_, i) => allowed[i]).map((link) => ({ label: link.label, href: link.href(id) }));
 }
 
+export const PickerType = Type.Union([Type.Literal('system'), Type.Literal('category'), Type.Literal('course')]);
+/** The "Assign a role" picker's search (a GET form): where (a context type) and a name to look for. */
+export const PickerQuery = { contextType: Type.Optional(PickerType), q: Type.Optional(Type.String({ maxLength: 200 })) };
+export interface Picker { contextType?: 'system' | 'category' | 'course'; q?: string; chosen?: string }
+
+/** How many matches the picker lists. */
+const PICKER_LIMIT = 50;
+
+/** The picker: the context types on offer (the whole system, then what plugins contribute) and the matches of the search. */
+async function contextPicker(req: SignedInRequest, picker: Picker) {
+  const choices = req.extensions(contextChoices);
+  const choice = choices.find((c) => c.type === picker.contextType);
+  const contextType = choice ? choice.type : 'system';
+  const q = picker.q?.trim() ?? '';
+  const matches = choice ? await choice.search(q, PICKER_LIMIT, req) : [];
+  return {
+    contextType, q, choice: choice?.label ?? null,
+    typeGroups: [{ options: [{ value: 'system', label: 'Whole system' }, ...choices.map((c) => ({ value: c.type, label: c.label }))] }],
+    matches: matches.map((m) => ({ ...m, checked: m.id === picker.chosen })),
+  };
+}
+
 /** Everything the account's admin page shows; `extra` adds to it (e.g. a notice). */
-export async function userPage(req: SignedInRequest, id: string, extra: PageData = {}): Promise<PageData> {
+export async function userPage(req: SignedInRequest, id: string, extra: PageData = {}, picker: Picker = {}): Promise<PageData> {
   const row = await getUser(req.db, id);
   const engine = req.resolve(CoreServices.permissions);
-  const [assignments, cohorts, canManage, canAssign, related] = await Promise.all([
+  const [assignments, cohorts, canManage, canAssign, related, defaultRole] = await Promise.all([
     engine.listAssignments({ userId: id }),
     req.db('auth_cohorts as c').join('auth_cohort_members as m', 'm.cohort_id', 'c.id').where('m.user_id', id)
       .orderBy('c.name').limit(200).select('c.id', 'c.name'),
     req.can(authPermissions.manageUsers),
     req.can(authPermissions.manageRoles),
     relatedLinks(req, id),
+    engine.defaultRoleKey(),
   ]);
+  const roles = canAssign || defaultRole ? await engine.listRoles() : [];
   return {
     title: row.name, subject: toUser(row), assignments, cohorts, canManage, canAssign, related,
-    roles: canAssign ? await engine.listRoles() : [],
+    roles: canAssign ? roles : [],
+    defaultRole: defaultRole ? roles.find((r) => r.key === defaultRole) ?? { key: defaultRole, name: defaultRole } : null,
+    picker: canAssign ? await contextPicker(req, picker) : null,
     forms: { edit: { values: { name: row.name, email: row.email } }, role: { values: { contextType: 'system' } } },
     ...extra,
   };
@@ -67,9 +93,10 @@ function statusRoute(action: 'deactivate' | 'reactivate', status: UserStatus) {
 export const userRoutes = [
   defineRoute({
     method: 'GET', path: '/admin/users/:id', permission: authPermissions.viewUsers, html: true, params: UserId,
-    query: Type.Object({ done: Done }), summary: 'One account (admin page)',
+    query: Type.Object({ done: Done, ...PickerQuery }), summary: 'One account (admin page); contextType and q search where to assign a role',
     async handler(req) {
-      return req.page(USER_VIEW, await userPage(req, req.params.id, { notice: doneNotice(NOTICES, req.query.done) }));
+      const { done, ...picker } = req.query;
+      return req.page(USER_VIEW, await userPage(req, req.params.id, { notice: doneNotice(NOTICES, done) }, picker));
     },
   }),
 

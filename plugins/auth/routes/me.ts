@@ -34,8 +34,9 @@ export const meRoutes = [
   }),
 
   defineRoute({
-    method: 'PATCH', path: '/api/v1/me', authenticated: true, summary: 'Change my name or password',
+    method: 'PATCH', path: '/api/v1/me', authenticated: true, summary: 'Change my name, password or language (locale: one with strings, or null for the system\'s)',
     body: Type.Object({
+      locale: Type.Optional(Type.Union([Type.String({ pattern: '^[a-z]{2}(-[A-Z]{2})?$' }), Type.Null()])),
       name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
       password: Type.Optional(Type.String({ minLength: 1, maxLength: 1024 })),
       currentPassword: Type.Optional(Type.String({ maxLength: 1024 })),
