@@ -4,35 +4,37 @@
 // progress counters and the course its required item count, so no per-course query is made.
 import type { HomePanel, SignedInRequest } from 'lectern';
 import { isId } from '../params';
-import { toCourse, type CourseRow } from '../model/courses';
-import { toEnrollment, type Standing } from '../model/standing';
-import { courseObject, standingColumns } from '../model/columns';
 
 const LIMIT = 20;
 
-type Row = Standing & { course: CourseRow; updated_at: Date };
+interface Row {
+  role: 'learner' | 'instructor'; course_id: string | number; title: string; code: string; status: string;
+  required_items: number; required_done: number; items_done: number; done: boolean; rank: string | number;
+}
+
+/** The percent as the API's progress reports it: 100 once completed, else required items done of required. */
+const percentOf = (r: Row) => (r.done ? 100 : r.required_items ? Math.floor((r.required_done * 100) / r.required_items) : 0);
 
 async function load(req: SignedInRequest): Promise<Record<string, unknown> | null> {
   const userId = req.principal.id;
-  if (!isId(userId)) return { learning: [], teaching: [], more: false };
-  const db = req.db;
-  // Each role's newest 21 rows in one statement: a window over this user's active enrollments.
-  const inner = db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
-    .select(...standingColumns(db), courseObject(db, 'course'),
-      db.raw('row_number() over (partition by e.role order by e.updated_at desc, e.id desc) as rank'),
-      db.raw('e.updated_at as activity'))
-    .where({ 'e.user_id': userId, 'e.status': 'active' })
-    .andWhere((w) => w.where('e.role', 'instructor').orWhere((l) => l.whereNot('c.status', 'draft').andWhere('c.is_template', false)));
-  const rows: (Row & { rank: string | number })[] = await db.from(inner.as('x')).where('x.rank', '<=', LIMIT + 1)
-    .orderBy([{ column: 'x.activity', order: 'desc' }, { column: 'x.id', order: 'desc' }]).select('x.*');
-  const now = req.now();
+  if (!isId(userId)) return { learning: [], teaching: [] };
+  // Each role's 21 most recently active enrollments, in one statement: a window over this user's active
+  // enrollments (learners never see drafts or templates, as on /my/courses), only the columns shown.
+  const { rows } = await req.db.raw(`
+    select * from (
+      select e.role, e.course_id, c.title, c.code, c.status, c.required_items, e.required_done, e.items_done,
+        e.completed_at is not null as done, e.updated_at, e.id,
+        row_number() over (partition by e.role order by e.updated_at desc, e.id desc) as rank
+      from courses_enrollments e join courses_courses c on c.id = e.course_id
+      where e.user_id = ? and e.status = 'active' and (e.role = 'instructor' or (c.status <> 'draft' and not c.is_template))
+    ) x where x.rank <= ? order by x.updated_at desc, x.id desc`, [userId, LIMIT + 1]) as { rows: Row[] };
   const learnerRows = rows.filter((r) => r.role === 'learner');
   const teachingRows = rows.filter((r) => r.role === 'instructor');
-  const learning = learnerRows.slice(0, LIMIT).map((r) => {
-    const e = toEnrollment(r, now);
-    return { course: toCourse(r.course), progress: e.progress, state: e.state };
-  });
-  const teaching = teachingRows.slice(0, LIMIT).map((r) => ({ course: toCourse(r.course) }));
+  const course = (r: Row) => ({ id: String(r.course_id), title: r.title, code: r.code, status: r.status });
+  const learning = learnerRows.slice(0, LIMIT).map((r) => ({
+    course: course(r), progress: { requiredDone: r.required_done, requiredTotal: r.required_items, percent: percentOf(r) },
+  }));
+  const teaching = teachingRows.slice(0, LIMIT).map((r) => ({ course: course(r) }));
   return { learning, teaching, more: learnerRows.length > LIMIT, moreTeaching: teachingRows.length > LIMIT };
 }
 
