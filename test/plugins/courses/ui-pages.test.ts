@@ -91,4 +91,24 @@ describe('courses pages a person needs', () => {
     const items = (sections.items as { items: { contentId: string }[] }[]).flatMap((x) => x.items.map((i) => i.contentId));
     expect({ templateId: String(row.template_id), items }).to.deep.equal({ templateId: String(template.id), items: ['doc:1', 'doc:2'] });
   });
+
+  it('gives every element of the courses pages a unique id', async () => {
+    const { t, manager } = w;
+    const s = await login(t, manager.email);
+    const category = await expectStatus(as(t, manager).post('/api/v1/categories', { name: 'Ids category' }), 201);
+    const course = await createCourse(t, manager, { title: 'Ids course', categoryId: category.id });
+    await addItems(t, manager, course.id, ['1', '2']);
+    await addItems(t, manager, course.id, ['3']);
+    const learner = await w.user('ids-learner', ['learner']);
+    await enroll(t, manager, course.id, learner.id);
+    const pages = ['/admin/courses', `/admin/courses/${String(course.id)}`, `/admin/courses/${String(course.id)}/enrollments`, '/admin/categories',
+      `/admin/categories/${String(category.id)}`, '/courses', `/courses/${String(course.id)}`, '/my/courses', '/'];
+    const found: Record<string, string[]> = {};
+    for (const page of pages) {
+      const res = await t.get(page).set('Accept', 'text/html').set('Cookie', s.cookie);
+      expect(res.status, page).to.equal(200);
+      found[page] = duplicateIds(res.text);
+    }
+    expect(found).to.deep.equal(Object.fromEntries(pages.map((p) => [p, []])));
+  });
 });
