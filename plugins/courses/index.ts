@@ -2,7 +2,7 @@
 // (single, CSV, cohort, self), progress and completion, and recertification (SOP 4.2 and the enrollment
 // half of 4.3). Built on the core's public API and the auth plugin's directory and cohort events.
 import path from 'node:path';
-import { definePlugin } from 'lectern';
+import { contribute, definePlugin, homePanels } from 'lectern';
 import { coursePermissions } from './permissions';
 import { courseSettings } from './settings';
 import { contentSources, courseEvents, courseLinks, CourseDirectoryRef, CourseProgressRef } from './api';
@@ -23,6 +23,7 @@ import { cohortSubscriptions, enrollCohort } from './cohorts';
 import { importEnrollments } from './import/job';
 import { recertify } from './recertify';
 import { adminPages, pageRoutes } from './pages';
+import { myCoursesPanel } from './pages/home-panel';
 import { CourseAnswers, CourseAnswersRef } from './answers';
 import { CompletionWriter, CompletionWriterRef } from './completions';
 import { courseContextChoices } from './context-choices';
@@ -44,7 +45,7 @@ export default definePlugin({
   ],
   events: courseEvents,
   extensionPoints: [contentSources, courseLinks],
-  contributes: courseContextChoices,
+  contributes: [...courseContextChoices, contribute(homePanels, myCoursesPanel)],
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
   assets: path.join(__dirname, 'assets'),

@@ -1,17 +1,19 @@
-// The course editor (/admin/courses/:id): title and summary, publish and archive, and the sections
+// The course editor (/admin/courses/:id): title, summary, category, status, self-enrollment with its key and
+// the recertification period (the fields PATCH /api/v1/courses/:id takes, through the same action), publish and archive, and the sections
 // with their items — add, rename, move and delete a section; add (chosen from the published content the
 // content sources offer, when they do), edit, move and delete an item. Each POST goes through the shared
 // action of the matching JSON route (actions/courses.ts, sections.ts, items.ts); a mistake shows the
 // editor again with the message next to the form that was sent. Under "Related" it links the pages other
 // plugins offer about the course (courseLinks) that the viewer may open.
-import { badRequest, defineRoute, reply, Type, type Reply, type RouteRequest, Done, doneNotice, submitForm, type FormState, filled, given } from 'lectern';
+import { badRequest, defineRoute, reply, Type, type Reply, type Static, type RouteRequest, Done, doneNotice, submitForm, type FormState, filled, given } from 'lectern';
 import { courseLinks } from '../api';
 import { coursePermissions } from '../permissions';
-import { CourseParams, ItemParams, SectionParams, inCourse } from '../params';
+import { CourseParams, IdString, ItemParams, SectionParams, inCourse } from '../params';
+import { categoryOptions } from './listing';
 import { courseContext, getCourse, toCourse } from '../model/courses';
 import { sectionsWithItems, type SectionRow } from '../model/sections';
 import { CONTENT_ID_PATTERN, contentChoices } from '../model/content';
-import { setStatus, updateCourse } from '../actions/courses';
+import { setStatus, updateCourse, type CourseChanges } from '../actions/courses';
 import { addSection, deleteSection, updateSection } from '../actions/sections';
 import { addItem, deleteItem, updateItem } from '../actions/items';
 
@@ -24,6 +26,37 @@ const NOTICES = {
 };
 const TitleField = Type.String({ maxLength: 300 });
 const Direction = Type.Object({ direction: Type.Union([Type.Literal('up'), Type.Literal('down')]) });
+const DetailsBody = Type.Object({
+  title: TitleField, summary: Type.String({ maxLength: 20_000 }),
+  categoryId: Type.Optional(Type.Union([Type.Literal(''), IdString])),
+  status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('archived')])),
+  selfEnrollment: Type.Optional(Type.Boolean()),
+  enrollmentKey: Type.Optional(Type.String({ maxLength: 200 })),
+  removeKey: Type.Optional(Type.Boolean()),
+  recertifyAfterDays: Type.Optional(Type.String({ maxLength: 10 })),
+  /** Sent by the full form: then an unchecked self-enrollment box means off and an empty period means none. */
+  settings: Type.Optional(Type.Boolean()),
+});
+
+/** The details form as the API's changes: an empty key keeps the current one, an empty period means none. */
+function detailsOf(b: Static<typeof DetailsBody>): CourseChanges {
+  const days = b.recertifyAfterDays?.trim() ?? '';
+  if (days && (!/^[0-9]{1,4}$/.test(days) || Number(days) < 1 || Number(days) > 3650)) {
+    throw badRequest('Give the recertification period in whole days, from 1 to 3650, or leave it empty.', [{ path: 'body.recertifyAfterDays', message: 'must be a whole number of days from 1 to 3650' }]);
+  }
+  const key = b.enrollmentKey?.trim() ?? '';
+  if (key && b.removeKey === true) {
+    throw badRequest('Give a new key or remove the key, not both.', [{ path: 'body.enrollmentKey', message: 'cannot be given while removing the key' }]);
+  }
+  return {
+    title: filled(b.title, 'title'), summary: b.summary,
+    ...(b.categoryId !== undefined ? { categoryId: b.categoryId || null } : {}),
+    ...(b.status !== undefined ? { status: b.status } : {}),
+    ...(b.settings === true ? { selfEnrollment: b.selfEnrollment === true, recertifyAfterDays: days ? Number(days) : null } : {}),
+    ...(key ? { enrollmentKey: key } : b.removeKey === true ? { enrollmentKey: null } : {}),
+  };
+}
+
 const editor = { permission: coursePermissions.update, context: inCourse, html: true as const };
 
 /** The pages other plugins link from this course that the viewer may open, checked at the course's context. */
@@ -48,9 +81,21 @@ async function editorPage(req: RouteRequest, id: string, forms: Record<string, F
       form: forms[`item-${item.id}`] ?? { values: { title: item.title, required: item.required } },
     })),
   }));
-  const [canEnroll, choices, related] = await Promise.all([req.can(coursePermissions.enroll, courseContext(id)), contentChoices(req), relatedLinks(req, id)]);
+  const [canEnroll, canMove, choices, related] = await Promise.all([
+    req.can(coursePermissions.enroll, courseContext(id)), req.can(coursePermissions.manage), contentChoices(req), relatedLinks(req, id),
+  ]);
   const chooser = choices && { groups: choices, hint: choices.length ? 'Published content to place in this section.' : 'No content is published yet.' };
-  return { title: `Edit ${course.title}`, course: toCourse(course), sections, canEnroll, chooser, related };
+  const categories = canMove ? await categoryOptions(req.db) : null;
+  const details = forms.details ?? { values: {
+    title: course.title, summary: course.summary, status: course.status, selfEnrollment: course.self_enrollment,
+    categoryId: course.category_id === null ? '' : String(course.category_id),
+    recertifyAfterDays: course.recertify_after_days === null ? '' : String(course.recertify_after_days),
+  } };
+  return {
+    title: `Edit ${course.title}`, course: toCourse(course), sections, canEnroll, chooser, related, details,
+    categoryGroups: categories && [{ options: [{ value: '', label: 'None' }, ...categories.map((c) => ({ value: c.id, label: c.name }))] }],
+    statusGroups: [{ options: ['draft', 'published', 'archived'].map((v) => ({ value: v, label: v[0].toUpperCase() + v.slice(1) })) }],
+  };
 }
 
 /** Runs one of the editor's forms; success goes back to the editor with the `done` notice. */
@@ -79,10 +124,9 @@ export const courseEditorRoutes = [
   }),
 
   defineRoute({
-    ...editor, method: 'POST', path: '/admin/courses/:id', params: CourseParams, summary: 'Edit a course\'s title and summary (form)',
-    body: Type.Object({ title: TitleField, summary: Type.String({ maxLength: 20_000 }) }),
-    handler: (req) => editorForm(req, 'details', req.body, 'saved',
-      () => updateCourse(req, req.params.id, { title: filled(req.body.title, 'title'), summary: req.body.summary })),
+    ...editor, method: 'POST', path: '/admin/courses/:id', params: CourseParams, summary: 'Edit a course\'s details and settings (form)',
+    body: DetailsBody,
+    handler: (req) => editorForm(req, 'details', { ...req.body, enrollmentKey: '' }, 'saved', () => updateCourse(req, req.params.id, detailsOf(req.body))),
   }),
 
   ...(['publish', 'archive'] as const).map((action) => defineRoute({

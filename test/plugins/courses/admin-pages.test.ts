@@ -138,6 +138,11 @@ describe('courses admin pages', () => {
     const linked = await form(t, s, `${base}/cohort`, { cohortId: String(cohort.id), dueAt: '2030-03-01' });
     expect(linked.headers.location).to.match(new RegExp(`^${base}\\?done=cohort-linked&job=.+`));
     await t.jobs.drain();
+    const jobId = new URL(String(linked.headers.location), 'http://x').searchParams.get('job') as string;
+    const job = await expectStatus(as(t, manager).get(`/api/v1/jobs/${encodeURIComponent(jobId)}`), 200);
+    expect([job.state, job.progress], 'a finished cohort enrollment job is complete').to.deep.equal(['completed', 100]);
+    const jobPage = await t.get(`/jobs/${encodeURIComponent(jobId)}`).set('Cookie', s.cookie);
+    expect([jobPage.status, jobPage.text.includes('<progress max="100" value="100"')]).to.deep.equal([200, true]);
     const shown = await t.get(String(linked.headers.location)).set('Cookie', s.cookie);
     expect(shown.text).to.include('Started job').and.include('Night shift').and.include(cid.email);
     expect((await form(t, s, `${base}/cohorts/${String(cohort.id)}/unlink`)).headers.location).to.equal(`${base}?done=cohort-unlinked`);
