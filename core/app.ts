@@ -466,9 +466,11 @@ export class App implements Kernel {
   private async layout(principal: Principal | null): Promise<Record<string, unknown>> {
     const enabled = this.plugins.filter((p) => this.isEnabled(p.name));
     const pages = enabled.flatMap((p) => p.admin ?? []);
-    const allowed = await Promise.all(pages.map((page) => this.can(principal, page.permission)));
+    // Admin pages and nav links are checked at the system context: one look at what the caller holds there.
+    const held = new Set(principal ? await this.permissions.permissionsAt(principal.id) : []);
+    const allowed = pages.map((page) => held.has(page.permission.name));
     const links = principal ? enabled.flatMap((p) => p.nav ?? []) : [];
-    const shown = await Promise.all(links.map((link) => !link.permission || this.can(principal, link.permission)));
+    const shown = links.map((link) => !link.permission || held.has(link.permission.name));
     const settings = await this.settings.current(CORE_SETTINGS) as CoreSettingsValues;
     const theme = this.views.pick(settings.theme);
     return {

@@ -20,7 +20,10 @@ import type { Plugin } from '../manifest';
 
 export interface TestAppOptions {
   plugins?: (string | Plugin)[];
-  /** Stored settings per plugin, applied before the app starts. */
+  /**
+   * Stored settings per plugin, applied before the app starts. The core's `defaultRole` starts null here
+   * (personas hold only the roles a test grants); give `{ core: { defaultRole: 'learner' } }` to test with it.
+   */
   settings?: Record<string, Record<string, unknown>>;
   config?: ConfigInput;
   /** Run job workers in this app (default true). */
@@ -137,9 +140,10 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
 
   const app = await App.create(appOpts);
   try {
-    if (opts.settings) {
+    const settings = opts.shareWith ? opts.settings ?? {} : { ...opts.settings, core: { defaultRole: null, ...opts.settings?.['core'] } };
+    if (Object.keys(settings).length) {
       await app.migrate();
-      for (const [plugin, values] of Object.entries(opts.settings)) await app.settings.update(plugin, values);
+      for (const [plugin, values] of Object.entries(settings)) await app.settings.update(plugin, values);
     }
     await app.start();
   } catch (err) {

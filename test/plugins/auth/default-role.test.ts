@@ -16,6 +16,8 @@ describe('auth: the default role every account holds', () => {
   }
 
   it('lets a brand-new account see and self-enroll in a published course, yet only enrolled it may complete items; none with defaultRole null', async () => {
+    // Test apps start without a default role (personas hold what a test grants); a fresh install has learner.
+    await expectStatus(as(w.t, w.admin).patch('/api/v1/settings/core', { defaultRole: 'learner' }), 200);
     const course = await createCourse(w.t, w.manager, { title: 'Open to all', selfEnrollment: true });
     const [itemId] = await addItems(w.t, w.manager, course.id, ['1']);
     const fresh = await newAccount('fresh@example.com');
@@ -48,7 +50,7 @@ describe('auth: the default role every account holds', () => {
   });
 
   it('keeps the core settings editable where no plugin declares the built-in default role', async () => {
-    const t = await createTestApp({ plugins: ['auth'] });
+    const t = await createTestApp({ plugins: ['auth'], settings: { core: { defaultRole: 'learner' } } });
     try {
       const admin = await account(t, 'root@example.com', ['admin']);
       const res = await t.patch('/api/v1/settings/core').set(admin.auth).send({ locale: 'fr' });

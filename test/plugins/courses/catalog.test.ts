@@ -122,7 +122,7 @@ describe('courses: categories, courses and the catalog', () => {
       learnerSearch: ['Alpha hazards'],
       learnerDrafts: [],
       departmental: ['Alpha hazards', 'Mid hazards', 'Zeta hazards'],
-      nobody: ['Alpha hazards', 'Mid hazards', 'Zeta hazards'], // every account holds the default role (learner) at the system
+      nobody: [],
       manager: ['Alpha hazards', 'Draft hazards', 'Mid hazards', 'Template hazards', 'Zeta hazards'],
       managerDrafts: ['Draft hazards'],
       managerTemplates: ['Template hazards'],
