@@ -113,27 +113,21 @@ describe('e2e: admin and learner through the browser, accessible in both themes'
     for (const id of contentIds) {
       await api('admin', 'POST', `/api/v1/courses/${String(template.id)}/sections/${String(section.id)}/items`, { contentId: `content:${id}`, required: true });
     }
-    await api('admin', 'PATCH', `/api/v1/courses/${String(template.id)}`, { isTemplate: true });
+    // It becomes a template in the course editor.
+    const page = pageOf('admin');
+    await goto('admin', `/admin/courses/${String(template.id)}`, 'template-editor');
+    await page.getByLabel(/A template/).check();
+    await Promise.all([page.waitForNavigation(), page.locator('#details-template').locator('xpath=ancestor::form').getByRole('button', { name: 'Save' }).click()]);
 
     await goto('admin', '/admin/courses', 'courses-with-template');
-    const page = pageOf('admin');
     const form = page.locator('form[action="/admin/courses"][method="post"]');
-    const chooser = form.getByLabel(/template/i);
-    if (await chooser.count() === 1) {
-      await chooser.selectOption({ label: TEMPLATE });
-      await form.getByLabel('Title', { exact: true }).fill('Onboarding, spring');
-      await form.getByLabel('Code', { exact: true }).fill('ONB-SPRING');
-      await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Create course' }).click()]);
-      const made = /^\/admin\/courses\/(\d+)$/.exec(new URL(page.url()).pathname);
-      expect(made, `the create form did not lead to the new course (at ${page.url()})`).to.not.equal(null);
-      courseId = (made as RegExpExecArray)[1];
-    } else {
-      // No "template" control on the create form: create it from the template through the API in
-      // the admin's session so the rest of the flow still runs, and fail this step loudly.
-      const course = await api('admin', 'POST', '/api/v1/courses', { title: 'Onboarding, spring', code: 'ONB-SPRING', templateId: String(template.id) });
-      courseId = String(course.id);
-      throw new Error(`/admin/courses has ${await chooser.count()} controls labelled /template/i (expected 1); the course was made through the API`);
-    }
+    await form.getByLabel(/template/i).selectOption({ label: TEMPLATE });
+    await form.getByLabel('Title', { exact: true }).fill('Onboarding, spring');
+    await form.getByLabel('Code', { exact: true }).fill('ONB-SPRING');
+    await Promise.all([page.waitForNavigation(), form.getByRole('button', { name: 'Create course' }).click()]);
+    const made = /^\/admin\/courses\/(\d+)$/.exec(new URL(page.url()).pathname);
+    expect(made, `the create form did not lead to the new course (at ${page.url()})`).to.not.equal(null);
+    courseId = (made as RegExpExecArray)[1];
     await check('admin', 'course-created');
     // The copy carries the template's section and both items.
     expect(await page.getByRole('heading', { name: 'First week', exact: true }).count()).to.equal(1);

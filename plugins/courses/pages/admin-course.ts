@@ -31,6 +31,7 @@ const DetailsBody = Type.Object({
   categoryId: Type.Optional(Type.Union([Type.Literal(''), IdString])),
   status: Type.Optional(Type.Union([Type.Literal('draft'), Type.Literal('published'), Type.Literal('archived')])),
   selfEnrollment: Type.Optional(Type.Boolean()),
+  isTemplate: Type.Optional(Type.Boolean()),
   enrollmentKey: Type.Optional(Type.String({ maxLength: 200 })),
   removeKey: Type.Optional(Type.Boolean()),
   recertifyAfterDays: Type.Optional(Type.String({ maxLength: 10 })),
@@ -52,7 +53,7 @@ function detailsOf(b: Static<typeof DetailsBody>): CourseChanges {
     title: filled(b.title, 'title'), summary: b.summary,
     ...(b.categoryId !== undefined ? { categoryId: b.categoryId || null } : {}),
     ...(b.status !== undefined ? { status: b.status } : {}),
-    ...(b.settings === true ? { selfEnrollment: b.selfEnrollment === true, recertifyAfterDays: days ? Number(days) : null } : {}),
+    ...(b.settings === true ? { selfEnrollment: b.selfEnrollment === true, isTemplate: b.isTemplate === true, recertifyAfterDays: days ? Number(days) : null } : {}),
     ...(key ? { enrollmentKey: key } : b.removeKey === true ? { enrollmentKey: null } : {}),
   };
 }
@@ -87,7 +88,7 @@ async function editorPage(req: RouteRequest, id: string, forms: Record<string, F
   const chooser = choices && { groups: choices, hint: choices.length ? 'Published content to place in this section.' : 'No content is published yet.' };
   const categories = canMove ? await categoryOptions(req.db) : null;
   const details = forms.details ?? { values: {
-    title: course.title, summary: course.summary, status: course.status, selfEnrollment: course.self_enrollment,
+    title: course.title, summary: course.summary, status: course.status, selfEnrollment: course.self_enrollment, isTemplate: course.is_template,
     categoryId: course.category_id === null ? '' : String(course.category_id),
     recertifyAfterDays: course.recertify_after_days === null ? '' : String(course.recertify_after_days),
   } };

@@ -56,7 +56,7 @@ describe('courses pages a person needs', () => {
     expect(duplicateIds(page.text)).to.deep.equal([]);
     expect(page.text).to.include('id="details-category"').and.include('id="details-status"').and.include('id="details-self-enrollment"')
       .and.include('id="details-enrollment-key"').and.include('id="details-recertify"');
-    const fields = { title: 'Settings course', summary: 'S', categoryId: String(category.id), status: 'published', selfEnrollment: 'true', enrollmentKey: 'sesame', recertifyAfterDays: '365', settings: 'true' };
+    const fields = { title: 'Settings course', summary: 'S', categoryId: String(category.id), status: 'published', selfEnrollment: 'true', enrollmentKey: 'sesame', recertifyAfterDays: '365', isTemplate: 'true', settings: 'true' };
 
     const bad = await t.post(url).set('Cookie', s.cookie).type('form').send({ ...fields, recertifyAfterDays: '0', _csrf: s.csrf });
     expect(bad.status).to.equal(400);
@@ -66,11 +66,11 @@ describe('courses pages a person needs', () => {
     const saved = await t.post(url).set('Cookie', s.cookie).type('form').send({ ...fields, _csrf: s.csrf });
     expect(saved.status, saved.text).to.equal(303);
     const api = await expectStatus(as(t, manager).get(`/api/v1/courses/${String(course.id)}`), 200);
-    expect(api).to.include({ categoryId: String(category.id), status: 'published', selfEnrollment: true, hasEnrollmentKey: true, recertifyAfterDays: 365 });
+    expect(api).to.include({ categoryId: String(category.id), status: 'published', selfEnrollment: true, isTemplate: true, hasEnrollmentKey: true, recertifyAfterDays: 365 });
 
-    await t.post(url).set('Cookie', s.cookie).type('form').send({ ...fields, status: 'archived', selfEnrollment: undefined, enrollmentKey: '', removeKey: 'true', recertifyAfterDays: '', _csrf: s.csrf });
+    await t.post(url).set('Cookie', s.cookie).type('form').send({ ...fields, status: 'archived', selfEnrollment: undefined, isTemplate: undefined, enrollmentKey: '', removeKey: 'true', recertifyAfterDays: '', _csrf: s.csrf });
     const after = await expectStatus(as(t, manager).get(`/api/v1/courses/${String(course.id)}`), 200);
-    expect(after).to.include({ status: 'archived', selfEnrollment: false, hasEnrollmentKey: false, recertifyAfterDays: null });
+    expect(after).to.include({ status: 'archived', selfEnrollment: false, isTemplate: false, hasEnrollmentKey: false, recertifyAfterDays: null });
   });
 
   it('creates a course from a template with the admin form, copying its sections and items; the list page has unique ids and labelled inputs', async () => {
