@@ -11,6 +11,8 @@ describe('auth: the role assignment picker', () => {
   it('finds a course by name, assigns a role there, and asks for a choice when none was made', async () => {
     const b = browser(w.t);
     const admin = await login(w.t, w.admin.email);
+    // Test apps start without a default role; the pages name it once there is one.
+    await expectStatus(as(w.t, w.admin).patch('/api/v1/settings/core', { defaultRole: 'learner' }), 200);
     const category = await expectStatus(as(w.t, w.manager).post('/api/v1/categories', { name: 'Warehouse safety' }), 201);
     const course = await createCourse(w.t, w.manager, { title: 'Forklift basics', code: 'FORK-1', categoryId: category.id });
     await createCourse(w.t, w.manager, { title: 'Knife skills', code: 'KNIFE-1' });
