@@ -57,12 +57,18 @@ export interface QueueDriver {
   close(): Promise<void>;
 }
 
-/** Polls `counts` until nothing is waiting, active or delayed: the drain() both drivers share. */
+/**
+ * Polls `counts` until nothing is waiting, active or delayed twice in a row: the drain() both drivers
+ * share. One empty reading is not enough, because counts are read store by store (outbox, then queues)
+ * and a job finishing between two reads may have just written its follow-up where the first read looked.
+ */
 export async function drainByCounts(counts: () => Promise<Record<JobState, number>>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let quiet = 0;
   for (;;) {
     const c = await counts();
-    if (c.waiting + c.active + c.delayed === 0) return;
+    quiet = c.waiting + c.active + c.delayed === 0 ? quiet + 1 : 0;
+    if (quiet === 2) return;
     if (Date.now() > deadline) throw new Error(`Job queue not drained after ${timeoutMs} ms: ${JSON.stringify(c)}`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
