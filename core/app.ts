@@ -33,7 +33,7 @@ import { RequestRuntime } from './http/request';
 import { defineRoute, type RouteRef } from './http/route';
 import { openApiDocument } from './http/openapi';
 import { conflict, notFound } from './http/errors';
-import { corePermissions, systemRoutes, type PluginState } from './system-routes';
+import { corePermissions, systemRoutes, type BoundHomePanel, type PluginState } from './system-routes';
 import { PrivacyRegistry, corePrivacy } from './privacy';
 import { CoreServices } from './services';
 import { Mailer, sendMail } from './mail';
@@ -513,7 +513,8 @@ export class App implements Kernel {
       queueWarnings: () => this.jobs.driver.warnings(),
       plugins: () => this.pluginStates(),
       removeTemporaryFiles: (before: Date) => removeTemporaryFiles(this.config.filesDir, before),
-      homePanels: () => this.homePanelList.filter((h) => this.isEnabled(h.plugin)).map((h) => h.panel)
+      homePanels: () => this.homePanelList.filter((h) => this.isEnabled(h.plugin))
+        .map((h): BoundHomePanel => ({ ...h.panel, load: (req) => h.panel.load(req, this.contextOf(h.plugin)) }))
         .sort((a, b) => (a.order ?? 100) - (b.order ?? 100)),
       setEnabled: (name: string, enabled: boolean, req: { principal: Principal | null; ip: string }) => {
         if (!this.byName.has(name)) return Promise.reject(notFoundPlugin(name));

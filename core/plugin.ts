@@ -95,7 +95,8 @@ export interface HomePanel {
   view: string;
   /** Lower first; panels of equal order keep the plugins' order. Default 100. */
   order?: number;
-  load(req: SignedInRequest): Promise<Record<string, unknown> | null>;
+  /** The panel's data for this request; `ctx` is the contributing plugin's own (its services, settings). */
+  load(req: SignedInRequest, ctx: PluginContext): Promise<Record<string, unknown> | null>;
 }
 /** The core's extension point for home page panels. */
 export const homePanels = defineExtensionPoint<HomePanel>('core.homePanels');

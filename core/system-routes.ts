@@ -6,6 +6,9 @@ import type { Knex } from 'knex';
 import type { AuditLog } from './audit';
 import type { JobService } from './jobs/service';
 import { definePermissions, type HomePanel } from './plugin';
+
+/** A home panel with its plugin's context bound: what the home page calls. */
+export type BoundHomePanel = Omit<HomePanel, 'load'> & { load(req: SignedInRequest): ReturnType<HomePanel['load']> };
 import { defineRoute, Reply, type RouteRef, type SignedInRequest } from './http/route';
 import type { Principal } from './plugin';
 import { csvAnswer } from './http/csv-answer';
@@ -48,7 +51,7 @@ export interface SystemInfo {
 /** What the system routes need from the running app. */
 export interface SystemApi extends SystemInfo {
   /** The enabled plugins' home page panels, in order. */
-  homePanels(): HomePanel[];
+  homePanels(): BoundHomePanel[];
   ping(): Promise<{ db: boolean; queue: boolean }>;
   jobs: JobService;
   settings: SettingsStore;
@@ -84,7 +87,7 @@ const PluginName = Type.Object({ name: Type.String({ pattern: '^[a-z][a-z0-9-]*$
 const SettingsParams = Type.Object({ plugin: Type.String({ pattern: '^[a-z][a-z0-9-]*$', maxLength: 40 }) });
 
 /** Each panel's view rendered bare from its data, in the page's locale; panels with nothing to show are left out. */
-async function renderPanels(panels: HomePanel[], req: SignedInRequest): Promise<string[]> {
+async function renderPanels(panels: BoundHomePanel[], req: SignedInRequest): Promise<string[]> {
   const locale = await req.locale();
   const html = await Promise.all(panels.map(async (panel) => {
     const data = await panel.load(req);

@@ -41,6 +41,8 @@ interface ThemeState {
   hbs: typeof Handlebars;
   templates: Map<string, Promise<Template>>;
   partials: Promise<void> | null;
+  /** `{{asset}}` URLs by file: assets change only with a deploy, so each is looked up and hashed once per process. */
+  assetUrls: Map<string, string>;
   /** The settings the theme declares, its parents' included (the theme's own win). */
   settings: Record<string, ThemeSettingSpec>;
 }
@@ -166,11 +168,17 @@ export class ViewEngine {
     return hash;
   }
 
-  /** `/assets/<file>?v=<fingerprint>` in `theme`; a missing file keeps its plain URL. */
+  /** `/assets/<file>?v=<fingerprint>` in `theme`, worked out once per process; a missing file keeps its plain URL. */
   assetUrl(file: string, theme?: string): string {
-    const abs = this.assetPath(file, theme);
-    const url = `/assets/${file.split('/').map(encodeURIComponent).join('/')}`;
-    return abs ? `${url}?v=${this.fingerprint(abs)}` : url;
+    const { assetUrls } = this.state(this.pick(theme));
+    let url = assetUrls.get(file);
+    if (url === undefined) {
+      const abs = this.assetPath(file, theme);
+      url = `/assets/${file.split('/').map(encodeURIComponent).join('/')}`;
+      if (abs) url += `?v=${this.fingerprint(abs)}`;
+      assetUrls.set(file, url);
+    }
+    return url;
   }
 
   /** The theme's state, loaded on first use; throws LECTERN_THEME_* errors for a broken theme. */
@@ -184,7 +192,7 @@ export class ViewEngine {
       // it percent-encoded or hex, so safe in an attribute unescaped; escaping would turn "=" into "&#x3D;").
       hbs.registerHelper('asset', (file: unknown) => new Handlebars.SafeString(this.assetUrl(String(file ?? ''), theme)));
       const settings = Object.assign({}, ...[...chain].reverse().map((dir) => readManifest(dir)?.settings ?? {})) as Record<string, ThemeSettingSpec>;
-      state = { name: theme, chain, hbs, templates: new Map(), partials: null, settings };
+      state = { name: theme, chain, hbs, templates: new Map(), partials: null, settings, assetUrls: new Map() };
       this.states.set(theme, state);
     }
     return state;

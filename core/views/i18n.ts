@@ -42,7 +42,7 @@ export class Catalogs {
   /** The string of `key` in `locale` (or English, or the key), with `{name}` placeholders filled from `vars`. */
   translate(locale: string, key: string, vars: Record<string, unknown> = {}): string {
     const text = this.byLocale.get(locale)?.get(key) ?? this.byLocale.get(DEFAULT_LOCALE)?.get(key) ?? key;
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+    return !text.includes('{') ? text : text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
   }
 
   /** `locale` if it has a catalog, else English. */

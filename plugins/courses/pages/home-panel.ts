@@ -1,8 +1,10 @@
 // The "My courses" panel of the signed-in home page (core homePanels): the learner's courses, most recent
 // activity first, with their progress, and for instructors the courses they teach with links to the
 // editor and the enrollments page (learners' progress). One query: the enrollment rows carry the
-// progress counters and the course its required item count, so no per-course query is made.
-import type { HomePanel, SignedInRequest } from 'lectern';
+// progress counters and the course its required item count, so no per-course query is made; its answer
+// is kept with the person's other answers (answers.ts) until their enrollments or the courses change.
+import type { HomePanel, PluginContext, SignedInRequest } from 'lectern';
+import { CourseAnswersRef } from '../answers';
 import { isId } from '../params';
 
 const LIMIT = 20;
@@ -15,9 +17,13 @@ interface Row {
 /** The percent as the API's progress reports it: 100 once completed, else required items done of required. */
 const percentOf = (r: Row) => (r.done ? 100 : r.required_items ? Math.floor((r.required_done * 100) / r.required_items) : 0);
 
-async function load(req: SignedInRequest): Promise<Record<string, unknown> | null> {
+async function load(req: SignedInRequest, ctx: PluginContext): Promise<Record<string, unknown> | null> {
   const userId = req.principal.id;
   if (!isId(userId)) return { learning: [], teaching: [] };
+  return ctx.resolve(CourseAnswersRef).learners.get(userId, 'home-panel', () => read(req, userId));
+}
+
+async function read(req: SignedInRequest, userId: string): Promise<Record<string, unknown>> {
   // Each role's 21 most recently active enrollments, in one statement: a window over this user's active
   // enrollments (learners never see drafts or templates, as on /my/courses), only the columns shown.
   const { rows } = await req.db.raw(`

@@ -19,7 +19,7 @@ describe('courses pages a person needs', () => {
     const a = await createCourse(t, manager, { title: 'Alpha course' });
     const b = await createCourse(t, manager, { title: 'Beta course' });
     const [a1] = await addItems(t, manager, a.id, ['1', '2']);
-    await addItems(t, manager, b.id, ['3', '4', '5']);
+    const [b1] = await addItems(t, manager, b.id, ['3', '4', '5']);
     const learner = await w.user('panel-learner', ['learner']);
     await enroll(t, manager, a.id, learner.id);
     await enroll(t, manager, b.id, learner.id);
@@ -38,6 +38,9 @@ describe('courses pages a person needs', () => {
       progress: seen.includes('<progress max="100" value="50"'), links: seen.includes('href="/my/courses"') && seen.includes('href="/courses"'),
       alphaFirst: seen.indexOf('Alpha course') < seen.indexOf('Beta course'), teaching: seen.includes('Courses I teach'), dupes: duplicateIds(seen),
     }).to.deep.equal({ alpha: true, beta: true, progress: true, links: true, alphaFirst: true, teaching: false, dupes: [] });
+    // The panel is kept in memory per person until their progress changes: the next visit shows the completion.
+    await expectStatus(as(t, learner).post(`/api/v1/courses/${String(b.id)}/items/${b1}/complete`), 201);
+    expect((await home(learner)).replace(/\s+/g, ' ')).to.include('1 of 3 items done (33%)');
 
     const taught = await home(teacher);
     expect([taught.includes('Courses I teach'), taught.includes(`href="/admin/courses/${String(b.id)}/enrollments"`)]).to.deep.equal([true, true]);
