@@ -161,8 +161,9 @@ export class HttpServer {
   /** The client went away before its answer: the request was cut off, or its socket failed with it. */
   private hungUp(ctx: Koa.Context, err: unknown): boolean {
     if (err instanceof HttpError) return isClientClosed(err);
-    const gone = ctx.req.destroyed || ctx.req.socket.destroyed;
-    return gone && CLIENT_GONE.has((err as { code?: unknown }).code as string);
+    // The socket, not the request stream: a request whose body was read whole is destroyed too, and a
+    // database connection reset (ECONNRESET) while its client still waits is an outage (503), not a hang-up.
+    return ctx.req.socket.destroyed && CLIENT_GONE.has((err as { code?: unknown }).code as string);
   }
 
   /** Known failures become their 4xx/503; nothing a library or the database wrote reaches the client. */

@@ -30,13 +30,15 @@ export interface ClusterOptions {
   redisUrl: string;
   plugins: string[];
   admin: { email: string; password: string };
+  /** More of lectern.config.json (e.g. `jobs.stalledIntervalMs`); `jobs.prefix` is the cluster's own. */
+  config?: { jobs?: Record<string, unknown> } & Record<string, unknown>;
 }
 
 export interface Cluster {
   readonly webs: Proc[];
   readonly workers: Proc[];
-  /** A client on the cluster's database, for checks the API does not answer. */
-  readonly db: pg.Client;
+  /** Runs one query on the cluster's database (a connection of its own), for checks the API does not answer. */
+  query<R extends pg.QueryResultRow>(sql: string, params?: unknown[]): Promise<R[]>;
   stop(): Promise<void>;
 }
 
@@ -56,11 +58,13 @@ const withDatabase = (url: string, database: string) => {
   return u.toString();
 };
 
-async function admin(url: string, sql: string): Promise<void> {
+/** One query on a connection of its own (the server may have restarted since the last one). */
+async function queryOn<R extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<R[]> {
   const client = new pg.Client({ connectionString: url });
+  client.on('error', () => undefined);
   await client.connect();
   try {
-    await client.query(sql);
+    return (await client.query<R>(sql, params)).rows;
   } finally {
     await client.end();
   }
@@ -70,21 +74,19 @@ async function admin(url: string, sql: string): Promise<void> {
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const id = `lectern_scale_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-scale-'));
-  await admin(opts.postgresUrl, `create database ${id}`);
+  await queryOn(opts.postgresUrl, `create database ${id}`);
   const databaseUrl = withDatabase(opts.postgresUrl, id);
   const configFile = path.join(dir, 'lectern.config.json');
-  fs.writeFileSync(configFile, JSON.stringify({ jobs: { prefix: id } }));
+  fs.writeFileSync(configFile, JSON.stringify({ ...opts.config, jobs: { ...opts.config?.jobs, prefix: id } }));
   const env: NodeJS.ProcessEnv = {
     ...process.env, DATABASE_URL: databaseUrl, REDIS_URL: opts.redisUrl, LECTERN_CONFIG: configFile, HOST: '127.0.0.1',
     LECTERN_SECRET: crypto.randomBytes(32).toString('hex'), LECTERN_DATA_DIR: path.join(dir, 'data'), LECTERN_PLUGINS: opts.plugins.join(','),
     LECTERN_ADMIN_EMAIL: opts.admin.email, LECTERN_ADMIN_PASSWORD: opts.admin.password, LOG_LEVEL: 'info',
   };
   const procs: Proc[] = [];
-  const db = new pg.Client({ connectionString: databaseUrl });
   const stop = async () => {
     await Promise.all(procs.map((p) => p.kill('SIGTERM')));
-    await db.end().catch(() => undefined);
-    await admin(opts.postgresUrl, `drop database if exists ${id} with (force)`);
+    await queryOn(opts.postgresUrl, `drop database if exists ${id} with (force)`);
     await clearRedis(opts.redisUrl, id);
     fs.rmSync(dir, { recursive: true, force: true });
   };
@@ -96,12 +98,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       const port = web ? await freePort() : 0;
       return startProcess(name, web ? ['start', '--no-workers'] : ['worker'], { ...env, PORT: String(port) }, path.join(dir, `${name}.log`), web ? `http://127.0.0.1:${port}` : '');
     })));
-    await db.connect();
   } catch (err) {
     await stop();
     throw err;
   }
-  return { webs: procs.filter((p) => p.url), workers: procs.filter((p) => !p.url), db, stop };
+  const query = <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => queryOn<R>(databaseUrl, sql, params);
+  return { webs: procs.filter((p) => p.url), workers: procs.filter((p) => !p.url), query, stop };
 }
 
 /** Runs a CLI command to its end; throws with its log when it fails. */

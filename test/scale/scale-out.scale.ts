@@ -132,7 +132,7 @@ describe('scale-out: two web processes and two workers', function () {
 
     // Let the per-second schedule tick a while longer, then look at every run it made.
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 8_000 - (Date.now() - started))));
-    const { rows } = await cluster.db.query<{ job_id: string; pid: number }>('select job_id, pid from scale_tick_runs');
+    const rows = await cluster.query<{ job_id: string; pid: number }>('select job_id, pid from scale_tick_runs');
     const runsPerTick = new Map<string, number>();
     for (const r of rows) runsPerTick.set(r.job_id, (runsPerTick.get(r.job_id) ?? 0) + 1);
     const workerPids = new Set(cluster.workers.map((w) => w.pid));
