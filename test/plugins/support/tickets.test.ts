@@ -96,6 +96,8 @@ describe('support: tickets', function () {
     const queue = await page(sue, `/admin/support/tickets/${ticket.id}`);
     expect([mine.status, mine.text.includes('Please clear your cache'), mine.text.includes('SECRET')]).to.deep.equal([200, true, false]);
     expect([queue.status, queue.text.includes('SECRET: check the browser cache first')]).to.deep.equal([200, true]);
+    const list = await page(sue, '/admin/support');
+    expect([mine, queue, list].filter((p) => p.text.includes('support.tickets.')), 'an untranslated string key').to.deep.equal([]);
 
     const replies = mailsTo('lou');
     expect(replies.map((m) => m.subject)).to.deep.equal([`Reply: [Ticket #${ticket.id}] Cannot open my course`]);
