@@ -2,6 +2,8 @@
 // support tickets that the IT support team works through a queue.
 import path from 'node:path';
 import { definePlugin } from 'lectern';
+import { supportSettings } from './settings';
+import { ticketAdmin, ticketJobs, ticketNav, ticketPermissions, ticketRoutes, ticketsPrivacy } from './tickets';
 
 export default definePlugin({
   name: 'support',
@@ -9,7 +11,14 @@ export default definePlugin({
   core: '^1.0.0',
   description: 'Help center (guides and FAQs with search and feedback) and support tickets.',
   dependsOn: ['auth'],
+  settings: supportSettings,
+  permissions: { ...ticketPermissions },
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
   lang: path.join(__dirname, 'lang'),
+  routes: [...ticketRoutes],
+  admin: [...ticketAdmin],
+  nav: [...ticketNav],
+  jobs: [...ticketJobs],
+  privacy: ticketsPrivacy,
 });
