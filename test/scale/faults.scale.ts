@@ -4,45 +4,13 @@
 // worker killed with SIGKILL mid-batch leaves every job done exactly once in effect; a Redis restart
 // leaves reads served and jobs resume; a PostgreSQL restart is reported by /readyz, recovered from within
 // 10 s of its return, and loses no acknowledged write. Loopback only, bounded in time; `npm run test:scale`.
-import autocannon from 'autocannon';
 import { expect } from 'chai';
+import { call, loadOn, measured, sleep, within, type Json } from './client';
 import { startCluster, TICK_PLUGIN, type Cluster } from './cluster';
 import { privatePostgres, privateRedis, type Service } from './services';
 
 const ADMIN = { email: 'admin@faults.example', password: 'Faults admin pass 7Qx!' };
 const BATCH = 10_000;
-
-type Json = Record<string, unknown>;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function call(base: string, method: string, path: string, opts: { token?: string; json?: unknown; timeoutMs?: number } = {}) {
-  const headers: Record<string, string> = {};
-  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-  if (opts.json !== undefined) headers['content-type'] = 'application/json';
-  const res = await fetch(`${base}${path}`, { method, headers, body: opts.json === undefined ? undefined : JSON.stringify(opts.json), signal: AbortSignal.timeout(opts.timeoutMs ?? 10_000) });
-  const text = await res.text();
-  return { status: res.status, json: (res.headers.get('content-type') ?? '').includes('json') && text ? JSON.parse(text) as Json : {}, text };
-}
-
-/** autocannon against `url` for `seconds`, stoppable early. */
-function loadOn(url: string, token: string, seconds: number) {
-  let instance: autocannon.Instance | undefined;
-  const done = new Promise<autocannon.Result>((resolve, reject) => {
-    instance = autocannon({ url, connections: 10, duration: seconds, headers: { authorization: `Bearer ${token}` } },
-      (err: unknown, result: autocannon.Result) => (err ? reject(err) : resolve(result)));
-  });
-  return { done, stop: () => instance?.stop() };
-}
-
-/** Polls `check` every 100 ms; the ms it took, or throws after `timeoutMs`. */
-async function within(what: string, timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
-  const started = Date.now();
-  while (!(await check().catch(() => false))) {
-    if (Date.now() - started > timeoutMs) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await sleep(100);
-  }
-  return Date.now() - started;
-}
 
 describe('faults: processes and services failing under load', function () {
   this.timeout(300_000);
@@ -84,6 +52,7 @@ describe('faults: processes and services failing under load', function () {
     await doomed.kill('SIGKILL');
     const [survived] = await Promise.all([onSurvivor.done, onDoomed.done]);
     const gone = await call(doomed.url, 'GET', '/healthz').then(() => 'answering', () => 'gone');
+    measured('survivor', { requests: survived.requests.total, errors: survived.errors, non2xx: survived.non2xx, p99ms: survived.latency.p99 });
     expect({ gone, served: survived.requests.total > 100, errors: survived.errors, non2xx: survived.non2xx })
       .to.deep.equal({ gone: 'gone', served: true, errors: 0, non2xx: 0 });
   });
@@ -99,6 +68,8 @@ describe('faults: processes and services failing under load', function () {
     const [{ keys, lowest, highest }] = await cluster.query<{ keys: string; lowest: number; highest: number }>(
       'select count(distinct key) as keys, min(key) as lowest, max(key) as highest from scale_tick_effects');
     const failed = await call(web, 'GET', '/api/v1/jobs?state=failed&limit=100', { token });
+    const [{ attempts }] = await cluster.query<{ attempts: string }>('select count(*) as attempts from scale_tick_attempts where key < $1', [BATCH]);
+    measured('batch', { jobs: BATCH, done: Number(keys), lost: BATCH - Number(keys), runsBeyondOne: Number(attempts) - BATCH, failed: (failed.json.items as Json[]).length });
     expect({ keys: Number(keys), lowest, highest, failed: (failed.json.items as Json[]).length })
       .to.deep.equal({ keys: BATCH, lowest: 0, highest: BATCH - 1, failed: 0 });
   });
@@ -116,6 +87,7 @@ describe('faults: processes and services failing under load', function () {
     const back = await within('/readyz after Redis returned', 20_000, async () => (await readyz()) === 200);
     await within('the jobs written while Redis was down', 30_000, async () => (await effects(BATCH, 10)) === 10);
     const served = await reads.done;
+    measured('Redis restart', { enqueueAnsweredMs: answeredMs, readyAgainMs: back, reads: served.requests.total, errors: served.errors, non2xx: served.non2xx });
     expect({ enqueued: during.status, fast: answeredMs < 1_000, back: back < 20_000, errors: served.errors, non2xx: served.non2xx })
       .to.deep.equal({ enqueued: 200, fast: true, back: true, errors: 0, non2xx: 0 });
   });
@@ -144,6 +116,8 @@ describe('faults: processes and services failing under load', function () {
     writing = false;
     await writer;
     const stored = await cluster.query<{ id: string }>('select id::text as id from auth_users where id = any($1::bigint[])', [acknowledged]);
+    measured('PostgreSQL restart', { readyz503AfterMs: down, recoveredMs: recovered, acknowledged: acknowledged.length, lost: acknowledged.length - stored.length,
+      answers: [...statuses].map(([status, n]) => `${n}×${status}`).join(' ') });
     const unexpected = [...statuses.keys()].filter((s) => s !== 201 && s !== 503);
     expect({ down: down < 10_000, recovered: recovered <= 10_000, acknowledged: acknowledged.length > 10, lost: acknowledged.length - stored.length, unexpected })
       .to.deep.equal({ down: true, recovered: true, acknowledged: true, lost: 0, unexpected: [] });
