@@ -4,7 +4,8 @@
 import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './logger';
 import type { TSchema } from '@sinclair/typebox';
 import type { PGlite } from '@electric-sql/pglite';
 import type { Knex } from 'knex';
@@ -141,7 +142,7 @@ export class App implements Kernel {
   /** load → validate → register: everything that needs no I/O beyond opening the database. */
   static async create(opts: AppOptions = {}): Promise<App> {
     const config = loadConfig({ env: opts.env, cwd: opts.cwd, overrides: opts.config, ephemeralSecret: opts.ephemeralSecret });
-    const log = opts.logger ?? pino({ level: config.logLevel, base: { app: 'lectern' } });
+    const log = opts.logger ?? createLogger(config.logLevel, config.logFormat);
     const timings: PhaseTiming[] = [];
     const timed = <T>(phase: string, fn: () => T): T => {
       const t0 = performance.now();

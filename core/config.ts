@@ -21,6 +21,8 @@ const ConfigSchema = Type.Object({
   theme: Type.String({ pattern: '^[a-z0-9-]+$', default: 'default' }),
   secret: Type.Optional(Type.String({ minLength: 32 })),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),
+  /** `auto`: readable lines when stdout is a terminal, JSON lines otherwise (a log collector's format). */
+  logFormat: Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], { default: 'auto' }),
   /** Trust X-Forwarded-* from a reverse proxy (client address, TLS). */
   trustProxy: Type.Boolean({ default: false }),
   /** The address users reach this site at, for links in emails (default http://localhost:<port>). */
@@ -52,7 +54,7 @@ export type ConfigInput = Partial<Omit<Static<typeof ConfigSchema>, 'jobs'>> & {
 
 const ENV: Record<string, keyof ConfigInput> = {
   PORT: 'port', HOST: 'host', DATABASE_URL: 'databaseUrl', REDIS_URL: 'redisUrl', LECTERN_DATA_DIR: 'dataDir', LECTERN_FILES_DIR: 'filesDir',
-  LECTERN_PLUGINS: 'plugins', LECTERN_THEME: 'theme', LECTERN_SECRET: 'secret', LOG_LEVEL: 'logLevel', LECTERN_TRUST_PROXY: 'trustProxy',
+  LECTERN_PLUGINS: 'plugins', LECTERN_THEME: 'theme', LECTERN_SECRET: 'secret', LOG_LEVEL: 'logLevel', LOG_FORMAT: 'logFormat', LECTERN_TRUST_PROXY: 'trustProxy',
   LECTERN_PUBLIC_URL: 'publicUrl', SMTP_URL: 'smtpUrl', LECTERN_MAIL_FROM: 'mailFrom', LECTERN_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
 };
 
