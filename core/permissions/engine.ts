@@ -243,11 +243,17 @@ export class PermissionEngine {
   }
 
   async assign(userId: string, role: string, context: ContextRef, db: Knex = this.db): Promise<Assignment> {
-    const [roleRow, contextRow] = await Promise.all([db('core_roles').where({ key: role }).first('key'), this.contextRow(context, db)]);
-    if (!roleRow) throw badRequest(`unknown role "${role}"`, [{ path: 'body.role', message: 'is not a role' }]);
-    if (!contextRow) throw badRequest(`unknown context ${context.type}:${context.id ?? ''}`, [{ path: 'body.context', message: 'does not exist' }]);
-    await db('core_role_assignments').insert({ user_id: userId, role_key: role, context_id: contextRow.id }).onConflict(['user_id', 'role_key', 'context_id']).ignore();
-    const row = await db('core_role_assignments').where({ user_id: userId, role_key: role, context_id: contextRow.id }).first('id');
+    // One round trip: the role and context looked up, the assignment made unless it exists, and its id either way.
+    const { rows: [row] } = await db.raw(`
+      with r as (select key from core_roles where key = ?),
+        c as (select id from core_contexts where type = ? and instance_id = ?),
+        made as (insert into core_role_assignments (user_id, role_key, context_id) select ?, r.key, c.id from r, c
+          on conflict (user_id, role_key, context_id) do nothing returning id)
+      select (select key from r) as role, (select id from c) as context_id, coalesce((select id from made),
+        (select a.id from core_role_assignments a, r, c where a.user_id = ? and a.role_key = r.key and a.context_id = c.id)) as id`,
+    [role, context.type, context.type === 'system' ? '' : context.id ?? '', userId, userId]) as { rows: { role: string | null; context_id: number | null; id: number | string }[] };
+    if (!row.role) throw badRequest(`unknown role "${role}"`, [{ path: 'body.role', message: 'is not a role' }]);
+    if (row.context_id === null) throw badRequest(`unknown context ${context.type}:${context.id ?? ''}`, [{ path: 'body.context', message: 'does not exist' }]);
     await this.revisions.touch(USER_ASSIGNMENTS, [userId], db);
     return { id: String(row.id), userId, role, context: context.type === 'system' ? SYSTEM : { type: context.type, id: context.id } };
   }
