@@ -157,7 +157,7 @@ export class App implements Kernel {
       return ordered;
     });
     const database = opts.database?.shared ?? await connectDatabase({
-      databaseUrl: config.databaseUrl, dataDir: config.dataDir, schema: opts.database?.schema, pglite: opts.database?.pglite, log,
+      databaseUrl: config.databaseUrl, databaseReadUrl: config.databaseReadUrl, dataDir: config.dataDir, schema: opts.database?.schema, pglite: opts.database?.pglite, log,
     });
     let app: App;
     try {
@@ -415,6 +415,7 @@ export class App implements Kernel {
   // ---- the kernel that contexts use ------------------------------------------------------------
 
   get db() { return this.database.knex; }
+  get readDb() { return this.database.readKnex; }
   get publicUrl() { return this.config.publicUrl; }
   now(): Date { return this.opts.clock?.() ?? new Date(); }
   resolve<T>(plugin: string, service: ServiceRef<T>): T { return this.containers.resolve(plugin, service); }

@@ -12,6 +12,8 @@ const ConfigSchema = Type.Object({
   port: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   host: Type.String({ default: '0.0.0.0' }),
   databaseUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  /** A read replica for queries that may lag a moment (reports); needs databaseUrl. */
+  databaseReadUrl: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   redisUrl: Type.Optional(Type.String({ pattern: '^rediss?://' })),
   dataDir: Type.String({ minLength: 1, default: './data' }),
   /** Where the core's file storage keeps plugins' files (default <dataDir>/files). */
@@ -53,7 +55,7 @@ export type LecternConfig = Static<typeof ConfigSchema> & { secret: string; publ
 export type ConfigInput = Partial<Omit<Static<typeof ConfigSchema>, 'jobs'>> & { jobs?: Partial<Static<typeof ConfigSchema>['jobs']> };
 
 const ENV: Record<string, keyof ConfigInput> = {
-  PORT: 'port', HOST: 'host', DATABASE_URL: 'databaseUrl', REDIS_URL: 'redisUrl', LECTERN_DATA_DIR: 'dataDir', LECTERN_FILES_DIR: 'filesDir',
+  PORT: 'port', HOST: 'host', DATABASE_URL: 'databaseUrl', DATABASE_READ_URL: 'databaseReadUrl', REDIS_URL: 'redisUrl', LECTERN_DATA_DIR: 'dataDir', LECTERN_FILES_DIR: 'filesDir',
   LECTERN_PLUGINS: 'plugins', LECTERN_THEME: 'theme', LECTERN_SECRET: 'secret', LOG_LEVEL: 'logLevel', LOG_FORMAT: 'logFormat', LECTERN_TRUST_PROXY: 'trustProxy',
   LECTERN_PUBLIC_URL: 'publicUrl', SMTP_URL: 'smtpUrl', LECTERN_MAIL_FROM: 'mailFrom', LECTERN_SHUTDOWN_TIMEOUT_MS: 'shutdownTimeoutMs',
 };

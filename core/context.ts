@@ -13,6 +13,7 @@ import { withTransaction } from './sync';
 /** What a context needs from the running app. */
 export interface Kernel {
   readonly db: Knex;
+  readonly readDb: Knex;
   readonly publicUrl: string;
   now(): Date;
   resolve<T>(plugin: string, service: ServiceRef<T>): T;
@@ -43,6 +44,7 @@ export class PluginRuntime implements PluginContext {
   get log(): Logger { return this.logger; }
 
   get db(): Knex { return this.kernel.db; }
+  get readDb(): Knex { return this.kernel.readDb; }
   now(): Date { return this.kernel.now(); }
   resolve<T>(service: ServiceRef<T>): T { return this.kernel.resolve(this.plugin, service); }
   async settings<S extends TSchema>(schema: S): Promise<Static<S>> {

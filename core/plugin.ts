@@ -180,6 +180,11 @@ export interface TransactionContext {
 export interface PluginContext {
   readonly plugin: string;
   readonly db: Knex;
+  /**
+   * For reads that may lag the primary by a moment (reports, dashboards): the read replica when
+   * DATABASE_READ_URL is set, else the same database as `db`. Never write through it.
+   */
+  readonly readDb: Knex;
   readonly log: Logger;
   now(): Date;
   resolve<T>(service: ServiceRef<T>): T;

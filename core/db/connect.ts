@@ -20,6 +20,8 @@ export type DatabaseDriver = 'postgres' | 'pglite';
 
 export interface Database {
   readonly knex: Knex;
+  /** For reads that may lag (the read replica of `databaseReadUrl`), else `knex` itself. */
+  readonly readKnex: Knex;
   readonly driver: DatabaseDriver;
   /** The NOTIFY channel that change notices of this database travel on. */
   readonly channel: string;
@@ -30,6 +32,8 @@ export interface Database {
 
 export interface ConnectOptions {
   databaseUrl?: string;
+  /** A read replica of databaseUrl (PostgreSQL only). */
+  databaseReadUrl?: string;
   dataDir: string;
   /** PostgreSQL schema to use (tests get a fresh one per app). */
   schema?: string;
@@ -48,16 +52,27 @@ const knexLog = (log?: Logger) => log && ({
 
 export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    const knex = knexFactory({
+    const pool = (url: string) => knexFactory({
       client: PreparingPgClient,
-      connection: opts.databaseUrl,
+      connection: url,
       searchPath: opts.schema ? [opts.schema] : undefined,
       pool: { min: 0, max: 10 },
       acquireConnectionTimeout: 5000,
       log: knexLog(opts.log),
     });
+    const knex = pool(opts.databaseUrl);
+    const readKnex = opts.databaseReadUrl ? pool(opts.databaseReadUrl) : knex;
     const channel = channelOf(opts.schema);
-    return { knex, driver: 'postgres', channel, listen: listenPostgres(opts.databaseUrl, channel, opts.log), close: () => knex.destroy() };
+    return {
+      knex, readKnex, driver: 'postgres', channel, listen: listenPostgres(opts.databaseUrl, channel, opts.log),
+      close: async () => {
+        await knex.destroy();
+        if (readKnex !== knex) await readKnex.destroy();
+      },
+    };
+  }
+  if (opts.databaseReadUrl) {
+    throw new BootError('LECTERN_CONFIG_INVALID', 'DATABASE_READ_URL names a read replica of DATABASE_URL; the embedded database has none. Unset it, or set DATABASE_URL too.');
   }
   const release = opts.pglite ? () => undefined : lockDataDir(opts.dataDir);
   const pglite = opts.pglite ?? new PGlite(path.join(opts.dataDir, 'pglite'));
@@ -76,6 +91,7 @@ export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
   const channel = channelOf();
   return {
     knex,
+    readKnex: knex,
     driver: 'pglite',
     channel,
     listen: listenPglite(pglite, channel),

@@ -17,7 +17,7 @@ export const complianceContext = (s: ComplianceScope): ContextRef =>
  * is where the parameters came from: `query` (an unknown category is a 404) or `body.params` (a 400
  * naming the field).
  */
-export async function complianceCategories(ctx: Pick<PluginContext, 'db' | 'resolve'>, s: ComplianceScope, at: 'query' | 'body.params'): Promise<string[] | undefined> {
+export async function complianceCategories(ctx: Pick<PluginContext, 'readDb' | 'resolve'>, s: ComplianceScope, at: 'query' | 'body.params'): Promise<string[] | undefined> {
   if (!s.categoryId) return undefined;
   const field = `${at}.categoryId`;
   const ids = await ctx.resolve(CourseDirectoryRef).categoryWithDescendants(s.categoryId);
@@ -26,7 +26,7 @@ export async function complianceCategories(ctx: Pick<PluginContext, 'db' | 'reso
     throw at === 'query' ? notFound(detail) : badRequest(detail, [{ path: field, message: 'is not a category' }]);
   }
   if (s.courseId) {
-    const course: { category_id: string | number | null } | undefined = await ctx.db(COURSES).where({ course_id: s.courseId }).first('category_id');
+    const course: { category_id: string | number | null } | undefined = await ctx.readDb(COURSES).where({ course_id: s.courseId }).first('category_id');
     if (!course || course.category_id === null || !ids.includes(String(course.category_id))) {
       throw badRequest(`course ${s.courseId} is not in category ${s.categoryId} or beneath it`, [{ path: field, message: `does not hold course ${s.courseId}` }]);
     }

@@ -12,17 +12,17 @@ const COHORT_BARS = 10;
 
 export async function dashboard(ctx: PluginContext) {
   const now = ctx.now();
-  const learners = () => ctx.db(`${ENROLLMENTS} as e`).where({ 'e.role': 'learner', 'e.status': 'active' });
+  const learners = () => ctx.readDb(`${ENROLLMENTS} as e`).where({ 'e.role': 'learner', 'e.status': 'active' });
   const [totals, perCourse, overdue, series] = await Promise.all([
     learners().first(
-      ctx.db.raw('count(*)::int as enrolled'), ctx.db.raw('count(*) filter (where e.completed_at is not null)::int as completed'),
-      ctx.db.raw('count(*) filter (where e.completed_at is null and e.due_at < ?)::int as overdue', [now]),
+      ctx.readDb.raw('count(*)::int as enrolled'), ctx.readDb.raw('count(*) filter (where e.completed_at is not null)::int as completed'),
+      ctx.readDb.raw('count(*) filter (where e.completed_at is null and e.due_at < ?)::int as overdue', [now]),
     ) as Promise<{ enrolled: number; completed: number; overdue: number }>,
     learners().join(`${COURSES} as c`, 'c.course_id', 'e.course_id').groupBy('c.course_id', 'c.title')
-      .select('c.course_id', 'c.title', ctx.db.raw('count(*)::int as enrolled'), ctx.db.raw('count(*) filter (where e.completed_at is not null)::int as completed'))
+      .select('c.course_id', 'c.title', ctx.readDb.raw('count(*)::int as enrolled'), ctx.readDb.raw('count(*) filter (where e.completed_at is not null)::int as completed'))
       .orderByRaw('count(*) desc, c.course_id').limit(COURSE_BARS) as Promise<{ course_id: string; title: string; enrolled: number; completed: number }[]>,
     learners().join('reporting_cohort_members as m', 'm.user_id', 'e.user_id').whereNull('e.completed_at').where('e.due_at', '<', now)
-      .groupBy('m.cohort_id').select('m.cohort_id', ctx.db.raw('count(*)::int as overdue')).orderByRaw('count(*) desc, m.cohort_id').limit(COHORT_BARS) as Promise<{ cohort_id: string; overdue: number }[]>,
+      .groupBy('m.cohort_id').select('m.cohort_id', ctx.readDb.raw('count(*)::int as overdue')).orderByRaw('count(*) desc, m.cohort_id').limit(COHORT_BARS) as Promise<{ cohort_id: string; overdue: number }[]>,
     activitySeries(ctx, { from: new Date(now.getTime() - 29 * DAY_MS).toISOString().slice(0, 10), to: now.toISOString().slice(0, 10), interval: 'day' }),
   ]);
   const cohorts = await ctx.resolve(AuthDirectory).cohortsById(overdue.map((o) => String(o.cohort_id)));

@@ -23,8 +23,8 @@ export const courseReportPage = defineRoute({
     const status = (req.query.status || undefined) as LearnerStatus | undefined;
     const f: CompletionFilter = { courseId, status, now: req.now() };
     const [course, read] = await Promise.all([
-      req.db(COURSES).where({ course_id: courseId }).first('title', 'code') as Promise<{ title: string; code: string } | undefined>,
-      req.resolve(CompletionAnswersRef).page(req.db, f, { sort: 'userId', desc: false, limit: PAGE, cursor: req.query.cursor }),
+      req.readDb(COURSES).where({ course_id: courseId }).first('title', 'code') as Promise<{ title: string; code: string } | undefined>,
+      req.resolve(CompletionAnswersRef).page(req.readDb, f, { sort: 'userId', desc: false, limit: PAGE, cursor: req.query.cursor }),
     ]);
     if (!course || !read) throw notFound(`course ${courseId} does not exist`);
     const summary = read.summary;

@@ -24,7 +24,7 @@ const SERIES = `
 export interface ActivityRange { from: string; to: string; interval: 'day' | 'week' }
 
 /** The series of a range: a 400 when it is reversed or longer than the setting allows. */
-export async function activitySeries(ctx: Pick<PluginContext, 'db' | 'settings'>, r: ActivityRange): Promise<Period[]> {
+export async function activitySeries(ctx: Pick<PluginContext, 'readDb' | 'settings'>, r: ActivityRange): Promise<Period[]> {
   const start = new Date(`${r.from}T00:00:00Z`);
   const end = new Date(`${r.to}T00:00:00Z`);
   const { maxActivityDays } = await ctx.settings(reportSettings);
@@ -35,11 +35,11 @@ export async function activitySeries(ctx: Pick<PluginContext, 'db' | 'settings'>
   // Weeks start on Monday (ISO), so the first one may begin before `from`.
   const first = r.interval === 'week' ? new Date(start.getTime() - ((start.getUTCDay() + 6) % 7) * DAY_MS) : start;
   const interval = r.interval === 'week' ? '1 week' : '1 day';
-  const { rows } = await ctx.db.raw(SERIES, [first.toISOString(), end.toISOString(), interval, interval]) as { rows: Period[] };
+  const { rows } = await ctx.readDb.raw(SERIES, [first.toISOString(), end.toISOString(), interval, interval]) as { rows: Period[] };
   return rows;
 }
 
-export function activityCsv(ctx: Pick<PluginContext, 'db' | 'settings'>, r: ActivityRange): CsvReport {
+export function activityCsv(ctx: Pick<PluginContext, 'readDb' | 'settings'>, r: ActivityRange): CsvReport {
   async function* batches() { yield await activitySeries(ctx, r); }
   return { fileName: `activity-${r.from}-${r.to}.csv`, header: HEADER, records: recordsOf(HEADER, batches()) };
 }

@@ -20,9 +20,9 @@ const toItem = (r: WithPerson<CompletionRow>) => ({
 const HEADER = ['userId', 'name', 'email', 'enrolledAt', 'progressPct', 'completedAt', 'dueAt', 'status'] as const;
 
 /** Every row of the report as CSV, in the requested order; also what a scheduled delivery sends. */
-export function completionCsv(ctx: Pick<SignedInRequest, 'db' | 'resolve'>, f: CompletionFilter, sort: CompletionSort = 'userId', desc = false): CsvReport {
+export function completionCsv(ctx: Pick<SignedInRequest, 'readDb' | 'resolve'>, f: CompletionFilter, sort: CompletionSort = 'userId', desc = false): CsvReport {
   async function* items() {
-    for await (const page of pages<CompletionRow, CompletionCursor>((cursor, limit) => completionRows(ctx.db, f, { sort, desc, limit, cursor }), (r) => sortKeyOf(sort, r))) {
+    for await (const page of pages<CompletionRow, CompletionCursor>((cursor, limit) => completionRows(ctx.readDb, f, { sort, desc, limit, cursor }), (r) => sortKeyOf(sort, r))) {
       yield (await withPeople(ctx, page)).map(toItem);
     }
   }
@@ -50,11 +50,11 @@ export const completionRoute = defineRoute({
     if (cursor) positionOf(sort, cursor);
     const f: CompletionFilter = { courseId, cohortId, status: status as LearnerStatus | undefined, now: req.now() };
     if (req.query.format === 'csv') {
-      await courseExists(req.db, courseId);
+      await courseExists(req.readDb, courseId);
       const csv = completionCsv(req, f, sort, desc);
       return csvAnswer(csv.fileName, csv.header, csv.records);
     }
-    const read = await req.resolve(CompletionAnswersRef).page(req.db, f, { sort, desc, limit, cursor });
+    const read = await req.resolve(CompletionAnswersRef).page(req.readDb, f, { sort, desc, limit, cursor });
     if (!read) throw notFound(`course ${courseId} does not exist`);
     const page = byLearnerSort.page(read.rows, limit, (r) => r, (r) => sortKeyOf(sort, r));
     return { summary: read.summary, items: (await withPeople(req, page.items)).map(toItem), nextCursor: page.nextCursor };

@@ -25,9 +25,9 @@ const keyOf = (r: ComplianceRow): [string, number, number] => [new Date(r.at).to
 const HEADER = ['userId', 'name', 'email', 'courseId', 'courseTitle', 'courseCode', 'state', 'dueAt', 'expiresAt', 'completedAt'] as const;
 
 /** Every row as CSV, by date; also what a scheduled delivery sends. */
-export function complianceCsv(ctx: Pick<SignedInRequest, 'db' | 'resolve'>, f: ComplianceFilter): CsvReport {
+export function complianceCsv(ctx: Pick<SignedInRequest, 'readDb' | 'resolve'>, f: ComplianceFilter): CsvReport {
   async function* items() {
-    for await (const page of pages<ComplianceRow, [string, number, number]>((after, limit) => complianceRows(ctx.db, f, limit, after), keyOf)) {
+    for await (const page of pages<ComplianceRow, [string, number, number]>((after, limit) => complianceRows(ctx.readDb, f, limit, after), keyOf)) {
       yield (await withPeople(ctx, page)).map(toItem);
     }
   }
@@ -59,13 +59,13 @@ export const complianceRoute = defineRoute({
   async handler(req) {
     const { courseId, limit, cursor } = req.query;
     if (cursor && Number.isNaN(Date.parse(cursor[0]))) throw badRequest('The cursor is not one of this report.', [{ path: 'query.cursor', message: 'is not a compliance cursor' }]);
-    if (courseId) await courseExists(req.db, courseId);
+    if (courseId) await courseExists(req.readDb, courseId);
     const f = await complianceFilter(req, { ...req.query, categoryIds: await complianceCategories(req, req.query, 'query') });
     if (req.query.format === 'csv') {
       const csv = complianceCsv(req, f);
       return csvAnswer(csv.fileName, csv.header, csv.records);
     }
-    const [summary, rows] = await Promise.all([complianceSummary(req.db, f), complianceRows(req.db, f, limit, cursor)]);
+    const [summary, rows] = await Promise.all([complianceSummary(req.readDb, f), complianceRows(req.readDb, f, limit, cursor)]);
     const page = byWhen.page(rows, limit, (r) => r, keyOf);
     return { summary, items: (await withPeople(req, page.items)).map(toItem), nextCursor: page.nextCursor };
   },
