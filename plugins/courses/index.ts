@@ -47,6 +47,7 @@ export default definePlugin({
   extensionPoints: [contentSources, courseLinks],
   contributes: [...courseContextChoices, contribute(homePanels, myCoursesPanel)],
   migrations: path.join(__dirname, 'migrations'),
+  lang: path.join(__dirname, 'lang'),
   views: path.join(__dirname, 'views'),
   assets: path.join(__dirname, 'assets'),
   routes: [
