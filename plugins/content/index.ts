@@ -35,6 +35,7 @@ export default definePlugin({
   contributes: [contentSource],
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
+  lang: path.join(__dirname, 'lang'),
   assets: path.join(__dirname, 'assets'),
   routes: [...contentRoutes, ...versionRoutes, ...reviewRoutes, ...objectiveRoutes, ...deliveryRoutes, ...pageRoutes],
   admin: adminPages,

@@ -39,6 +39,7 @@ export default definePlugin({
   settings: maintenanceSettings,
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
+  lang: path.join(__dirname, 'lang'),
   routes: [
     statusRoute, ...jobRoutes, switchModeRoute, ...windowRoutes, ...maintenanceFormRoutes, ...windowDeleteRoutes, housekeepingRoute,
     ...pluginRoutes, ...settingsPageRoutes, ...jobPageRoutes, myJobPage, ...backupRoutes, ...backupPageRoutes, ...appearancePageRoutes,

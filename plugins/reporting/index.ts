@@ -42,6 +42,7 @@ export default definePlugin({
   routes: [...rebuildRoutes, completionRoute, complianceRoute, activityRoute, transcriptRoute, ...scheduleRoutes, courseReportPage, ...transcriptPages,
     createScheduleRoute, ...schedulePageRoutes],
   views: path.join(__dirname, 'views'),
+  lang: path.join(__dirname, 'lang'),
   admin: [dashboardPage, schedulesAdminPage],
   nav: [{ title: 'My transcript', path: '/my/transcript' }],
   jobs: [rebuildSummary, runDueSchedules, deliverReport],
