@@ -443,12 +443,12 @@ export class App implements Kernel {
   writeAudit(entries: readonly AuditEntry[], db = this.database.knex): Promise<void> { return this.audit.write(entries, db); }
   extensions(point: ExtensionPointRef<unknown>): readonly unknown[] { return this.extensionValues.get(point.name) ?? []; }
   /** What the enabled plugins contribute to one of the core's extension points, in plugin order. */
-  private coreValues<T>(point: ExtensionPointRef<T>): T[] {
-    return (this.coreContributions.get(point.name) ?? []).filter((c) => this.isEnabled(c.plugin)).map((c) => c.value as T);
+  private coreValues<T>(point: ExtensionPointRef<T>): { plugin: string; value: T }[] {
+    return (this.coreContributions.get(point.name) ?? []).filter((c) => this.isEnabled(c.plugin)) as { plugin: string; value: T }[];
   }
   /** The enabled plugins' help links for a page served by the route pattern `route`. */
   async pageHelp(route: string, viewer: Principal | null): Promise<PageHelpLink[]> {
-    const answers = await Promise.all(this.coreValues<PageHelp>(pageHelp).map((help) => help.links(route, viewer)));
+    const answers = await Promise.all(this.coreValues<PageHelp>(pageHelp).map((c) => c.value.links(route, viewer, this.contextOf(c.plugin))));
     return answers.flat();
   }
   render(view: string, data: Record<string, unknown>, opts?: { layout?: string | false }): Promise<string> {
@@ -524,7 +524,7 @@ export class App implements Kernel {
       queueWarnings: () => this.jobs.driver.warnings(),
       plugins: () => this.pluginStates(),
       removeTemporaryFiles: (before: Date) => removeTemporaryFiles(this.config.filesDir, before),
-      homePanels: () => this.coreValues<HomePanel>(homePanels)
+      homePanels: () => this.coreValues<HomePanel>(homePanels).map((c) => c.value)
         .sort((a, b) => (a.order ?? 100) - (b.order ?? 100)),
       setEnabled: (name: string, enabled: boolean, req: { principal: Principal | null; ip: string }) => {
         if (!this.byName.has(name)) return Promise.reject(notFoundPlugin(name));

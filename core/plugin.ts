@@ -108,7 +108,8 @@ export interface PageHelpLink { title: string; path: string }
  * answers from memory, never with a query.
  */
 export interface PageHelp {
-  links(route: string, viewer: Principal | null): Promise<PageHelpLink[]>;
+  /** `ctx` is the contributing plugin's context. */
+  links(route: string, viewer: Principal | null, ctx: PluginContext): Promise<PageHelpLink[]>;
 }
 /** The core's extension point for contextual help links, asked by the layout of every page. */
 export const pageHelp = defineExtensionPoint<PageHelp>('core.pageHelp');
