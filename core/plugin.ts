@@ -115,7 +115,7 @@ export interface PageHelp {
 export const pageHelp = defineExtensionPoint<PageHelp>('core.pageHelp');
 
 /**
- * The extension points the core itself declares: any plugin may contribute to them, and each contribution
+ * The extension points the core itself declares. Every plugin may contribute to them, and each contribution
  * remembers its plugin, so it is left out while that plugin is disabled.
  */
 export const coreExtensionPoints: readonly ExtensionPointRef<unknown>[] = [homePanels, pageHelp];

@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { createTestApp, type Persona, type TestApp } from 'lectern';
 import { createStarterGuides, starterGuides } from '../../../plugins/support/help/starters';
+import { account, browser, login } from '../auth/helpers';
 
 describe('support: the help center', function () {
   this.timeout(120_000);
@@ -144,7 +145,7 @@ describe('support: the help center', function () {
     }).to.deep.equal({ admin: [200, true, true], learner: [200, true, false], disabled: [200, false], again: true });
   });
 
-  it('serves the help pages and the admin forms, with mistakes beside their fields and deletion after a confirmation', async () => {
+  it('serves the help pages and the admin pages, deletion behind a confirmation page, and refuses the admin pages to a learner', async () => {
     const [list, article, admin] = await Promise.all([page('lou', '/help'), page('lou', '/help/take-a-course'), page('sue', '/admin/help')]);
     const [{ id }] = await t.db('support_help_articles').where({ slug: 'take-a-course' }).select('id');
     const [edit, confirm, refused] = await Promise.all([page('sue', `/admin/help/${id}`), page('sue', `/admin/help/${id}/delete`), page('lou', '/admin/help')]);
@@ -155,6 +156,34 @@ describe('support: the help center', function () {
       confirm: [confirm.status, confirm.text.includes('Delete the article')], refused: refused.status,
     }).to.deep.equal({
       list: [200, true, true], article: [200, true, true], admin: [200, true], edit: [200, true], confirm: [200, true], refused: 403,
+    });
+  });
+
+  it('creates, edits and deletes through the admin forms, showing each mistake beside its field and saving nothing then', async () => {
+    await account(t, 'hana@example.test', ['support']);
+    const hana = await login(t, 'hana@example.test');
+    const b = browser(t);
+    const invalid = (html: string, id: string) => new RegExp(`<(input|select|textarea) id="${id}"[^>]*aria-invalid="true"`).test(html);
+    const blank = { kind: 'guide', title: '', slug: '', category: '', tags: '', roles: '', pages: '', body: '' };
+    const count = async () => Number((await t.db('support_help_articles').count({ n: '*' }).first() as { n: string | number }).n);
+    const before = await count();
+    const bad = await b.post(hana, '/admin/help', { ...blank, title: 'Exits', pages: 'not a path', body: '' });
+    const afterBad = await count();
+    const good = await b.post(hana, '/admin/help', { ...blank, title: 'Fire exits', pages: '/courses\n/my/courses', roles: 'learner', tags: 'safety, exits', body: '# Exits\n\nLeave calmly.', published: 'on' });
+    const id = good.location.split('/').pop()?.split('?')[0] ?? '';
+    const badEdit = await b.post(hana, `/admin/help/${id}`, { ...blank, title: 'Fire exits', slug: 'Not A Slug', body: 'x' });
+    const feedback = await b.post(hana, '/help/fire-exits/feedback', { helpful: 'yes', comment: 'Clear' });
+    const noAnswer = await b.post(hana, '/help/fire-exits/feedback', { comment: 'Hmm' });
+    const removed = await b.post(hana, `/admin/help/${id}/delete`);
+    expect({
+      bad: [bad.status, invalid(bad.text, 'create-pages'), invalid(bad.text, 'create-body'), invalid(bad.text, 'create-title'), bad.text.includes('value="Exits"'), afterBad - before],
+      good: [good.status, good.location.endsWith('?done=created')],
+      badEdit: [badEdit.status, invalid(badEdit.text, 'edit-slug'), invalid(badEdit.text, 'edit-title')],
+      feedback: [feedback.status, feedback.location], noAnswer: [noAnswer.status, noAnswer.text.includes('must be yes or no')],
+      removed: [removed.status, removed.location, await count()],
+    }).to.deep.equal({
+      bad: [400, true, true, false, true, 0], good: [303, true], badEdit: [400, true, false],
+      feedback: [303, '/help/fire-exits?done=thanks'], noAnswer: [400, true], removed: [303, '/admin/help?done=deleted', before],
     });
   });
 });
