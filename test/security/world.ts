@@ -75,8 +75,8 @@ export async function buildWorld(): Promise<World> {
   const greeting = await ok(ada.post('/api/v1/hello/greetings').send({ message: 'Welcome' }));
   const schedule = await ok(ada.post('/api/v1/reports/schedules').send({ report: 'compliance', cron: '0 6 * * 1', recipients: ['reports@example.test'] }));
   const window = await ok(ada.post('/api/v1/system/maintenance/windows').send({ startsAt: WINDOW_START, endsAt: WINDOW_END }));
-  // Visible to every signed-in person, so each reader of the help routes is an intended caller.
-  const article = await ok(ada.post('/api/v1/help/articles').send({ kind: 'guide', title: 'Exits', slug: 'exits', body: 'Know the exits.', pages: ['/courses/:id'] }));
+  // For learners only: a help manager (cora) reads it, a person with no role (nik) is refused it.
+  const article = await ok(ada.post('/api/v1/help/articles').send({ kind: 'guide', title: 'Exits', slug: 'exits', body: 'Know the exits.', roles: ['learner'], pages: ['/courses/:id'] }));
   await expectStatus(t.as(owner.id).post(`/api/v1/courses/${course}/items/${String(item)}/complete`).send({}), 201);
   await t.jobs.drain();
   const certificate = await t.db('certificates_certificates').where({ user_id: owner.id }).first('id', 'code');
