@@ -1,6 +1,6 @@
 // The help center's rows and queries: an article row as the API shows it, the visibility filter (the same
 // rule as viewer.ts's canSee, in SQL), full-text search ranked by relevance, and feedback counts.
-import { notFound, type Knex } from 'lectern';
+import { badRequest, notFound, type Knex } from 'lectern';
 import type { Viewer } from './viewer';
 import type { ArticleAnswer, Kind } from './schemas';
 
@@ -53,6 +53,8 @@ export function listArticles(db: Knex, viewer: Viewer, filter: ListFilter, limit
     if (cursor) q.whereRaw('(a.title, a.id) > (?, ?)', cursor);
     return q.orderBy([{ column: 'a.title' }, { column: 'a.id' }]);
   }
+  // A search's cursor holds a rank: anything else (a cursor of the title order, or made up) is the client's mistake.
+  if (cursor && !/^\d{1,3}(\.\d{1,6})?$/.test(cursor[0])) throw badRequest('The cursor is not one of this search.', [{ path: 'query.cursor', message: 'is not a cursor of this search' }]);
   q.select(db.raw(`${RANK}::text as rank`, [text])).whereRaw(`a.search @@ websearch_to_tsquery('english', ?)`, [text]);
   if (cursor) q.whereRaw(`(${RANK} < ?::numeric or (${RANK} = ?::numeric and a.id > ?))`, [text, cursor[0], text, cursor[0], cursor[1]]);
   return q.orderByRaw(`${RANK} desc, a.id asc`, [text]);

@@ -82,12 +82,14 @@ describe('support: the help center', function () {
     const second = await lou.get(`/api/v1/help/articles?q=quokka&limit=1&cursor=${first.body.nextCursor}`).expect(200);
     const faqs = await lou.get('/api/v1/help/articles?kind=faq&category=Animals').expect(200);
     const badCursor = await lou.get('/api/v1/help/articles?cursor=nonsense').expect(400);
+    const titleCursor = Buffer.from(JSON.stringify(['Quokka basics', 1])).toString('base64url');
+    const wrongOrder = await lou.get(`/api/v1/help/articles?q=quokka&cursor=${titleCursor}`).expect(400);
     expect({
       all: titles(all.body), paged: [...titles(first.body), ...titles(second.body)], last: second.body.nextCursor,
-      faqs: titles(faqs.body), bad: badCursor.body.errors[0].path,
+      faqs: titles(faqs.body), bad: [badCursor.body.errors[0].path, wrongOrder.body.errors[0].path],
     }).to.deep.equal({
       all: ['All about quokkas', 'Quokka basics'], paged: ['All about quokkas', 'Quokka basics'], last: null,
-      faqs: ['All about quokkas', 'Quokka basics', 'Unrelated'], bad: 'query.cursor',
+      faqs: ['All about quokkas', 'Quokka basics', 'Unrelated'], bad: ['query.cursor', 'query.cursor'],
     });
   });
 
