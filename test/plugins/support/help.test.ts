@@ -6,6 +6,7 @@ import { expect } from 'chai';
 import { createTestApp, type Persona, type TestApp } from 'lectern';
 import { createStarterGuides, starterGuides } from '../../../plugins/support/help/starters';
 import { account, browser, login } from '../auth/helpers';
+import { supportPrivacy } from '../../../plugins/support/privacy';
 
 describe('support: the help center', function () {
   this.timeout(120_000);
@@ -186,6 +187,26 @@ describe('support: the help center', function () {
     }).to.deep.equal({
       bad: [400, true, true, false, true, 0], good: [303, true], badEdit: [400, true, false],
       feedback: [303, '/help/fire-exits?done=thanks'], noAnswer: [400, true], removed: [303, '/admin/help?done=deleted', before],
+    });
+  });
+
+  it('exports a person\'s articles and feedback, and on erasure keeps their articles without them and deletes their feedback', async () => {
+    const author = await t.persona('wes', 'support');
+    const res = await author.post('/api/v1/help/articles').send({ kind: 'faq', title: 'Written by Wes', body: 'Wes wrote this.' }).expect(201);
+    await author.post(`/api/v1/help/articles/${res.body.id}/feedback`).send({ helpful: true, comment: 'Mine' }).expect(200);
+    const ctx = t.app.contextOf('support');
+    const exported = await supportPrivacy.export(author.id, ctx) as { helpArticlesWritten: { title: string }[]; helpFeedback: { comment: string }[] };
+    await supportPrivacy.erase(author.id, ctx);
+    const [article, feedback] = await Promise.all([
+      t.db('support_help_articles').where({ id: res.body.id }).first('title', 'author_id'),
+      t.db('support_help_feedback').where({ user_id: author.id }).count({ n: '*' }).first(),
+    ]);
+    expect({
+      tables: supportPrivacy.tables, written: exported.helpArticlesWritten.map((a) => a.title), feedback: exported.helpFeedback.map((f) => f.comment),
+      kept: article, left: Number(feedback?.n),
+    }).to.deep.equal({
+      tables: ['support_help_articles', 'support_help_feedback'], written: ['Written by Wes'], feedback: ['Mine'],
+      kept: { title: 'Written by Wes', author_id: null }, left: 0,
     });
   });
 });
