@@ -7,6 +7,7 @@ import { createTestApp, type Persona, type TestApp } from 'lectern';
 import { createStarterGuides, starterGuides } from '../../../plugins/support/help/starters';
 import { account, browser, login } from '../auth/helpers';
 import { supportPrivacy } from '../../../plugins/support/privacy';
+import { eventually } from '../../core/helpers';
 
 describe('support: the help center', function () {
   this.timeout(120_000);
@@ -146,6 +147,21 @@ describe('support: the help center', function () {
       learner: [learner.status, learner.text.includes('href="/help/find-and-enroll-in-a-course"'), learner.text.includes(link)],
       disabled: [disabled.status, disabled.text.includes('Help for this page')], again: again.text.includes(link),
     }).to.deep.equal({ admin: [200, true, true], learner: [200, true, false], disabled: [200, false], again: true });
+  });
+
+  it('changes "Help for this page" on a second instance of the same system within 5 seconds of an article changing', async () => {
+    const second = await createTestApp({ plugins: ['auth', 'courses', 'content', 'reporting', 'maintenance', 'support'], shareWith: t });
+    try {
+      const shown = async () => (await second.as(ada.id).get('/my/transcript').set('Accept', 'text/html')).text.includes('href="/help/transcript-for-auditors"');
+      const before = await shown();
+      const res = await ada.post('/api/v1/help/articles').send({ kind: 'faq', title: 'Transcripts for auditors', slug: 'transcript-for-auditors', body: 'x', pages: ['/my/transcript'] }).expect(201);
+      await eventually(shown, 5000);
+      await ada.delete(`/api/v1/help/articles/${res.body.id}`).expect(204);
+      await eventually(async () => !(await shown()), 5000);
+      expect(before).to.equal(false);
+    } finally {
+      await second.close();
+    }
   });
 
   it('serves the help pages and the admin pages, deletion behind a confirmation page, and refuses the admin pages to a learner', async () => {
