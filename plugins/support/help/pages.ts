@@ -44,6 +44,8 @@ async function articlePage(req: SignedInRequest, slug: string): Promise<Record<s
   ]);
   return {
     title: row.title, article: toArticle(row), html: renderMarkdown(row.body), manager: viewer.manager,
+    categoryHref: `/help?${new URLSearchParams({ category: row.category })}`,
+    tagLinks: row.tags.map((tag) => ({ tag, href: `/help?${new URLSearchParams({ tag })}` })),
     feedback: counts ? counts.get(String(row.id)) ?? { helpful: 0, notHelpful: 0 } : null,
     breadcrumbs: [{ title: 'support.help.title', path: '/help' }, { title: row.title, path: `/help/${row.slug}` }],
     forms: { feedback: { values: mine ? { helpful: mine.helpful ? 'yes' : 'no', comment: mine.comment ?? '' } : {} } },

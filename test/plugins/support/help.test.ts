@@ -170,11 +170,12 @@ describe('support: the help center', function () {
     const [edit, confirm, refused] = await Promise.all([page('sue', `/admin/help/${id}`), page('sue', `/admin/help/${id}/delete`), page('lou', '/admin/help')]);
     expect({
       list: [list.status, list.text.includes('href="/help/take-a-course"'), list.text.includes('href="/help"')],
-      article: [article.status, article.text.includes('<strong>Mark as done</strong>'), article.text.includes('Was this helpful?')],
+      article: [article.status, article.text.includes('<strong>Mark as done</strong>'), article.text.includes('Was this helpful?'),
+        article.text.includes('href="/help?category&#x3D;Learning"'), article.text.includes('href="/help?tag&#x3D;items"')],
       admin: [admin.status, admin.text.includes('New article')], edit: [edit.status, edit.text.includes('id="edit-body"')],
       confirm: [confirm.status, confirm.text.includes('Delete the article')], refused: refused.status,
     }).to.deep.equal({
-      list: [200, true, true], article: [200, true, true], admin: [200, true], edit: [200, true], confirm: [200, true], refused: 403,
+      list: [200, true, true], article: [200, true, true, true, true], admin: [200, true], edit: [200, true], confirm: [200, true], refused: 403,
     });
   });
 
