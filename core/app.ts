@@ -42,9 +42,9 @@ import { LocalFileStore, removeTemporaryFiles } from './storage';
 import { privateDir } from './data-dir';
 import type {
   AuditEntry, CommandDef, ContextRef, EnqueueOptions, EventRef, ExtensionPointRef, GuardRequest, IdentityProvider, IdentityRequest, JobInfo, JobRef,
-  PermissionRef, PluginContext, Principal, ServiceRef, HomePanel,
+  PermissionRef, PluginContext, Principal, ServiceRef, HomePanel, PageHelp, PageHelpLink,
 } from './plugin';
-import { homePanels } from './plugin';
+import { coreExtensionPoints, homePanels, pageHelp } from './plugin';
 import type { Plugin } from './manifest';
 
 export interface AppOptions {
@@ -101,7 +101,8 @@ export class App implements Kernel {
   private readonly events: EventBus;
   private readonly contexts = new Map<string, PluginRuntime>();
   private readonly extensionValues = new Map<string, unknown[]>();
-  private readonly homePanelList: { plugin: string; panel: HomePanel }[] = [];
+  /** Contributions to the core's own extension points, by point, each with the plugin that made it. */
+  private readonly coreContributions = new Map<string, { plugin: string; value: unknown }[]>(coreExtensionPoints.map((point) => [point.name, []]));
   private readonly migrations: Migration[];
   private enabled = new Map<string, boolean>();
   private identityList: BoundIdentity[] | undefined;
@@ -225,7 +226,8 @@ export class App implements Kernel {
       if (p.privacy) this.privacy.add(p.name, p.privacy);
       for (const ep of p.extensionPoints ?? []) this.extensionValues.set(ep.name, []);
       for (const c of p.contributes ?? []) {
-        if (c.point.name === homePanels.name) this.homePanelList.push({ plugin: p.name, panel: c.value as HomePanel });
+        const core = this.coreContributions.get(c.point.name);
+        if (core) core.push({ plugin: p.name, value: c.value });
         else this.extensionValues.get(c.point.name)?.push(c.value);
       }
       for (const job of p.jobs ?? []) this.jobs.register(p.name, job);
@@ -442,6 +444,15 @@ export class App implements Kernel {
   notify(event: EventRef<unknown>, payload: unknown): Promise<void> { return this.events.notify(event, payload); }
   writeAudit(entries: readonly AuditEntry[], db = this.database.knex): Promise<void> { return this.audit.write(entries, db); }
   extensions(point: ExtensionPointRef<unknown>): readonly unknown[] { return this.extensionValues.get(point.name) ?? []; }
+  /** What the enabled plugins contribute to one of the core's extension points, in plugin order. */
+  private coreValues<T>(point: ExtensionPointRef<T>): { plugin: string; value: T }[] {
+    return (this.coreContributions.get(point.name) ?? []).filter((c) => this.isEnabled(c.plugin)) as { plugin: string; value: T }[];
+  }
+  /** The enabled plugins' help links for a page served by the route pattern `route`. */
+  async pageHelp(route: string, viewer: Principal | null): Promise<PageHelpLink[]> {
+    const answers = await Promise.all(this.coreValues<PageHelp>(pageHelp).map((c) => c.value.links(route, viewer, this.contextOf(c.plugin))));
+    return answers.flat();
+  }
   render(view: string, data: Record<string, unknown>, opts?: { layout?: string | false }): Promise<string> {
     return this.views.render(view, data, opts);
   }
@@ -515,8 +526,8 @@ export class App implements Kernel {
       queueWarnings: () => this.jobs.driver.warnings(),
       plugins: () => this.pluginStates(),
       removeTemporaryFiles: (before: Date) => removeTemporaryFiles(this.config.filesDir, before),
-      homePanels: () => this.homePanelList.filter((h) => this.isEnabled(h.plugin))
-        .map((h): BoundHomePanel => ({ ...h.panel, load: (req) => h.panel.load(req, this.contextOf(h.plugin)) }))
+      homePanels: () => this.coreValues<HomePanel>(homePanels)
+        .map((c): BoundHomePanel => ({ ...c.value, load: (req) => c.value.load(req, this.contextOf(c.plugin)) }))
         .sort((a, b) => (a.order ?? 100) - (b.order ?? 100)),
       setEnabled: (name: string, enabled: boolean, req: { principal: Principal | null; ip: string }) => {
         if (!this.byName.has(name)) return Promise.reject(notFoundPlugin(name));

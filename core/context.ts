@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type {
   AuditEntry, ContextRef, EnqueueOptions, EventRef, ExtensionPointRef, JobInfo, JobRef, PermissionRef,
-  PluginContext, Principal, ServiceRef, TransactionContext,
+  PageHelpLink, PluginContext, Principal, ServiceRef, TransactionContext,
 } from './plugin';
 import { withTransaction } from './sync';
 
@@ -28,6 +28,8 @@ export interface Kernel {
   writeAudit(entries: readonly AuditEntry[], db: Knex): Promise<void>;
   extensions(point: ExtensionPointRef<unknown>): readonly unknown[];
   render(view: string, data: Record<string, unknown>, opts?: { layout?: string | false }): Promise<string>;
+  /** The enabled plugins' help links for a page served by the route pattern `route` (core pageHelp). */
+  pageHelp(route: string, viewer: Principal | null): Promise<PageHelpLink[]>;
 }
 
 export type Emitted = readonly [EventRef<unknown>, unknown];

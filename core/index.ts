@@ -6,11 +6,11 @@ export type {
 export type { Knex } from 'knex';
 export type { Logger } from 'pino';
 
-export { definePermissions, defineEvent, defineJob, defineService, defineExtensionPoint, on, contribute, SYSTEM, homePanels } from './plugin';
+export { definePermissions, defineEvent, defineJob, defineService, defineExtensionPoint, on, contribute, SYSTEM, homePanels, pageHelp } from './plugin';
 export type {
   PluginContext, TransactionContext, JobContext, JobInfo, JobRef, EventRef, ServiceRef, ExtensionPointRef, PermissionRef,
   ContextRef, ContextType, AuditEntry, EnqueueOptions, Principal, IdentityProvider, IdentityRequest, PrivacyProvider,
-  NavLink, CommandDef, Registrar, RoleDef, SubscribeOptions, Subscription, GuardRequest, RequestGuard, HomePanel,
+  NavLink, CommandDef, Registrar, RoleDef, SubscribeOptions, Subscription, GuardRequest, RequestGuard, HomePanel, PageHelp, PageHelpLink,
 } from './plugin';
 export { definePlugin } from './manifest';
 export type { Plugin, PluginManifest, AdminPage } from './manifest';

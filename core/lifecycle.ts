@@ -8,7 +8,7 @@ import { Type } from '@sinclair/typebox';
 import Ajv from 'ajv';
 import { BootError } from './errors';
 import type { PermissionRef } from './plugin';
-import { homePanels } from './plugin';
+import { coreExtensionPoints } from './plugin';
 import type { Plugin } from './manifest';
 
 export const CORE_VERSION: string = (require('../../package.json') as { version: string }).version;
@@ -172,7 +172,7 @@ function validateReferences(p: Plugin, byName: Map<string, Plugin>, permissionOw
     if (!owns('events', s.event.name)) fail('LECTERN_EVENT_UNKNOWN', `subscribes to "${s.event.name}", which no plugin it depends on declares`);
   }
   for (const c of p.contributes ?? []) {
-    if (c.point.name !== homePanels.name && !owns('extensionPoints', c.point.name)) fail('LECTERN_EXTENSION_POINT_UNKNOWN', `contributes to "${c.point.name}", which no plugin it depends on declares`);
+    if (!coreExtensionPoints.some((point) => point.name === c.point.name) && !owns('extensionPoints', c.point.name)) fail('LECTERN_EXTENSION_POINT_UNKNOWN', `contributes to "${c.point.name}", which no plugin it depends on declares`);
   }
   for (const j of p.jobs ?? []) {
     if (!j.name.startsWith(`${p.name}.`)) fail('LECTERN_JOB_INVALID', `job "${j.name}" must be named "${p.name}.<job>"`);

@@ -101,6 +101,26 @@ export interface HomePanel {
 /** The core's extension point for home page panels. */
 export const homePanels = defineExtensionPoint<HomePanel>('core.homePanels');
 
+/** A link to help about the page being shown ("Help for this page"). */
+export interface PageHelpLink { title: string; path: string }
+/**
+ * Help about pages, contributed by a plugin (the support plugin's help center): given the route pattern
+ * the page was served by (e.g. `/courses/:id`) and the viewer, the links to show. Every page asks it, so it
+ * answers from memory, never with a query.
+ */
+export interface PageHelp {
+  /** `ctx` is the contributing plugin's context. */
+  links(route: string, viewer: Principal | null, ctx: PluginContext): Promise<PageHelpLink[]>;
+}
+/** The core's extension point for contextual help links, asked by the layout of every page. */
+export const pageHelp = defineExtensionPoint<PageHelp>('core.pageHelp');
+
+/**
+ * The extension points the core itself declares. Every plugin may contribute to them, and each contribution
+ * remembers its plugin, so it is left out while that plugin is disabled.
+ */
+export const coreExtensionPoints: readonly ExtensionPointRef<unknown>[] = [homePanels, pageHelp];
+
 export interface Contribution { readonly point: ExtensionPointRef<unknown>; readonly value: unknown }
 /** Contribute a value to another plugin's extension point. */
 export function contribute<T>(point: ExtensionPointRef<T>, value: T): Contribution {

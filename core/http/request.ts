@@ -93,7 +93,10 @@ export class RequestRuntime extends PluginRuntime implements RouteRequest {
   }
 
   async page(view: string, data: Record<string, unknown> = {}, status = 200): Promise<Reply> {
-    const html = await this.kernel.render(view, { ...(await this.pageLayout()), currentPath: this.koa.path, ...data });
+    // The route pattern that served the page (koa-router's), so help can be about a page, not one URL.
+    const route = (this.koa as Koa.Context & { _matchedRoute?: string | RegExp })._matchedRoute;
+    const [layout, pageHelp] = await Promise.all([this.pageLayout(), typeof route === 'string' ? this.kernel.pageHelp(route, this.principal) : []]);
+    const html = await this.kernel.render(view, { ...layout, currentPath: this.koa.path, pageHelp, ...data });
     return reply.html(html, status);
   }
 }

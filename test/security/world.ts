@@ -1,7 +1,7 @@
 // The Lectern the security tests attack: auth, courses, content, reporting, maintenance, support, the certificates and hello examples, and
 // one world of objects built through the API — two courses with their instructors, learners, sections,
 // items placing a published content page, an objective it covers, a cohort, a category, a role, an
-// assignment, a job, a certificate, a session, a token, a planned maintenance window, a backup and a support ticket.
+// assignment, a job, a certificate, a session, a token, a planned maintenance window, a backup, a support ticket and a help article.
 // Routes are requested with their path parameters filled by name from this world, and with bodies
 // and queries sampled from their own schemas, so a new route is covered without editing the tests.
 import Ajv from 'ajv';
@@ -31,7 +31,8 @@ export interface World {
   nik: Persona;
   /** Course A (the target) and its objects; `otherCourse` is B, taught by bea. `content` is the page both courses place. */
   ids: Record<'course' | 'section' | 'item' | 'otherCourse' | 'category' | 'cohort' | 'role' | 'assignment' | 'job'
-    | 'greeting' | 'certificate' | 'certificateCode' | 'session' | 'token' | 'content' | 'objective' | 'schedule' | 'window' | 'backup' | 'ticket', string>;
+    | 'greeting' | 'certificate' | 'certificateCode' | 'session' | 'token' | 'content' | 'objective' | 'schedule' | 'window' | 'backup'
+    | 'ticket' | 'article' | 'articleSlug', string>;
 }
 
 /** Boots the app and builds the world; about two seconds. */
@@ -76,6 +77,8 @@ export async function buildWorld(): Promise<World> {
   // A support ticket cora opened (the owner pass reads and answers it as its requester).
   const ticket = await ok(t.as(owner.id).post('/api/v1/support/tickets').send({ subject: 'Cannot sign in', body: 'Help' }));
   const window = await ok(ada.post('/api/v1/system/maintenance/windows').send({ startsAt: WINDOW_START, endsAt: WINDOW_END }));
+  // For learners only: a help manager (cora) reads it, a person with no role (nik) is refused it.
+  const article = await ok(ada.post('/api/v1/help/articles').send({ kind: 'guide', title: 'Exits', slug: 'exits', body: 'Know the exits.', roles: ['learner'], pages: ['/courses/:id'] }));
   await expectStatus(t.as(owner.id).post(`/api/v1/courses/${course}/items/${String(item)}/complete`).send({}), 201);
   await t.jobs.drain();
   const certificate = await t.db('certificates_certificates').where({ user_id: owner.id }).first('id', 'code');
@@ -94,6 +97,7 @@ export async function buildWorld(): Promise<World> {
       course, section: sections[0], item: String(item), otherCourse, category, cohort, role, assignment,
       job: String((linked.job as Json).id), greeting, certificate: String(certificate.id), certificateCode: certificate.code,
       session: String(sessionId), token: String(tokenId), content, objective, schedule, window, backup: String(backup), ticket,
+      article, articleSlug: 'exits',
     },
   };
 }
@@ -109,13 +113,13 @@ export function pathFixtures(w: World): { byName: Record<string, string>; idAfte
   return {
     byName: {
       sectionId: ids.section, itemId: ids.item, userId: sam.id, cohortId: ids.cohort, assignmentId: ids.assignment,
-      key: ids.role, name: 'hello', plugin: 'hello', code: ids.certificateCode, n: '1',
+      key: ids.role, name: 'hello', plugin: 'hello', code: ids.certificateCode, n: '1', slug: ids.articleSlug,
     },
     idAfter: {
       courses: ids.course, users: sam.id, cohorts: ids.cohort, categories: ids.category, jobs: ids.job, sessions: ids.session,
       tokens: ids.token, 'role-assignments': ids.assignment, certificates: ids.certificate, greetings: ids.greeting,
       content: ids.content, objectives: ids.objective, schedules: ids.schedule, windows: ids.window, backups: ids.backup,
-      tickets: ids.ticket,
+      tickets: ids.ticket, articles: ids.article, help: ids.article,
     },
   };
 }
