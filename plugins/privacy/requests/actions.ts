@@ -15,7 +15,7 @@ const OWN_ERASURE = 'Another privacy manager must approve the erasure of your ow
 
 export const isManager = (req: SignedInRequest) => req.can(privacyPermissions.manage);
 
-/** A request the caller may see (a privacy manager: any; anyone else: their own); 404 otherwise. */
+/** A request the caller may see (a privacy manager sees every request; anyone else, their own); 404 otherwise. */
 export async function visibleRequest(req: SignedInRequest, id: string): Promise<RequestRow> {
   const row: RequestRow | undefined = await req.db(REQUESTS).where({ id }).first();
   if (!row || (String(row.user_id) !== req.principal.id && !(await isManager(req)))) throw notFound(`privacy request ${id} does not exist`);
