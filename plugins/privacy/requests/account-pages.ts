@@ -11,10 +11,11 @@ const NOTICES = {
   export: 'Your request for a copy of your data is recorded. It is prepared once a privacy manager approves it.',
   erase: 'Your request to erase your account is recorded. A privacy manager will review it.',
 };
+/** Their latest requests; a person has a handful (one open of each type at a time). */
 const LIST_SIZE = 50;
 
 async function accountPage(req: SignedInRequest, forms: Record<string, FormState> = {}) {
-  const page = await listRequests(req, {}, LIST_SIZE, undefined);
+  const page = await listRequests(req, { userId: req.principal.id }, LIST_SIZE, undefined);
   return {
     title: 'My data', requests: page.items.map(shown),
     forms: { export: forms.export ?? { values: {} }, erase: forms.erase ?? { values: {} } },
