@@ -97,6 +97,15 @@ describe('privacy: export bundle and erasure across every plugin', function () {
       if (found.length) left[needle] = found;
     }
     const stillThere = await whereFound(t, other.name);
+    // The person's audit records keep who, what and when; only their details and address are blanked,
+    // and the trigger lets nothing else be changed, even under the erasure's setting.
+    const tokenRecords = await t.db('core_audit').where({ action: 'auth.token.create', actor_id: zed.id }).select('details', 'ip');
+    const forged = await t.db.transaction(async (trx) => {
+      await trx.raw(`set local lectern.audit_redact = 'on'`);
+      return trx('core_audit').update({ action: 'forged' });
+    }).then(() => 'changed', (e: Error) => (e.message.includes('core_audit is append-only') ? 'refused' : e.message));
+    expect({ tokenRecords: [...new Set(tokenRecords.map((r) => JSON.stringify(r)))], forged })
+      .to.deep.equal({ tokenRecords: [JSON.stringify({ details: { redacted: true }, ip: null })], forged: 'refused' });
     const audit = await t.db('core_audit').where({ action: 'privacy.erase.done', target_id: String(asked.id) }).first('actor_id', 'details');
     expect({
       left, otherKept: stillThere.includes('auth_users.email'),
