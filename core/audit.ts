@@ -1,6 +1,6 @@
 // The audit trail: an append-only record of who changed what, when and from where — the SOP's
-// "record of every system change and maintenance activity". The table refuses updates always, and
-// deletes except through prune() (retention), which records itself in the same transaction.
+// "record of every system change and maintenance activity". The table refuses updates except through
+// redactPerson() (erasure), and deletes except through prune() (retention), which records itself in the same transaction.
 import type { Knex } from 'knex';
 import type { AuditEntry } from './plugin';
 import { keyset, type Page } from './http/cursor';
@@ -47,6 +47,21 @@ export class AuditLog {
       await this.write([{ action: 'audit.prune', details: { before: before.toISOString(), deleted } }], trx);
       return deleted;
     });
+  }
+
+  /**
+   * Erasure of a person: the records they made or that are about their account keep who, what and when
+   * (ids only) but lose their details and address, which may hold the person's email, name or token names.
+   * The only update the table's trigger lets through (core/db/core-schema.ts, 0005_audit_redact).
+   */
+  async redactPerson(userId: string, trx: Knex.Transaction): Promise<number> {
+    await trx.raw(`set local lectern.audit_redact = 'on'`);
+    const redacted = await trx('core_audit')
+      .where((w) => w.where('actor_id', userId).orWhere((t) => t.where({ target_type: 'user', target_id: userId })))
+      .andWhere((w) => w.whereRaw(`details <> '{}'::jsonb`).orWhereNotNull('ip'))
+      .update({ details: JSON.stringify({ redacted: true }), ip: null });
+    await trx.raw(`set local lectern.audit_redact = 'off'`);
+    return redacted;
   }
 
   /** Newest first, after `cursor` (the key of the last record of the previous page). */

@@ -19,7 +19,7 @@ const ConfigSchema = Type.Object({
   /** Where the core's file storage keeps plugins' files (default <dataDir>/files). */
   filesDir: Type.Optional(Type.String({ minLength: 1 })),
   /** The bundled plugins a fresh install runs; organizations list their own. */
-  plugins: Type.Array(Type.String({ pattern: '^[@a-zA-Z0-9./_-]+$' }), { default: ['auth', 'courses', 'content', 'reporting', 'maintenance', 'support'] }),
+  plugins: Type.Array(Type.String({ pattern: '^[@a-zA-Z0-9./_-]+$' }), { default: ['auth', 'courses', 'content', 'reporting', 'maintenance', 'support', 'privacy'] }),
   theme: Type.String({ pattern: '^[a-z0-9-]+$', default: 'default' }),
   secret: Type.Optional(Type.String({ minLength: 32 })),
   logLevel: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { default: 'info' }),

@@ -1,6 +1,7 @@
 // The registry of privacy providers: each plugin that stores personal data says how to export and
 // erase it (Moodle's privacy API). The privacy plugin walks this registry to answer requests.
 import type { PluginContext, PrivacyProvider } from './plugin';
+import { CoreServices } from './services';
 
 export class PrivacyRegistry {
   private readonly providers = new Map<string, PrivacyProvider>();
@@ -21,7 +22,8 @@ export class PrivacyRegistry {
 
 /**
  * The core's own personal data: role assignments and jobs a user started are exported and erased;
- * audit records are exported but kept, since the audit trail is the legal record of changes.
+ * audit records are exported but kept, since the audit trail is the legal record of changes — erasure
+ * keeps who did what and when (ids only) and blanks the details and address of the person's records.
  */
 export const corePrivacy: PrivacyProvider = {
   tables: ['core_role_assignments', 'core_audit', 'core_jobs', 'core_job_outbox'],
@@ -33,8 +35,11 @@ export const corePrivacy: PrivacyProvider = {
     return { roleAssignments, auditRecords };
   },
   async erase(userId: string, ctx: PluginContext) {
-    await ctx.db('core_role_assignments').where({ user_id: userId }).delete();
-    await ctx.db('core_jobs').where({ created_by: userId }).update({ created_by: null });
-    await ctx.db('core_job_outbox').where({ created_by: userId }).update({ created_by: null });
+    await ctx.transaction(async (tx) => {
+      await tx.db('core_role_assignments').where({ user_id: userId }).delete();
+      await tx.db('core_jobs').where({ created_by: userId }).update({ created_by: null });
+      await tx.db('core_job_outbox').where({ created_by: userId }).update({ created_by: null });
+      await ctx.resolve(CoreServices.audit).redactPerson(userId, tx.db);
+    });
   },
 };

@@ -89,9 +89,25 @@ async function auditPrune(knex: Knex): Promise<void> {
     end $$`);
 }
 
+/**
+ * Erasure (a privacy request): an UPDATE passes only inside AuditLog.redactPerson's transaction
+ * (`set local lectern.audit_redact`), and only to blank a record's details and address.
+ */
+async function auditRedact(knex: Knex): Promise<void> {
+  await knex.raw(`create or replace function core_audit_append_only() returns trigger language plpgsql as $$
+    begin
+      if tg_op = 'DELETE' and current_setting('lectern.audit_prune', true) = 'on' then return old; end if;
+      if tg_op = 'UPDATE' and current_setting('lectern.audit_redact', true) = 'on'
+        and (new.id, new.at, new.actor_id, new.action, new.target_type, new.target_id) is not distinct from
+            (old.id, old.at, old.actor_id, old.action, old.target_type, old.target_id) then return new; end if;
+      raise exception 'core_audit is append-only';
+    end $$`);
+}
+
 export const coreMigrations: Migration[] = [
   { plugin: 'core', name: '0001_base', up: base },
   { plugin: 'core', name: '0002_jobs', up: createJobTables },
   { plugin: 'core', name: '0003_job_outbox', up: createOutboxTable },
   { plugin: 'core', name: '0004_audit_prune', up: auditPrune },
+  { plugin: 'core', name: '0005_audit_redact', up: auditRedact },
 ];

@@ -1,6 +1,8 @@
 // Export and erasure of what courses store about a person: enrollments, item progress and completions
-// (and email addresses in CSV imports still being processed). Erasure removes them; the role assignments
-// enrollment gave are the core's to erase. Course-wide figures simply no longer count the person.
+// (and email addresses in CSV imports still being processed). Erasure keeps the enrollments, progress and
+// completions — they hold nothing that names the person (ids, dates, scores; the account they point to is
+// anonymized by auth), and completion figures must stay true — and removes the emails in pending imports.
+// The role assignments enrollment gave are the core's to erase.
 import type { PrivacyProvider } from 'lectern';
 import { isId } from './params';
 import { directory } from './model/users';
@@ -26,10 +28,8 @@ export const coursePrivacy: PrivacyProvider = {
     const user = await directory(ctx).user(userId);
     await ctx.transaction(async (tx) => {
       if (user) await tx.db('courses_import_rows').whereRaw('lower(email) = lower(?)', [user.email]).delete();
-      await tx.db('courses_completions').where({ user_id: userId }).delete();
-      const n = await tx.db('courses_enrollments').where({ user_id: userId }).delete();
       await learnersChanged(tx, [userId]);
-      await tx.audit({ action: 'courses.user.erase', target: { type: 'user', id: userId }, details: { enrollments: n } });
+      await tx.audit({ action: 'courses.user.erase', target: { type: 'user', id: userId } });
     });
   },
 };

@@ -1,7 +1,8 @@
 // A person's data in the reporting plugin is a copy of what the courses and auth plugins hold: their
-// enrollments' standing, cohort memberships and activity. Export shows it. Erasure deletes the copies
-// and the reports they scheduled, and keeps each activity row without the person, so counts of past
-// logins and completions stay true.
+// enrollments' standing, cohort memberships and activity. Export shows it. Erasure keeps the copied
+// enrollments (as the courses plugin keeps the enrollments: ids and dates, nothing that names the person)
+// so completion reports stay true, deletes the cohort copies and the reports they scheduled, and keeps
+// each activity row without the person, so counts of past logins and completions stay true.
 import type { PluginContext, PrivacyProvider } from 'lectern';
 import { courseReportsChanged, ENROLLMENTS } from './model/summary';
 
@@ -21,7 +22,7 @@ async function exportReporting(userId: string, ctx: PluginContext): Promise<Reco
 
 async function eraseReporting(userId: string, ctx: PluginContext): Promise<void> {
   await ctx.transaction(async (tx) => {
-    const courses: { course_id: string | number }[] = await tx.db(ENROLLMENTS).where({ user_id: userId }).delete(['course_id']);
+    const courses: { course_id: string | number }[] = await tx.db(ENROLLMENTS).where({ user_id: userId }).select('course_id');
     await courseReportsChanged(tx, courses.map((c) => String(c.course_id)));
     await tx.db(MEMBERS).where({ user_id: userId }).delete();
     await tx.db(ACTIVITY).where({ user_id: userId }).update({ user_id: null, key: tx.db.raw(`'erased:' || id`) });

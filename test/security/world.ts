@@ -1,7 +1,7 @@
-// The Lectern the security tests attack: auth, courses, content, reporting, maintenance, support, the certificates and hello examples, and
+// The Lectern the security tests attack: auth, courses, content, reporting, maintenance, support, privacy, the certificates and hello examples, and
 // one world of objects built through the API — two courses with their instructors, learners, sections,
 // items placing a published content page, an objective it covers, a cohort, a category, a role, an
-// assignment, a job, a certificate, a session, a token, a planned maintenance window, a backup, a support ticket and a help article.
+// assignment, a job, a certificate, a session, a token, a planned maintenance window, a backup, a support ticket, a help article and a privacy request.
 // Routes are requested with their path parameters filled by name from this world, and with bodies
 // and queries sampled from their own schemas, so a new route is covered without editing the tests.
 import Ajv from 'ajv';
@@ -32,13 +32,13 @@ export interface World {
   /** Course A (the target) and its objects; `otherCourse` is B, taught by bea. `content` is the page both courses place. */
   ids: Record<'course' | 'section' | 'item' | 'otherCourse' | 'category' | 'cohort' | 'role' | 'assignment' | 'job'
     | 'greeting' | 'certificate' | 'certificateCode' | 'session' | 'token' | 'content' | 'objective' | 'schedule' | 'window' | 'backup'
-    | 'ticket' | 'article' | 'articleSlug', string>;
+    | 'ticket' | 'article' | 'articleSlug' | 'request', string>;
 }
 
 /** Boots the app and builds the world; about two seconds. */
 export async function buildWorld(): Promise<World> {
   // Approvers may publish what they submitted: the world has one administrator to act, and the rule has its own tests.
-  const t = await createTestApp({ plugins: ['auth', 'courses', 'certificates', 'content', 'reporting', 'hello-plugin', 'maintenance', 'support'], settings: { content: { allowSelfApproval: true } } });
+  const t = await createTestApp({ plugins: ['auth', 'courses', 'certificates', 'content', 'reporting', 'hello-plugin', 'maintenance', 'support', 'privacy'], settings: { content: { allowSelfApproval: true } } });
   const ada = await t.persona('ada', 'admin');
   const [ian, bea, lou, sam, nik] = await Promise.all(['ian', 'bea', 'lou', 'sam', 'nik'].map((n) => t.persona(n)));
   const owner = await account(t, 'cora@example.test', ['admin']);
@@ -86,6 +86,8 @@ export async function buildWorld(): Promise<World> {
   const [{ id: sessionId }] = await t.db('auth_sessions').where({ user_id: owner.id }).select('id');
   const [{ id: tokenId }] = await t.db('auth_tokens').where({ user_id: owner.id }).select('id');
   await expectStatus(ada.post('/api/v1/system/backups'), 202);
+  // An export of cora's data, approved at once (ada holds privacy:manage) and ready once the jobs ran.
+  const request = await ok(ada.post('/api/v1/privacy/requests').send({ userId: owner.id, type: 'export' }));
   // The sign-in's deliveries (reporting counts logins) and the backup run now, not during the tests that watch for changes.
   await t.jobs.drain();
   const [{ id: backup }] = await t.db('maintenance_backups').select('id');
@@ -97,7 +99,7 @@ export async function buildWorld(): Promise<World> {
       course, section: sections[0], item: String(item), otherCourse, category, cohort, role, assignment,
       job: String((linked.job as Json).id), greeting, certificate: String(certificate.id), certificateCode: certificate.code,
       session: String(sessionId), token: String(tokenId), content, objective, schedule, window, backup: String(backup), ticket,
-      article, articleSlug: 'exits',
+      article, articleSlug: 'exits', request,
     },
   };
 }
@@ -119,7 +121,7 @@ export function pathFixtures(w: World): { byName: Record<string, string>; idAfte
       courses: ids.course, users: sam.id, cohorts: ids.cohort, categories: ids.category, jobs: ids.job, sessions: ids.session,
       tokens: ids.token, 'role-assignments': ids.assignment, certificates: ids.certificate, greetings: ids.greeting,
       content: ids.content, objectives: ids.objective, schedules: ids.schedule, windows: ids.window, backups: ids.backup,
-      tickets: ids.ticket, articles: ids.article, help: ids.article,
+      tickets: ids.ticket, articles: ids.article, help: ids.article, requests: ids.request,
     },
   };
 }
