@@ -1,6 +1,7 @@
 // The registry of privacy providers: each plugin that stores personal data says how to export and
 // erase it (Moodle's privacy API). The privacy plugin walks this registry to answer requests.
 import type { PluginContext, PrivacyProvider } from './plugin';
+import { CoreServices } from './services';
 
 export class PrivacyRegistry {
   private readonly providers = new Map<string, PrivacyProvider>();
@@ -37,4 +38,9 @@ export const corePrivacy: PrivacyProvider = {
     await ctx.db('core_jobs').where({ created_by: userId }).update({ created_by: null });
     await ctx.db('core_job_outbox').where({ created_by: userId }).update({ created_by: null });
   },
+  // Audit records go only through the audit log's own prune, which records itself.
+  retention: [{
+    kind: 'core.audit', label: 'Audit records', defaultDays: 0,
+    prune: (before: Date, ctx: PluginContext) => ctx.resolve(CoreServices.audit).prune(before),
+  }],
 };

@@ -1,0 +1,9 @@
+// The privacy plugin's permissions. Administrators hold them all.
+import { definePermissions } from 'lectern';
+
+export const privacyPermissions = definePermissions({
+  manage: {
+    name: 'privacy:manage', context: 'system', risks: ['personal', 'config'],
+    description: 'Publish policies, set how long personal data is kept, and read the security report.',
+  },
+});
