@@ -37,7 +37,7 @@ export interface World {
 /** Boots the app and builds the world; about two seconds. */
 export async function buildWorld(): Promise<World> {
   // Approvers may publish what they submitted: the world has one administrator to act, and the rule has its own tests.
-  const t = await createTestApp({ plugins: ['auth', 'courses', 'certificates', 'content', 'reporting', 'hello-plugin', 'maintenance'], settings: { content: { allowSelfApproval: true } } });
+  const t = await createTestApp({ plugins: ['auth', 'courses', 'certificates', 'content', 'reporting', 'hello-plugin', 'maintenance', 'privacy'], settings: { content: { allowSelfApproval: true } } });
   const ada = await t.persona('ada', 'admin');
   const [ian, bea, lou, sam, nik] = await Promise.all(['ian', 'bea', 'lou', 'sam', 'nik'].map((n) => t.persona(n)));
   const owner = await account(t, 'cora@example.test', ['admin']);
@@ -107,7 +107,7 @@ export function pathFixtures(w: World): { byName: Record<string, string>; idAfte
   return {
     byName: {
       sectionId: ids.section, itemId: ids.item, userId: sam.id, cohortId: ids.cohort, assignmentId: ids.assignment,
-      key: ids.role, name: 'hello', plugin: 'hello', code: ids.certificateCode, n: '1',
+      key: ids.role, name: 'hello', plugin: 'hello', code: ids.certificateCode, n: '1', kind: 'privacy',
     },
     idAfter: {
       courses: ids.course, users: sam.id, cohorts: ids.cohort, categories: ids.category, jobs: ids.job, sessions: ids.session,
@@ -148,6 +148,7 @@ export function fieldFixtures(w: World): Record<string, unknown> {
     'PUT /api/v1/system/maintenance body.enabled': false, 'POST /admin/maintenance body.enabled': 'off',
     startsAt: WINDOW_START, endsAt: WINDOW_END,
     userId: w.sam.id, cohortId: w.ids.cohort, contentId: `content:${w.ids.content}`, email: 'matrix@example.test', key: 'matrix-role', role: 'learner',
+    policyVersionId: '1', versionIds: '1',
     courseId: w.ids.course, categoryId: w.ids.category, from: '2026-01-01', to: '2026-01-31', report: 'compliance', cron: '0 6 * * 1', recipients: ['matrix@example.test'],
   };
 }
