@@ -2,8 +2,10 @@
 // published policy is stopped until they do — a browser asking for a page is sent (303) to
 // /policies/accept?next=<the page>, anything else gets a 403 problem+json `policy-acceptance-required`
 // naming the versions to accept. Signing in and out, the policy pages and API, /api/v1/me and assets stay
-// open; anonymous requests pass. Everything comes from memory (PolicyCache): no query per request.
+// open; anonymous requests pass, and so do holders of privacy:bypassPolicies (administrators, integration
+// accounts). Everything comes from memory (PolicyCache and the permission cache): no query per request.
 import { HttpError, type RequestGuard } from 'lectern';
+import { privacyPermissions } from '../permissions';
 import { PolicyCacheRef } from './cache';
 
 export const ACCEPT_PATH = '/policies/accept';
@@ -18,7 +20,7 @@ export const policyGuard: RequestGuard = async (req, ctx) => {
   // Who the caller is, so a client can learn what it must do; changing the account waits.
   if (req.path === '/api/v1/me' && req.method === 'GET') return;
   const pending = await ctx.resolve(PolicyCacheRef).pending(req.principal.id);
-  if (!pending.length) return;
+  if (!pending.length || await req.can(privacyPermissions.bypassPolicies)) return;
   if (req.method === 'GET' && !req.path.startsWith('/api/')) {
     throw new HttpError(303, 'policy-acceptance-required', 'See other', 'Accept the current policies first.', undefined,
       { Location: `${ACCEPT_PATH}?next=${encodeURIComponent(req.path)}` });
