@@ -5,6 +5,7 @@
 // safe `next`, the sanitized rendering and bad input.
 import { expect } from 'chai';
 import { createTestApp, type Persona, type TestApp } from 'lectern';
+import { eventually } from '../../core/helpers';
 
 describe('privacy: policies', function () {
   this.timeout(60_000);
@@ -126,11 +127,29 @@ describe('privacy: policies', function () {
     expect((await page(pia, '/admin/policies')).status).to.equal(303);
   });
 
+  it('tells every instance of a publication and an acceptance through the change notices', async () => {
+    const second = await createTestApp({ plugins: ['auth', 'privacy'], shareWith: t });
+    try {
+      const status = async () => (await second.as(lou.id).get('/api/v1/me/sessions')).status;
+      expect(await status(), 'the version published from the admin page is still to accept').to.equal(403);
+      const pending = (await lou.get('/api/v1/me/policies')).body.pending as string[];
+      for (const id of pending) expect((await accept(lou, id)).status).to.equal(201);
+      await eventually(async () => (await status()) === 200, 5000);
+      await publish('terms', 'Terms of use', 'Newer terms.');
+      await eventually(async () => (await status()) === 403, 5000);
+      const pendingThere = (await second.as(lou.id).get('/api/v1/me/policies')).body.pending as string[];
+      expect((await second.as(lou.id).post('/api/v1/me/policy-acceptances').send({ policyVersionId: pendingThere[0] })).status).to.equal(201);
+      await eventually(async () => (await lou.get('/api/v1/me/sessions')).status === 200, 5000);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('exports and erases a person\'s acceptances', async () => {
     const provider = t.app.privacy.list().find((p) => p.plugin === 'privacy')?.provider;
     const ctx = t.app.contextOf('privacy');
     const exported = await provider?.export(lou.id, ctx) as { policyAcceptances: unknown[] };
-    expect(exported.policyAcceptances.length).to.be.at.least(4);
+    expect(exported.policyAcceptances.length).to.be.at.least(5);
     await provider?.erase(lou.id, ctx);
     expect(await t.db('privacy_policy_acceptances').where({ user_id: lou.id }).count({ n: '*' }).first()).to.deep.equal({ n: 0 });
   });
