@@ -524,6 +524,7 @@ export class App implements Kernel {
       jobs: this.jobs,
       queueStore: () => this.queueStore(),
       queueWarnings: () => this.jobs.driver.warnings(),
+      exposure: () => ({ publicUrl: this.config.publicUrl, trustProxy: this.config.trustProxy, logLevel: this.config.logLevel }),
       plugins: () => this.pluginStates(),
       removeTemporaryFiles: (before: Date) => removeTemporaryFiles(this.config.filesDir, before),
       homePanels: () => this.coreValues<HomePanel>(homePanels)

@@ -9,7 +9,7 @@ export type { Logger } from 'pino';
 export { definePermissions, defineEvent, defineJob, defineService, defineExtensionPoint, on, contribute, SYSTEM, homePanels, pageHelp } from './plugin';
 export type {
   PluginContext, TransactionContext, JobContext, JobInfo, JobRef, EventRef, ServiceRef, ExtensionPointRef, PermissionRef,
-  ContextRef, ContextType, AuditEntry, EnqueueOptions, Principal, IdentityProvider, IdentityRequest, PrivacyProvider,
+  ContextRef, ContextType, AuditEntry, EnqueueOptions, Principal, IdentityProvider, IdentityRequest, PrivacyProvider, RetentionKind,
   NavLink, CommandDef, Registrar, RoleDef, SubscribeOptions, Subscription, GuardRequest, RequestGuard, HomePanel, PageHelp, PageHelpLink,
 } from './plugin';
 export { definePlugin } from './manifest';

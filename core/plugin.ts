@@ -261,6 +261,24 @@ export interface PrivacyProvider {
   tables: string[];
   export(userId: string, ctx: PluginContext): Promise<Record<string, unknown>>;
   erase(userId: string, ctx: PluginContext): Promise<void>;
+  /**
+   * The kinds of personal data this plugin keeps for a time (sessions, audit records…): the privacy
+   * plugin's daily retention job deletes, for each kind, what is older than its setting (days; 0 keeps it
+   * for ever; `defaultDays` until an administrator sets it). `prune` deletes what predates `before` and
+   * returns how many records went.
+   */
+  retention?: RetentionKind[];
+}
+
+/** One kind of personal data kept for a time (see PrivacyProvider.retention). */
+export interface RetentionKind {
+  /** Stable, `<plugin>.<kind>` (e.g. `auth.sessions`). */
+  kind: string;
+  /** What it is, for the retention page (e.g. `Ended sessions`). */
+  label: string;
+  /** Days kept until an administrator says otherwise; 0 keeps it for ever. */
+  defaultDays: number;
+  prune(before: Date, ctx: PluginContext): Promise<number>;
 }
 
 /** A link in the main navigation for signed-in users (admin pages get theirs from `admin`). */

@@ -42,4 +42,9 @@ export const corePrivacy: PrivacyProvider = {
       await ctx.resolve(CoreServices.audit).redactPerson(userId, tx.db);
     });
   },
+  // Audit records go only through the audit log's own prune, which records itself.
+  retention: [{
+    kind: 'core.audit', label: 'Audit records', defaultDays: 0,
+    prune: (before: Date, ctx: PluginContext) => ctx.resolve(CoreServices.audit).prune(before),
+  }],
 };

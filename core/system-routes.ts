@@ -41,6 +41,8 @@ export interface SystemInfo {
   /** Where jobs are kept: "redis", or the app's own database ("postgres" or "pglite"). */
   queueStore(): string;
   queueWarnings(): Promise<string[]>;
+  /** The configuration a security review looks at: where users reach the site, whether a proxy's X-Forwarded-Proto is trusted, the log level. */
+  exposure(): { publicUrl: string; trustProxy: boolean; logLevel: string };
   plugins(): PluginState[];
   /** Housekeeping: removes temporary files of interrupted uploads last modified before `before`, in every plugin's storage; returns how many. */
   removeTemporaryFiles(before: Date): Promise<number>;

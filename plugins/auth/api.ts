@@ -56,6 +56,22 @@ export interface Attempts {
 
 export const AuthAttempts = defineService<Attempts>('auth.attempts');
 
+/** An administrator still signing in with the password set at first start (random, or from LECTERN_ADMIN_PASSWORD). */
+export interface InitialPassword { userId: string; email: string; source: 'generated' | 'environment' }
+
+/** What a security review needs to know about accounts and sign-in. */
+export interface SecurityFacts {
+  /** Active accounts whose password is still the one set at first start (at most 100). */
+  initialPasswords(): Promise<InitialPassword[]>;
+  /** The password and session policy in force (`commonPasswords`: how many common passwords are refused). */
+  policy(): Promise<{
+    passwordMinLength: number; passwordMaxLength: number; passwordMinClasses: number; commonPasswords: number;
+    sessionIdleMinutes: number; sessionAbsoluteHours: number;
+  }>;
+}
+
+export const AuthSecurityFacts = defineService<SecurityFacts>('auth.securityFacts');
+
 /**
  * The part of a client address a throttle counts: an IPv4 address whole, an IPv6 one by its /64 network,
  * the block one subscriber gets (counting each of its 2^64 addresses apart would let it dodge every limit).

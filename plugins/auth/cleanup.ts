@@ -1,7 +1,23 @@
 // A nightly sweep of what has expired: sessions, API tokens, used or stale links, old throttles, and
 // old imports (with their staged rows). Each run leaves an `auth.cleanup` audit record with its counts,
 // written with the deletes, so the maintenance log shows it beside the maintenance plugin's housekeeping.
-import { defineJob, Type } from 'lectern';
+// Sessions that ended by going unused (idle) are kept for the privacy plugin's retention (auth.sessions).
+import { CoreServices, defineJob, Type, type Knex, type RetentionKind } from 'lectern';
+
+/** Deletes the sessions that ended before `before`: past their absolute end, or unused for the idle time by then. */
+export async function pruneSessions(db: Knex, before: Date, idleMinutes: number): Promise<number> {
+  return db('auth_sessions').where('expires_at', '<=', before)
+    .orWhere('last_seen_at', '<=', new Date(before.getTime() - idleMinutes * 60_000)).delete();
+}
+
+/** Ended sessions (with the address and browser they were used from) are kept this many days. */
+export const sessionRetention: RetentionKind = {
+  kind: 'auth.sessions', label: 'Ended sessions (address and browser they were used from)', defaultDays: 30,
+  async prune(before, ctx) {
+    const settings = await ctx.resolve(CoreServices.settings).current('auth');
+    return pruneSessions(ctx.db, before, Number(settings.sessionIdleMinutes));
+  },
+};
 
 export const cleanup = defineJob({
   name: 'auth.cleanup',

@@ -1,5 +1,6 @@
 // First start: a system with no active administrator gets one, from LECTERN_ADMIN_EMAIL and
-// LECTERN_ADMIN_PASSWORD when set, otherwise admin@localhost with a random password shown once.
+// LECTERN_ADMIN_PASSWORD when set, otherwise admin@localhost with a random password shown once. The
+// password's hash is kept aside so the security report can tell it was never changed.
 import crypto from 'node:crypto';
 import { CoreServices, SYSTEM, type PluginContext } from 'lectern';
 import { hashPassword } from './passwords';
@@ -16,7 +17,11 @@ export async function ensureFirstAdmin(ctx: PluginContext, env: NodeJS.ProcessEn
     const password = given || crypto.randomBytes(12).toString('base64url');
     const existing = await findByEmail(tx.db, email);
     const id = existing ? String(existing.id) : String((await insertUser(tx.db, { email, name: 'Administrator' })).id);
-    await tx.db('auth_users').where({ id }).update({ status: 'active', deactivated_at: null, password_hash: await hashPassword(password) });
+    const hash = await hashPassword(password);
+    await tx.db('auth_users').where({ id }).update({ status: 'active', deactivated_at: null, password_hash: hash });
+    // The security report flags the account until its password is no longer this one.
+    await tx.db('auth_initial_passwords').insert({ user_id: id, password_hash: hash, source: given ? 'environment' : 'generated' })
+      .onConflict('user_id').merge();
     await permissions.assign(id, 'admin', SYSTEM, tx.db);
     await tx.audit({ action: 'auth.firstAdmin', actorId: null, target: { type: 'user', id }, details: { email } });
     if (given) {

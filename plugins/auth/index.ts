@@ -6,7 +6,8 @@ import { definePlugin } from 'lectern';
 import { authPermissions } from './permissions';
 import { authSettings } from './settings';
 import { authIdentity, IdentityCache, IdentityCacheRef } from './identity';
-import { AuthAttempts, AuthDirectory, authEvents, contextChoices, userLinks } from './api';
+import { AuthAttempts, AuthDirectory, AuthSecurityFacts, authEvents, contextChoices, userLinks } from './api';
+import { securityFacts } from './security-facts';
 import { createDirectory } from './directory';
 import { attemptsService } from './attempts';
 import { sendResetLink } from './reset-link-job';
@@ -48,10 +49,11 @@ export default definePlugin({
   jobs: [cleanup, sendResetLink, ...importJobs],
   commands: [...userCommands, ...importCommands],
   privacy: authPrivacy,
-  exports: [AuthDirectory, AuthAttempts],
+  exports: [AuthDirectory, AuthAttempts, AuthSecurityFacts],
   register(c) {
     c.bind(AuthDirectory, createDirectory);
     c.bind(AuthAttempts, attemptsService);
+    c.bind(AuthSecurityFacts, securityFacts);
     c.bind(IdentityCacheRef, (ctx) => new IdentityCache(ctx));
   },
   async start(ctx) {

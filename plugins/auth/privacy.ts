@@ -3,9 +3,11 @@
 import type { PrivacyProvider } from 'lectern';
 import { revokeCredentials, toUser } from './users';
 import { toTokenInfo } from './tokens';
+import { sessionRetention } from './cleanup';
 
 export const authPrivacy: PrivacyProvider = {
-  tables: ['auth_users', 'auth_sessions', 'auth_tokens', 'auth_links', 'auth_cohort_members', 'auth_imports', 'auth_import_rows'],
+  tables: ['auth_users', 'auth_sessions', 'auth_tokens', 'auth_links', 'auth_cohort_members', 'auth_imports', 'auth_import_rows', 'auth_initial_passwords'],
+  retention: [sessionRetention],
   async export(userId, ctx) {
     if (!/^[0-9]{1,18}$/.test(userId)) return {};
     const user = await ctx.db('auth_users').where({ id: userId }).first();
@@ -25,6 +27,7 @@ export const authPrivacy: PrivacyProvider = {
       await tx.db('auth_import_rows').whereRaw('lower(email) = lower(?)', [user.email]).delete();
       await revokeCredentials(ctx, tx.db, userId);
       await tx.db('auth_cohort_members').where({ user_id: userId }).delete();
+      await tx.db('auth_initial_passwords').where({ user_id: userId }).delete();
       await tx.db('auth_imports').where({ created_by: userId }).update({ created_by: null });
       await tx.db('auth_users').where({ id: userId }).update({
         email: `erased-${userId}@invalid`, name: 'Erased user', password_hash: null, status: 'deactivated', locale: null,

@@ -2,7 +2,7 @@
 import { Type, type Static } from 'lectern';
 
 export const authSettings = Type.Object({
-  passwordMinLength: Type.Integer({ minimum: 8, maximum: 128, default: 10, description: 'Shortest password accepted.' }),
+  passwordMinLength: Type.Integer({ minimum: 8, maximum: 128, default: 12, description: 'Shortest password accepted.' }),
   passwordMinClasses: Type.Integer({ minimum: 1, maximum: 4, default: 1, description: 'Character classes (lower, upper, digit, other) a password needs.' }),
   sessionIdleMinutes: Type.Integer({ minimum: 5, maximum: 43_200, default: 120, description: 'A session unused this long ends.' }),
   sessionAbsoluteHours: Type.Integer({ minimum: 1, maximum: 8_760, default: 24, description: 'A session ends this long after login, used or not.' }),

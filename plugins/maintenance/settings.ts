@@ -5,7 +5,6 @@ export const maintenanceSettings = Type.Object({
   backupDirectory: Type.String({ maxLength: 1000, default: '', description: 'Where backups are written; empty for "backups" in the data directory.' }),
   backupsToKeep: Type.Integer({ minimum: 1, maximum: 1000, default: 7, description: 'Backups kept; the oldest beyond this number are deleted after each backup.' }),
   keepFinishedJobsDays: Type.Integer({ minimum: 1, maximum: 3_650, default: 30, description: 'Days completed and failed job records are kept.' }),
-  keepAuditDays: Type.Integer({ minimum: 0, maximum: 36_500, default: 0, description: 'Days audit records are kept; 0 keeps them for ever.' }),
   retryAfterSeconds: Type.Integer({ minimum: 1, maximum: 86_400, default: 300, description: 'What a refused request is told to wait in maintenance mode without an end time (Retry-After).' }),
 }, { additionalProperties: false });
 

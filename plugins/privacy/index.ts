@@ -4,11 +4,19 @@ import path from 'node:path';
 import { definePlugin } from 'lectern';
 import { privacyPermissions } from './permissions';
 import { privacySettings } from './settings';
-import { privacyRequestsPrivacy } from './privacy';
+import { privacyPluginPrivacy } from './privacy';
 import { requestRoutes } from './requests/routes';
 import { accountPages } from './requests/account-pages';
 import { adminPageRoutes, requestsAdminPage } from './requests/admin-pages';
 import { eraseJob, expireExports, exportJob } from './requests/jobs';
+import { policyRoutes } from './policies/routes';
+import { policiesAdminPage, policyPageRoutes } from './policies/pages';
+import { policyGuard } from './policies/guard';
+import { PolicyCache, PolicyCacheRef } from './policies/cache';
+import { retentionRoutes } from './retention/routes';
+import { retentionAdminPage, retentionPageRoutes } from './retention/page';
+import { retentionJob } from './retention/job';
+import { securityAdminPage, securityReportRoute } from './security/report';
 
 export * from './api';
 
@@ -21,24 +29,25 @@ export default definePlugin({
   settings: privacySettings,
   permissions: privacyPermissions,
   roles: [
-    { key: 'privacy-officer', name: 'Privacy officer', description: 'Handles data-protection requests: exports and erasures.' },
+    { key: 'privacy-officer', name: 'Privacy officer', description: 'Handles data-protection requests, policies and retention.' },
   ],
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
   lang: path.join(__dirname, 'lang'),
   routes: [
-    ...requestRoutes,
-    ...accountPages,
-    ...adminPageRoutes,
+    ...requestRoutes, ...accountPages, ...adminPageRoutes,
+    ...policyRoutes, ...policyPageRoutes, ...retentionRoutes, ...retentionPageRoutes, securityReportRoute,
   ],
-  admin: [
-    requestsAdminPage,
-  ],
-  nav: [
-    { title: 'My data', path: '/account/privacy' },
-  ],
-  jobs: [
-    exportJob, eraseJob, expireExports,
-  ],
-  privacy: privacyRequestsPrivacy,
+  admin: [requestsAdminPage, policiesAdminPage, retentionAdminPage, securityAdminPage],
+  nav: [{ title: 'My data', path: '/account/privacy' }],
+  jobs: [exportJob, eraseJob, expireExports, retentionJob],
+  guards: [policyGuard],
+  privacy: privacyPluginPrivacy,
+  register(c) {
+    c.bind(PolicyCacheRef, (ctx) => new PolicyCache(ctx));
+  },
+  async start(ctx) {
+    // Read before the first request, so it does not wait for it.
+    await ctx.resolve(PolicyCacheRef).versions();
+  },
 });

@@ -12,6 +12,7 @@ const parts: readonly PrivacyProvider[] = [
 
 export const supportPrivacy: PrivacyProvider = {
   tables: parts.flatMap((p) => p.tables),
+  retention: parts.flatMap((p) => p.retention ?? []),
   async export(userId, ctx) {
     return Object.assign({}, ...await Promise.all(parts.map((p) => p.export(userId, ctx)))) as Record<string, unknown>;
   },

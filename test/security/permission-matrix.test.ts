@@ -31,6 +31,10 @@ const NOT_ADMITTED: Record<string, string> = {
   // that does is covered by test/plugins/courses/enrollment.test.ts.
   'POST /api/v1/courses/:id/self-enroll': 'course A does not allow self-enrollment',
   'POST /courses/:id/self-enroll': 'course A does not allow self-enrollment',
+  // A published policy version stops every caller until they accept it, so the passes after it would see
+  // only that; publishing is covered by test/plugins/privacy/policies.test.ts.
+  'POST /api/v1/policies': 'publishing a policy makes every caller accept it first',
+  'POST /admin/policies': 'publishing a policy makes every caller accept it first',
 };
 
 /** Columns written on every use of a credential (bookkeeping, not a change anyone asked for). */

@@ -115,7 +115,7 @@ export function pathFixtures(w: World): { byName: Record<string, string>; idAfte
   return {
     byName: {
       sectionId: ids.section, itemId: ids.item, userId: sam.id, cohortId: ids.cohort, assignmentId: ids.assignment,
-      key: ids.role, name: 'hello', plugin: 'hello', code: ids.certificateCode, n: '1', slug: ids.articleSlug,
+      key: ids.role, name: 'hello', plugin: 'hello', code: ids.certificateCode, n: '1', slug: ids.articleSlug, kind: 'privacy',
     },
     idAfter: {
       courses: ids.course, users: sam.id, cohorts: ids.cohort, categories: ids.category, jobs: ids.job, sessions: ids.session,
@@ -158,6 +158,7 @@ export function fieldFixtures(w: World): Record<string, unknown> {
     'POST /admin/support/tickets/:id body.assigneeId': '',
     startsAt: WINDOW_START, endsAt: WINDOW_END,
     userId: w.sam.id, cohortId: w.ids.cohort, contentId: `content:${w.ids.content}`, email: 'matrix@example.test', key: 'matrix-role', role: 'learner',
+    policyVersionId: '1', versionIds: '1',
     courseId: w.ids.course, categoryId: w.ids.category, from: '2026-01-01', to: '2026-01-31', report: 'compliance', cron: '0 6 * * 1', recipients: ['matrix@example.test'],
   };
 }

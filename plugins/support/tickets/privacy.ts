@@ -4,6 +4,7 @@
 // wrote and removes the link to them (as requester, author or assignee).
 import type { PluginContext, PrivacyProvider } from 'lectern';
 import { COMMENTS, TICKETS, toComment, type CommentRow, type TicketRow } from './model';
+import { ticketRetention } from './retention';
 
 const ERASED = '[erased]';
 
@@ -32,4 +33,4 @@ async function eraseTickets(userId: string, ctx: PluginContext): Promise<void> {
   });
 }
 
-export const ticketsPrivacy: PrivacyProvider = { tables: [TICKETS, COMMENTS], export: exportTickets, erase: eraseTickets };
+export const ticketsPrivacy: PrivacyProvider = { tables: [TICKETS, COMMENTS], export: exportTickets, erase: eraseTickets, retention: [ticketRetention] };

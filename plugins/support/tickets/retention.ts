@@ -1,7 +1,7 @@
 // Retention of ticket history: closed tickets (with their comments, by the foreign key's cascade) are
 // deleted once closed before a cut-off. The privacy plugin's retention runs it as the `support.tickets`
 // kind, with the cut-off its policy gives (N days before now).
-import type { PluginContext } from 'lectern';
+import type { PluginContext, RetentionKind } from 'lectern';
 import { TICKETS } from './model';
 
 /** Deletes the tickets closed before `before`; returns how many. */
@@ -12,3 +12,8 @@ export async function pruneClosedTickets(before: Date, ctx: PluginContext): Prom
     return deleted.length;
   });
 }
+
+/** Closed tickets as the privacy plugin's retention sees them (kept for ever until an administrator says otherwise). */
+export const ticketRetention: RetentionKind = {
+  kind: 'support.tickets', label: 'Closed support tickets with their comments', defaultDays: 0, prune: pruneClosedTickets,
+};

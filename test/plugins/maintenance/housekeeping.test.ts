@@ -1,7 +1,7 @@
 // Housekeeping of the maintenance plugin, on whichever queue driver runs: with a driven clock, finished
-// jobs past keepFinishedJobsDays are pruned and recent ones kept; audit records past keepAuditDays are
-// deleted (none with 0) while the trail still refuses every other update and delete; abandoned upload
-// files are removed and fresh ones kept; each run leaves one record; admins can start it, learners not.
+// jobs past keepFinishedJobsDays are pruned and recent ones kept; abandoned upload files are removed and
+// fresh ones kept; each run leaves one record; admins can start it, learners not. (Audit retention is the
+// privacy plugin's: test/plugins/privacy/retention.test.ts.)
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
@@ -59,33 +59,6 @@ describe('maintenance: housekeeping', function () {
     });
   });
 
-  it('deletes audit records older than keepAuditDays, none with 0, and the trail still refuses updates and deletes', async () => {
-    const at = (days: number) => new Date(now.getTime() - days * DAY_MS);
-    await t.db('core_audit').insert([
-      { at: at(400), action: 'test.ancient' }, { at: at(100), action: 'test.old' }, { at: at(10), action: 'test.recent' },
-    ]);
-    const tested = () => t.db('core_audit').where('action', 'like', 'test.%').orderBy('id').pluck('action');
-
-    expect((await run()).audit, 'keepAuditDays 0 keeps everything').to.equal(0);
-    expect(await tested()).to.deep.equal(['test.ancient', 'test.old', 'test.recent']);
-
-    await t.app.settings.update('maintenance', { keepAuditDays: 90 });
-    expect((await run()).audit).to.equal(2);
-    expect(await tested()).to.deep.equal(['test.recent']);
-    const prune = await t.db('core_audit').where({ action: 'audit.prune' }).select('details');
-    expect(prune.map((r: { details: Record<string, unknown> }) => r.details)).to.deep.equal([{ before: at(90).toISOString(), deleted: 2 }]);
-
-    const refused = (p: Promise<unknown>) => p.then(() => 'allowed', (e: Error) => e.message);
-    expect(await refused(t.db('core_audit').update({ action: 'forged' }))).to.contain('core_audit is append-only');
-    expect(await refused(t.db('core_audit').where({ action: 'test.recent' }).delete())).to.contain('core_audit is append-only');
-    // The prune's own switch never opens the table to updates.
-    expect(await refused(t.db.transaction(async (trx) => {
-      await trx.raw(`set local lectern.audit_prune = 'on'`);
-      await trx('core_audit').update({ action: 'forged' });
-    }))).to.contain('core_audit is append-only');
-    expect(await tested()).to.deep.equal(['test.recent']);
-  });
-
   it('removes temporary files of uploads abandoned more than a day ago and keeps fresh ones and stored files', async () => {
     const dir = path.join(t.app.config.filesDir, 'errands', 'reports');
     fs.mkdirSync(dir, { recursive: true });
@@ -104,10 +77,8 @@ describe('maintenance: housekeeping', function () {
   it('leaves one maintenance.housekeeping record per run, with its counts', async () => {
     const records: { details: Record<string, number> }[] = await t.db('core_audit').where({ action: 'maintenance.housekeeping' }).orderBy('id').select('details');
     expect(records.map((r) => r.details)).to.deep.equal([
-      { jobs: 3, audit: 0, files: 0, keepFinishedJobsDays: 30, keepAuditDays: 0 },
-      { jobs: 0, audit: 0, files: 0, keepFinishedJobsDays: 30, keepAuditDays: 0 },
-      { jobs: 0, audit: 2, files: 0, keepFinishedJobsDays: 30, keepAuditDays: 90 },
-      { jobs: 0, audit: 0, files: 1, keepFinishedJobsDays: 30, keepAuditDays: 90 },
+      { jobs: 3, files: 0, keepFinishedJobsDays: 30 },
+      { jobs: 0, files: 1, keepFinishedJobsDays: 30 },
     ]);
   });
 
