@@ -95,6 +95,9 @@ export function loadConfig(opts: LoadConfigOptions = {}): LecternConfig {
     throw new BootError('LECTERN_CONFIG_INVALID', `${problems.join('; ')}. Fix the value and start again.`);
   }
   const config = raw as Static<typeof ConfigSchema>;
+  if (config.databaseReadUrl && !config.databaseUrl) {
+    throw new BootError('LECTERN_CONFIG_INVALID', 'DATABASE_READ_URL names a read replica of DATABASE_URL; the embedded database has none. Unset it, or set DATABASE_URL too.');
+  }
   config.dataDir = path.resolve(cwd, config.dataDir);
   const filesDir = path.resolve(cwd, config.filesDir ?? path.join(config.dataDir, 'files'));
   const secret = config.secret ?? (opts.ephemeralSecret ? crypto.randomBytes(32).toString('hex') : persistedSecret(config.dataDir));

@@ -71,9 +71,6 @@ export async function connectDatabase(opts: ConnectOptions): Promise<Database> {
       },
     };
   }
-  if (opts.databaseReadUrl) {
-    throw new BootError('LECTERN_CONFIG_INVALID', 'DATABASE_READ_URL names a read replica of DATABASE_URL; the embedded database has none. Unset it, or set DATABASE_URL too.');
-  }
   const release = opts.pglite ? () => undefined : lockDataDir(opts.dataDir);
   const pglite = opts.pglite ?? new PGlite(path.join(opts.dataDir, 'pglite'));
   if (!opts.pglite) {

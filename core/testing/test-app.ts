@@ -138,7 +138,10 @@ export async function createTestApp(opts: TestAppOptions = {}): Promise<TestApp>
     appOpts.database = { pglite: (await tpl.clone()) as PGlite };
   }
 
-  const app = await App.create(appOpts);
+  const app = await App.create(appOpts).catch(async (err: unknown) => {
+    await appOpts.database?.pglite?.close();
+    throw err;
+  });
   try {
     const settings = opts.shareWith ? opts.settings ?? {} : { ...opts.settings, core: { defaultRole: null, ...opts.settings?.['core'] } };
     if (Object.keys(settings).length) {
