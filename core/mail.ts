@@ -57,6 +57,8 @@ export const sendMail = defineJob({
   }, { additionalProperties: false }),
   attempts: 5,
   backoffMs: 5000,
+  // Once sent, the address and text stay only in the mailbox: the job keeps no personal data.
+  forgetPayload: true,
   async handler(message, job) {
     await job.resolve(mailService).send(message);
     return { to: message.to };

@@ -146,6 +146,8 @@ export interface JobDef<S extends TSchema, R> {
   backoffMs?: number;
   /** A cron schedule; fires once per tick across every process. */
   schedule?: { cron: string; payload: Static<S> };
+  /** The payload holds personal data only needed to run (an email's address and text): cleared once the job succeeds. */
+  forgetPayload?: boolean;
 }
 export interface JobRef<S extends TSchema = TSchema, R = unknown> {
   readonly kind: 'job';
@@ -154,6 +156,7 @@ export interface JobRef<S extends TSchema = TSchema, R = unknown> {
   readonly attempts: number;
   readonly backoffMs: number;
   readonly schedule?: { cron: string; payload: Static<S> };
+  readonly forgetPayload?: boolean;
   handler(payload: Static<S>, job: JobContext): Promise<R>;
 }
 export function defineJob<S extends TSchema, R>(def: JobDef<S, R>): JobRef<S, R> {

@@ -397,6 +397,7 @@ export class BullmqDriver implements QueueDriver {
     };
     try {
       const result = await Promise.race([this.run(registered, job.data.payload, meta), givenBack]);
+      if (registered.ref.forgetPayload) await job.updateData({ ...job.data, payload: {} });
       return JSON.parse(JSON.stringify(result) ?? 'null') as unknown;
     } finally {
       this.running.delete(id);

@@ -317,7 +317,7 @@ export class InlineDriver implements QueueDriver {
         outcome = { ok: false, error: errorMessage(err) };
       }
       clearInterval(r.renew);
-      if (!r.handedBack) await this.finish(row, token, outcome);
+      if (!r.handedBack) await this.finish(row, token, outcome, job.ref.forgetPayload === true);
     })().catch((err: unknown) => this.log.error({ err, id }, 'job bookkeeping failed'))
       .finally(() => {
         this.running.delete(id);
@@ -326,11 +326,11 @@ export class InlineDriver implements QueueDriver {
     this.running.set(id, r);
   }
 
-  private async finish(row: JobRow, token: string, outcome: Outcome): Promise<void> {
+  private async finish(row: JobRow, token: string, outcome: Outcome, forgetPayload: boolean): Promise<void> {
     const id = String(row.id);
     const retry = !outcome.ok && row.attempts < row.max_attempts;
     const update = outcome.ok
-      ? { state: 'completed' as const, progress: 100, result: outcome.result, error: null, finished_at: this.db.fn.now() }
+      ? { state: 'completed' as const, progress: 100, result: outcome.result, error: null, finished_at: this.db.fn.now(), ...(forgetPayload ? { payload: {} } : {}) }
       : retry
         ? { state: 'waiting' as const, error: outcome.error, run_at: this.db.raw(this.afterMs, [row.backoff_ms * 2 ** (row.attempts - 1)]) }
         : { state: 'failed' as const, error: outcome.error, finished_at: this.db.fn.now() };

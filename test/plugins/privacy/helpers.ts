@@ -1,7 +1,8 @@
 // Helpers for the privacy request tests: an app with every plugin that holds personal data (auth, courses,
-// content, reporting, the certificates example, privacy) on a clock the tests drive, and a person with data
+// content, reporting, support, the certificates example, privacy) on a clock the tests drive, and a person with data
 // in each of them — an account with a password, a named token and a session (a planted user agent), a
-// cohort, roles, content they wrote and viewed, a completed course (so a certificate), a scheduled report.
+// cohort, roles, content they wrote and viewed, a completed course (so a certificate), a scheduled report,
+// a support ticket with a reply, and feedback on a help article.
 import { expect } from 'chai';
 import { createTestApp, type Persona, type TestApp } from 'lectern';
 import { account, PASSWORD } from '../auth/helpers';
@@ -24,7 +25,7 @@ export async function privacyWorld(): Promise<PrivacyWorld> {
   let now = new Date('2030-05-01T09:00:00.000Z');
   const clock = { now: () => now, set: (iso: string) => { now = new Date(iso); } };
   const t = await createTestApp({
-    plugins: ['auth', 'courses', 'content', 'reporting', 'certificates', 'privacy'], clock: clock.now,
+    plugins: ['auth', 'courses', 'content', 'reporting', 'support', 'certificates', 'privacy'], clock: clock.now,
     settings: { content: { allowSelfApproval: true } },
   });
   const admin = await t.persona('admin', 'admin');
@@ -69,8 +70,15 @@ export async function subjectWithData(w: PrivacyWorld, tag: string): Promise<Sub
   }
   const recipient = `reports-${tag}@example.test`;
   await ok(me.post('/api/v1/reports/schedules').send({ report: 'compliance', cron: '0 6 * * 1', recipients: [recipient] }), 201);
+  const ticketSubject = `Ticket-${tag}`;
+  const ticket = await ok<{ id: string }>(me.post('/api/v1/support/tickets').send({ subject: ticketSubject, body: 'The exits page does not open.' }), 201);
+  const reply = `Reply-${tag}`;
+  await ok(me.post(`/api/v1/support/tickets/${ticket.id}/comments`).send({ body: reply }), 201);
+  const [article] = (await ok<{ items: { id: string }[] }>(me.get('/api/v1/help/articles?limit=1'))).items;
+  const feedback = `Feedback-${tag}`;
+  await ok(me.post(`/api/v1/help/articles/${article.id}/feedback`).send({ helpful: false, comment: feedback }));
   await t.jobs.drain();
-  return { id: acc.id, email, name: tag, planted: [email, tokenName, agent, recipient], authored };
+  return { id: acc.id, email, name: tag, planted: [email, tokenName, agent, recipient, ticketSubject, reply, feedback], authored };
 }
 
 /** Every text, varchar, json and jsonb column of every table of this test system's schema. */

@@ -63,12 +63,13 @@ describe('privacy: export bundle and erasure across every plugin', function () {
       activity: (p.reporting.activity as Json[]).length > 0,
       certificates: (p.certificates.certificates as Json[]).length,
       requests: (p.privacy.requests as Json[]).map((x) => x.id),
+      support: zed.planted.slice(4).filter((s) => !JSON.stringify(p.support).includes(s)),
     }).to.deep.equal({
       subject: { id: zed.id }, generatedAt: '2030-05-01T09:00:00.000Z',
-      plugins: ['auth', 'certificates', 'content', 'core', 'courses', 'privacy', 'reporting'],
+      plugins: ['auth', 'certificates', 'content', 'core', 'courses', 'privacy', 'reporting', 'support'],
       email: zed.email, token: true, agent: true, cohorts: ['Night shift'], roles: ['content-manager', 'learner', 'learner', 'reporter'], audited: true,
       enrollments: ['PRIV-101'], progress: 2, completions: ['PRIV-101'], owned: [zed.authored], views: 2,
-      schedules: [[zed.planted[3]]], activity: true, certificates: 1, requests: [String(made.id)],
+      schedules: [[zed.planted[3]]], activity: true, certificates: 1, requests: [String(made.id)], support: [],
     });
     // Nothing of the other person: none of their strings anywhere, and no user reference names them.
     const theirs = [other.name, ...other.planted].filter((s) => text.toLowerCase().includes(s.toLowerCase()));
