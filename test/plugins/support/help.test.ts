@@ -22,7 +22,7 @@ describe('support: the help center', function () {
   const page = (who: string, url: string) => t.as(who).get(url).set('Accept', 'text/html');
 
   before(async () => {
-    t = await createTestApp({ plugins: ['auth', 'courses', 'content', 'reporting', 'maintenance', 'support'] });
+    t = await createTestApp({ plugins: ['auth', 'courses', 'content', 'reporting', 'maintenance', 'support', 'privacy'] });
     ada = await t.persona('ada', 'admin');
     lou = await t.persona('lou', 'learner');
     ian = await t.persona('ian', 'instructor');
@@ -150,7 +150,7 @@ describe('support: the help center', function () {
   });
 
   it('changes "Help for this page" on a second instance of the same system within 5 seconds of an article changing', async () => {
-    const second = await createTestApp({ plugins: ['auth', 'courses', 'content', 'reporting', 'maintenance', 'support'], shareWith: t });
+    const second = await createTestApp({ plugins: ['auth', 'courses', 'content', 'reporting', 'maintenance', 'support', 'privacy'], shareWith: t });
     try {
       const shown = async () => (await second.as(ada.id).get('/my/transcript').set('Accept', 'text/html')).text.includes('href="/help/transcript-for-auditors"');
       const before = await shown();
@@ -222,7 +222,7 @@ describe('support: the help center', function () {
       tables: supportPrivacy.tables, written: exported.helpArticlesWritten.map((a) => a.title), feedback: exported.helpFeedback.map((f) => f.comment),
       kept: article, left: Number(feedback?.n),
     }).to.deep.equal({
-      tables: ['support_help_articles', 'support_help_feedback'], written: ['Written by Wes'], feedback: ['Mine'],
+      tables: ['support_help_articles', 'support_help_feedback', 'support_tickets', 'support_ticket_comments'], written: ['Written by Wes'], feedback: ['Mine'],
       kept: { title: 'Written by Wes', author_id: null }, left: 0,
     });
   });
