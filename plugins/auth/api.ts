@@ -2,7 +2,7 @@
 // directory of users and cohorts (and whom a caller may find in it), the attempt counter that throttles
 // guessing, its permissions, the events it emits when accounts and cohorts change and people sign in, and
 // the extension point through which a plugin links its own pages about a person from the account's admin page.
-import { defineEvent, defineExtensionPoint, defineService, type PermissionRef, type PluginContext, type Principal } from 'lectern';
+import { defineEvent, defineExtensionPoint, defineService, sendMail, type PermissionRef, type PluginContext, type Principal } from 'lectern';
 import type { UserStatus } from './users';
 
 export interface DirectoryUser { id: string; email: string; name: string; status: UserStatus }
@@ -35,6 +35,24 @@ export interface Directory {
 }
 
 export const AuthDirectory = defineService<Directory>('auth.directory');
+
+/** An address a mail server can deliver to (the first administrator may be admin@localhost). */
+const MAILABLE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/**
+ * Emails one message to each of `userIds` who is active and has a deliverable address ("Hello <name>,"
+ * first), one core.sendMail job each; returns how many were sent. For a plugin's notification jobs.
+ */
+export async function mailPeople(ctx: PluginContext, userIds: readonly string[], message: { subject: string; text: string }): Promise<number> {
+  const people = await ctx.resolve(AuthDirectory).usersById([...new Set(userIds)]);
+  let sent = 0;
+  for (const person of people.values()) {
+    if (person.status !== 'active' || !MAILABLE.test(person.email)) continue;
+    await ctx.enqueue(sendMail, { to: person.email, subject: message.subject, text: `Hello ${person.name},\n\n${message.text}\n` });
+    sent += 1;
+  }
+  return sent;
+}
 
 /** A counter an attempt is counted under (e.g. `courses.key:<user>:<course>`, starting with the plugin's name), and its attempts per window. */
 export interface AttemptLimit { key: string; limit: number }

@@ -1,16 +1,14 @@
 // Emails about review: approvers learn of a submission, authors of an approval or a rejection, owners of
 // content due for review. The job is written in the transaction of the change (`notify`); it finds the
 // recipients when it runs and hands one core.sendMail job per person to the mailer.
-import { CoreServices, defineJob, sendMail, SYSTEM, Type, type JobContext, type TransactionContext } from 'lectern';
-import { AuthDirectory } from 'lectern/auth';
+import { CoreServices, defineJob, SYSTEM, Type, type JobContext, type TransactionContext } from 'lectern';
+import { mailPeople } from 'lectern/auth';
 import { contentPermissions } from './permissions';
 import { ITEMS, VERSIONS, type ItemRow, type VersionRow } from './model/rows';
 
 const Kind = Type.Union([Type.Literal('submitted'), Type.Literal('approved'), Type.Literal('rejected'), Type.Literal('review-due')]);
 type Kind = 'submitted' | 'approved' | 'rejected' | 'review-due';
 
-/** An address a mail server can deliver to (the first administrator may be admin@localhost). */
-const MAILABLE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 /** At most this many approvers are told of one submission. */
 const MAX_APPROVERS = 100;
 
@@ -24,16 +22,9 @@ export const notifyJob = defineJob({
     const ids = kind === 'submitted' ? await approvers(job, v.submitted_by)
       : kind === 'review-due' ? [item.owner_id]
         : [v.submitted_by, v.author_id, item.owner_id];
-    const people = await job.resolve(AuthDirectory).usersById([...new Set(ids.filter((id): id is string => !!id))]);
     const link = job.url(`/admin/content/${contentId}`);
-    const { subject, text } = message(kind, item.title, version, v.reject_reason, link);
-    let sent = 0;
-    for (const person of people.values()) {
-      if (person.status !== 'active' || !MAILABLE.test(person.email)) continue;
-      await job.enqueue(sendMail, { to: person.email, subject, text: `Hello ${person.name},\n\n${text}\n` });
-      sent += 1;
-    }
-    return { sent };
+    const recipients = ids.filter((id): id is string => !!id);
+    return { sent: await mailPeople(job, recipients, message(kind, item.title, version, v.reject_reason, link)) };
   },
 });
 

@@ -2,17 +2,14 @@
 // recipients when it runs and hands one core.sendMail job per person to the mailer: the support team of a
 // new ticket, the requester of a reply from support or a status change, the assignee of an assignment or
 // of the requester's comment. Internal notes are never emailed.
-import { defineJob, sendMail, Type, type JobContext } from 'lectern';
-import { AuthDirectory } from 'lectern/auth';
+import { defineJob, Type, type JobContext } from 'lectern';
+import { mailPeople } from 'lectern/auth';
 import { COMMENTS, TICKETS, type CommentRow, type TicketRow } from './model';
 import { IdString, StatusSchema, type TicketStatus } from './schemas';
 import { supportTeam } from './team';
 
 const KINDS = ['opened', 'replied', 'status', 'assigned', 'requester-comment'] as const;
 type Kind = (typeof KINDS)[number];
-
-/** An address a mail server can deliver to (the first administrator may be admin@localhost). */
-const MAILABLE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 const Payload = Type.Object({
   kind: Type.Union(KINDS.map((k) => Type.Literal(k))),
@@ -32,15 +29,7 @@ export const notifyTicketJob = defineJob({
     const comment: CommentRow | undefined = notice.commentId ? await job.db(COMMENTS).where({ id: notice.commentId, ticket_id: ticket.id }).first() : undefined;
     if (comment?.internal) return { sent: 0 };
     const ids = (await recipients(job, notice.kind, ticket)).filter((id) => id !== notice.actorId);
-    const people = await job.resolve(AuthDirectory).usersById([...new Set(ids)]);
-    const { subject, text } = message(notice, ticket, comment, job);
-    let sent = 0;
-    for (const person of people.values()) {
-      if (person.status !== 'active' || !MAILABLE.test(person.email)) continue;
-      await job.enqueue(sendMail, { to: person.email, subject, text: `Hello ${person.name},\n\n${text}\n` });
-      sent += 1;
-    }
-    return { sent };
+    return { sent: await mailPeople(job, ids, message(notice, ticket, comment, job)) };
   },
 });
 
