@@ -1,0 +1,127 @@
+// `npm run bench:writes`: the write paths an administrator and an instructor use most, against the SELECT 1
+// baseline (B) measured in the same round: creating a cohort (`POST /api/v1/cohorts`, a new name each
+// request; target ≥ 25 % of B) and enrolling one learner (`POST /api/v1/courses/:id/enrollments`, a
+// different person each request, into 50 published courses in turn; target ≥ 25 % of B). Completing an
+// item (target ≥ 40 %) is bench:courses' POST target. A real administrator's API token; auth and courses
+// plugins; job workers off (the writes' jobs are written, not run). PostgreSQL from DATABASE_URL, a
+// scratch schema dropped after the run. Env: BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5),
+// BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
+import path from 'node:path';
+import type { Knex } from 'knex';
+import { benchDatabaseUrl, measureBaselines, type Baselines } from './baselines';
+import { benchSettings, median, medianOf } from './measure';
+import { line, loadAverage, machine, pct, table } from './report';
+import { coursesApp } from './courses-server';
+import { measureVariedServer, type Varied, type VariedFigures } from './courses-load';
+import { seedCourseStructure } from './courses-seed';
+import { inScratchSchema } from './scratch-schema';
+import { bearerToken } from './tokens';
+import { hashPassword } from '../plugins/auth/passwords';
+
+const PASSWORD = 'bench password 1';
+const ADMIN = 'admin@writes.bench';
+/** People to enroll: more than the rounds' requests (about 2,000 req/s × 15 s × 3 rounds). */
+const LEARNERS = 150_000;
+const COURSES = 50;
+const TARGET = 0.25;
+const serverScript = path.join(__dirname, 'courses-server.js');
+const progress = (msg: string) => process.stderr.write(`[bench:writes] ${msg}\n`);
+
+/** An administrator with a password, LEARNERS accounts without one, COURSES published courses of two required items. */
+async function seed(db: Knex, passwordHash: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx.raw(`insert into auth_users (email, name, password_hash) values (?, 'Bench administrator', ?)`, [ADMIN, passwordHash]);
+    await trx.raw(`insert into core_role_assignments (user_id, role_key, context_id)
+      select u.id, 'admin', c.id from auth_users u, core_contexts c where u.email = ? and c.type = 'system'`, [ADMIN]);
+    await trx.raw(`insert into auth_users (email, name) select 'w' || g || '@writes.bench', 'Writer ' || g from generate_series(1, ?) g`, [LEARNERS]);
+    await trx.raw(`insert into courses_categories (name) values ('Bench category')`);
+    await trx.raw(`insert into courses_courses (code, title, summary, category_id, status, published_at)
+      select 'W' || g, 'Write course ' || g, 'Enrolled into by the benchmark', (select min(id) from courses_categories), 'published', now()
+      from generate_series(1, ?) g`, [COURSES]);
+    await seedCourseStructure(trx, 2, 2); // sections, items and the courses' permission contexts
+    await trx.raw(`update courses_courses set required_items = 2`);
+  });
+  for (const t of ['auth_users', 'courses_courses', 'core_role_assignments']) await db.raw('vacuum analyze ??', [t]);
+}
+
+async function prepare(databaseUrl: string, schema: string): Promise<{ token: string; learners: string[]; courses: string[] }> {
+  const { app, cleanup } = await coursesApp(databaseUrl, schema);
+  try {
+    await app.start();
+    await seed(app.database.knex, await hashPassword(PASSWORD));
+    const db = app.database.knex;
+    const learners = (await db('auth_users').whereNull('password_hash').orderBy('id').pluck('id')).map(String);
+    const courses = (await db('courses_courses').orderBy('id').pluck('id')).map(String);
+    const { port } = await app.listen(0, '127.0.0.1');
+    return { token: await bearerToken(port, ADMIN, PASSWORD), learners, courses };
+  } finally {
+    await app.stop();
+    cleanup();
+  }
+}
+
+interface Round { baselines: Baselines; cohort: VariedFigures; enroll: VariedFigures }
+
+async function main(): Promise<void> {
+  const settings = benchSettings();
+  const rounds = Number(process.env.BENCH_ROUNDS || '3');
+  const databaseUrl = benchDatabaseUrl();
+  const logLevel = process.env.BENCH_LOG_LEVEL || 'warn';
+  const started = new Date();
+  const loadBefore = loadAverage();
+  await inScratchSchema(databaseUrl, 'bench_writes', async ({ schema, serverVersion }) => {
+    const { token, learners, courses } = await prepare(databaseUrl, schema);
+    progress(`seeded ${learners.length} learners and ${courses.length} courses; load ${loadAverage()}`);
+    const fork = { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: logLevel } };
+    const json = { authorization: token, 'content-type': 'application/json' };
+    let cohorts = 0;
+    const nextCohort = (): Varied => ({ method: 'POST', path: '/api/v1/cohorts', headers: json, body: JSON.stringify({ name: `Bench cohort ${++cohorts}` }) });
+    let enrolled = 0;
+    const nextEnrollment = (): Varied => {
+      const i = enrolled++;
+      if (i >= learners.length) throw new Error(`ran out of learners to enroll after ${learners.length}`);
+      return { method: 'POST', path: `/api/v1/courses/${courses[i % courses.length]}/enrollments`, headers: json, body: JSON.stringify({ userId: learners[i], role: 'learner' }) };
+    };
+    const measured: Round[] = [];
+    for (let r = 1; r <= rounds; r++) {
+      progress(`round ${r}/${rounds}: baselines, load ${loadAverage()}`);
+      const baselines = await measureBaselines({ ...settings, databaseUrl });
+      progress(line('  B', baselines.koaSelect1));
+      const cohort = await measureVariedServer(serverScript, fork, settings, nextCohort);
+      progress(`${line('  POST /api/v1/cohorts', cohort)}, statuses ${JSON.stringify(cohort.statuses)}`);
+      const enroll = await measureVariedServer(serverScript, fork, settings, nextEnrollment);
+      progress(`${line('  POST /api/v1/courses/:id/enrollments', enroll)}, statuses ${JSON.stringify(enroll.statuses)}`);
+      measured.push({ baselines, cohort, enroll });
+    }
+    const ratio = (pick: (r: Round) => VariedFigures) => medianOf(measured.map((r) => pick(r).rps / r.baselines.koaSelect1.rps));
+    const verdict = (name: string, pick: (r: Round) => VariedFigures) => {
+      const m = ratio(pick);
+      const each = measured.map((r) => pct(pick(r).rps, r.baselines.koaSelect1.rps)).join(', ');
+      return `${name}: median ${(m * 100).toFixed(1)} % of B (rounds ${each}) — target ≥ ${TARGET * 100} %: ${m >= TARGET ? 'met' : 'NOT met'}`;
+    };
+    const last = measured[measured.length - 1];
+    process.stdout.write([
+      `Run: ${started.toISOString()}, ${rounds} round(s) of ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per target, ${settings.connections} connections, autocannon → 127.0.0.1, one server process at a time`,
+      `Machine: ${machine()}; load average ${loadBefore} before, ${loadAverage()} after`,
+      `Database: PostgreSQL ${serverVersion}, fresh schema dropped after the run; ${learners.length} accounts, ${courses.length} published courses`,
+      `Lectern: auth + courses plugins, an administrator's real API token, log level ${logLevel}, job workers off`,
+      '',
+      'Medians over the rounds:',
+      '',
+      table({ koa: median(measured.map((r) => r.baselines.koa)), koaSelect1: median(measured.map((r) => r.baselines.koaSelect1)) }, [
+        { name: '`POST /api/v1/cohorts` (a new name each request)', figures: median(measured.map((r) => r.cohort)) },
+        { name: '`POST /api/v1/courses/:id/enrollments` (one learner, a different one each request)', figures: median(measured.map((r) => r.enroll)) },
+      ]),
+      '',
+      verdict('Create a cohort', (r) => r.cohort),
+      verdict('Enroll one learner', (r) => r.enroll),
+      `Last round's answers: cohorts ${JSON.stringify(last.cohort.statuses)}, enrollments ${JSON.stringify(last.enroll.statuses)}`,
+      '',
+    ].join('\n'));
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[bench:writes] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});
