@@ -39,7 +39,7 @@ describe('lectern plugin new', () => {
     const result = await lectern('plugin', 'new', 'my-notes', '--dir', dir);
     expect(result.code, result.stderr).to.equal(0);
     expect(filesUnder(dir).sort()).to.deep.equal([
-      '.gitignore', '.mocharc.json', 'README.md', 'index.ts', 'migrations/0001_init.ts', 'package.json',
+      '.gitignore', '.mocharc.json', 'README.md', 'index.ts', 'lang/en.json', 'migrations/0001_init.ts', 'package.json',
       'test/my-notes.test.ts', 'tsconfig.json', 'views/notes.hbs',
     ]);
 
@@ -56,6 +56,8 @@ describe('lectern plugin new', () => {
     expect(read('README.md')).to.match(/^# lectern-plugin-my-notes\n\nMy Notes: /);
     for (const file of filesUnder(dir).filter((f) => !f.endsWith('.hbs'))) expect(read(file), file).not.to.contain('{{');
     expect(read('views/notes.hbs')).not.to.match(/\{\{(name|Name|name_snake|lectern_dependency)\}\}/);
+    expect({ key: JSON.parse(read('lang/en.json'))['my-notes.notes.empty'], view: read('views/notes.hbs').includes('{{t "my-notes.notes.empty"}}') })
+      .to.deep.equal({ key: 'No notes yet.', view: true });
   });
 
   it('refuses a name that is not kebab-case, in one line', async () => {
