@@ -30,6 +30,7 @@ export default definePlugin({
   roles: [{ key: 'registrar', name: 'Registrar', description: 'Sees every certificate and revokes them.' }],
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
+  lang: path.join(__dirname, 'lang'),
   routes: [verifyRoute, myCertificatesRoute, allCertificatesRoute, pdfRoute, revokeRoute, myCertificatesPage, verifyPage, revokeFormRoute],
   jobs: [renderCertificate],
   // Durable: issuing must happen for every completion, even one made while this plugin was disabled.
