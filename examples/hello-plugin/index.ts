@@ -177,6 +177,7 @@ export default definePlugin({
   ],
   migrations: path.join(__dirname, 'migrations'),
   views: path.join(__dirname, 'views'),
+  lang: path.join(__dirname, 'lang'),
   routes: [getGreeting, postGreeting, page],
   jobs: [countWords],
   subscribe: [dropCachedLatest, countDaily],
