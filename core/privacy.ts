@@ -1,6 +1,10 @@
 // The registry of privacy providers: each plugin that stores personal data says how to export and
 // erase it (Moodle's privacy API). The privacy plugin walks this registry to answer requests.
+import type { Knex } from 'knex';
 import type { PluginContext, PrivacyProvider } from './plugin';
+
+/** Column names that hold a person's id, besides every `…user_id`. */
+const PERSON_COLUMNS = ['created_by', 'actor_id', 'assignee_id', 'owner_id', 'updated_by'];
 import { CoreServices } from './services';
 
 export class PrivacyRegistry {
@@ -17,6 +21,16 @@ export class PrivacyRegistry {
   /** Tables some provider says it covers. */
   coveredTables(): Set<string> {
     return new Set([...this.providers.values()].flatMap((p) => p.tables));
+  }
+
+  /** Every column of this schema that holds a person's id (by name), with whether a provider covers its table. */
+  async personColumns(db: Knex): Promise<{ table: string; column: string; covered: boolean }[]> {
+    const rows: { table_name: string; column_name: string }[] = await db('information_schema.columns')
+      .where({ table_schema: db.raw('current_schema()') })
+      .andWhere((q) => q.where('column_name', 'like', '%user_id').orWhereIn('column_name', PERSON_COLUMNS))
+      .orderBy(['table_name', 'column_name']).select('table_name', 'column_name');
+    const covered = this.coveredTables();
+    return rows.map((r) => ({ table: r.table_name, column: r.column_name, covered: covered.has(r.table_name) }));
   }
 }
 

@@ -54,14 +54,11 @@ async function queue(ctx: PluginContext): Promise<Check[]> {
 }
 
 async function providers(ctx: PluginContext): Promise<Check> {
-  const covered = new Set(ctx.resolve(CoreServices.privacy).list().map((p) => p.plugin));
-  const rows: { table_name: string }[] = await ctx.db('information_schema.tables').whereRaw('table_schema = current_schema()').select('table_name');
-  const missing = ctx.resolve(CoreServices.system).plugins().filter((p) => p.enabled && !covered.has(p.name))
-    .filter((p) => rows.some((r) => r.table_name.startsWith(`${p.name.replace(/-/g, '_')}_`))).map((p) => p.name);
+  const missing = (await ctx.resolve(CoreServices.privacy).personColumns(ctx.db)).filter((c) => !c.covered).map((c) => `${c.table}.${c.column}`);
   return missing.length
-    ? check('privacy.providers', 'warning', 'Privacy providers', `Plugins that keep tables but declare no privacy provider: ${missing.join(', ')}. Personal data they hold is neither exported nor erased on request.`,
-      'Ask their authors for a privacy provider, or check that their tables hold no personal data.')
-    : check('privacy.providers', 'ok', 'Privacy providers', 'Every plugin with tables declares how to export and erase what it holds.');
+    ? check('privacy.providers', 'warning', 'Privacy providers', `Columns that hold a person's id in tables no privacy provider covers: ${missing.join(', ')}. The personal data there is neither exported nor erased on request.`,
+      'Ask the authors of the plugins owning these tables for a privacy provider that covers them.')
+    : check('privacy.providers', 'ok', 'Privacy providers', 'Every table that refers to a person is covered by a privacy provider (exported and erased on request).');
 }
 
 function logging(ctx: PluginContext): Check {

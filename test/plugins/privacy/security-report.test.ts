@@ -1,6 +1,6 @@
 // The security report (issue 15): every check has a stable code and a severity, and flips with the state
 // it checks — the first administrator's random password until it is changed, no policy published, audit
-// retention, a plugin with tables but no privacy provider, cookies behind a TLS proxy without trustProxy —
+// retention, a table referring to a person that no privacy provider covers, cookies behind a TLS proxy without trustProxy —
 // and it shows the session timeouts and the password policy. Privacy managers only.
 import { expect } from 'chai';
 import { createTestApp, type Persona, type TestApp } from 'lectern';
@@ -48,13 +48,14 @@ describe('privacy: security report', function () {
     expect(await severity('privacy.audit-retention')).to.equal('ok');
   });
 
-  it('names enabled plugins with tables and no privacy provider', async () => {
-    const providers = (await report()).get('privacy.providers');
-    expect(providers?.severity).to.equal('warning');
-    expect(providers?.detail).to.include('maintenance');
-    await t.app.setEnabled('maintenance', false);
+  it('names the columns that refer to a person in tables no privacy provider covers, and no others', async () => {
+    // Maintenance keeps tables but none that refers to a person: nothing to name.
     expect(await severity('privacy.providers')).to.equal('ok');
-    await t.app.setEnabled('maintenance', true);
+    await t.db.schema.createTable('unprotected_notes', (tb) => { tb.increments('id'); tb.bigInteger('user_id'); });
+    const providers = (await report()).get('privacy.providers');
+    expect({ severity: providers?.severity, names: providers?.detail.includes('unprotected_notes.user_id') }).to.deep.equal({ severity: 'warning', names: true });
+    await t.db.schema.dropTable('unprotected_notes');
+    expect(await severity('privacy.providers')).to.equal('ok');
   });
 
   it('shows the session timeouts and password policy, the queue and the log level, most serious first', async () => {
