@@ -1,7 +1,8 @@
 // Reports can be read from a PostgreSQL read replica (DATABASE_READ_URL) so they never load the primary.
-// No replica runs here, so the "replica" is the same database reached through its own pool, named by
-// application_name: the reports' queries must travel on that pool, and the writes on the primary's.
-// The embedded database has no replica: DATABASE_READ_URL without DATABASE_URL stops the boot.
+// Without one, `readDb` is the primary itself. No replica runs here, so on PostgreSQL the "replica" is the
+// same database reached through a pool of its own, named by application_name: the reports' queries must
+// travel on that pool. The embedded database has no replica: DATABASE_READ_URL without DATABASE_URL stops
+// the boot.
 import { expect } from 'chai';
 import { createTestApp } from 'lectern';
 import { onPostgres } from '../../core/helpers';
@@ -9,30 +10,40 @@ import { ok } from './helpers';
 
 const READS = 'lectern_reads_test';
 
+/** The reports answer; returns the application_name-tagged queries seen on the read pool (PostgreSQL only). */
+async function reportsRead(databaseReadUrl?: string): Promise<{ samePool: boolean; readQueries: string[] }> {
+  const t = await createTestApp({ plugins: ['auth', 'courses', 'content', 'reporting'], config: { databaseReadUrl } });
+  try {
+    const admin = await t.persona('ada', 'admin');
+    const course = await ok<{ id: string }>(admin.post('/api/v1/courses').send({ title: 'Replica course', code: 'RPL' }), 201);
+    await t.jobs.drain();
+    await ok(admin.get(`/api/v1/reports/course-completion?courseId=${course.id}`));
+    await ok(admin.get('/api/v1/reports/compliance'));
+    const samePool = t.app.database.readKnex === t.app.database.knex;
+    if (!onPostgres) return { samePool, readQueries: [] };
+    const { rows } = await t.db.raw('select query from pg_stat_activity where application_name = ? and datname = current_database()', [READS]) as { rows: { query: string }[] };
+    return { samePool, readQueries: rows.map((r) => r.query) };
+  } finally {
+    await t.close();
+  }
+}
+
 describe('reporting: reads from DATABASE_READ_URL', function () {
   this.timeout(60_000);
 
-  it('sends the reports\' queries to the read pool and the writes to the primary', async function () {
-    if (!onPostgres) this.skip();
+  it('reads reports from the primary without a replica, and from the replica\'s pool with one (PostgreSQL)', async () => {
+    const primary = await reportsRead();
+    expect(primary.samePool, 'without DATABASE_READ_URL, readDb is the primary').to.equal(true);
+    if (!onPostgres) return; // the embedded database cannot have a replica: the next test checks it refuses one
     const url = new URL(process.env.DATABASE_URL as string);
     url.searchParams.set('application_name', READS);
-    const t = await createTestApp({ plugins: ['auth', 'courses', 'content', 'reporting'], config: { databaseReadUrl: url.toString() } });
-    try {
-      const admin = await t.persona('ada', 'admin');
-      const course = await ok<{ id: string }>(admin.post('/api/v1/courses').send({ title: 'Replica course', code: 'RPL' }), 201);
-      await t.jobs.drain();
-      await ok(admin.get(`/api/v1/reports/course-completion?courseId=${course.id}`));
-      await ok(admin.get('/api/v1/reports/compliance'));
-      const { rows } = await t.db.raw('select query from pg_stat_activity where application_name = ? and datname = current_database()', [READS]) as { rows: { query: string }[] };
-      const queries = rows.map((r) => r.query);
-      expect({
-        readPool: queries.length > 0,
-        onlyReads: queries.every((q) => /^\s*(select|with)\b/i.test(q)),
-        reports: queries.some((q) => q.includes('reporting_')),
-      }).to.deep.equal({ readPool: true, onlyReads: true, reports: true });
-    } finally {
-      await t.close();
-    }
+    const replica = await reportsRead(url.toString());
+    expect({
+      samePool: replica.samePool,
+      readPool: replica.readQueries.length > 0,
+      onlyReads: replica.readQueries.every((q) => /^\s*(select|with)\b/i.test(q)),
+      reports: replica.readQueries.some((q) => q.includes('reporting_')),
+    }).to.deep.equal({ samePool: false, readPool: true, onlyReads: true, reports: true });
   });
 
   it('refuses to boot the embedded database with a read replica', async () => {
