@@ -397,7 +397,10 @@ export class BullmqDriver implements QueueDriver {
     };
     try {
       const result = await Promise.race([this.run(registered, job.data.payload, meta), givenBack]);
-      if (registered.ref.forgetPayload) await job.updateData({ ...job.data, payload: {} });
+      // Clearing is bookkeeping: failing at it must not fail (and so repeat) a job whose effect happened.
+      if (registered.ref.forgetPayload) {
+        await job.updateData({ ...job.data, payload: {} }).catch((err: unknown) => this.log.warn({ err: errorMessage(err), id }, 'job payload not cleared'));
+      }
       return JSON.parse(JSON.stringify(result) ?? 'null') as unknown;
     } finally {
       this.running.delete(id);

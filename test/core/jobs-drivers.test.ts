@@ -37,7 +37,8 @@ const doomed = testJob('alpha', { name: 'alpha.doomed', attempts: 2, backoffMs: 
 const work = testJob('beta', { name: 'beta.work', attempts: 1, backoffMs: 10 });
 const ticking = testJob('alpha', { name: 'alpha.tick', attempts: 1, backoffMs: 10, schedule: { cron: '* * * * * *', payload: { tick: true } } });
 const unscheduled = testJob('alpha', { name: 'alpha.tick', attempts: 1, backoffMs: 10 });
-const allJobs = [flaky, doomed, work, slowJob];
+const mailing = testJob('beta', { name: 'beta.mail', attempts: 1, backoffMs: 10, forgetPayload: true });
+const allJobs = [flaky, doomed, work, slowJob, mailing];
 
 type Behavior = (payload: unknown, meta: RunMeta) => Promise<unknown>;
 function runner(behaviors: Record<string, Behavior>): JobRunner {
@@ -116,6 +117,16 @@ function driverSuite(name: string, setup: () => Promise<{ harness: Harness; tear
       expect(info).to.include({ state: 'failed', attempts: 2, error: 'doomed to fail' });
       expect(info!.finishedAt).to.be.a('string');
       expect(info!.result).to.equal(undefined);
+    });
+
+    it('clears the payload of a job that forgets it once it succeeds', async () => {
+      const d = h.driver();
+      await d.start({ jobs: allJobs, workers: true, run: runner({ 'beta.mail': async () => ({ sent: 1 }) }) });
+      const added = await add(d, mailing, { to: 'someone@example.test' }, {});
+      expect(added.payload).to.deep.equal({ to: 'someone@example.test' });
+      await d.drain();
+      const info = await d.get(added.id);
+      expect({ state: info?.state, payload: info?.payload, result: info?.result }).to.deep.equal({ state: 'completed', payload: {}, result: { sent: 1 } });
     });
 
     it('reports progress while a job runs', async () => {
