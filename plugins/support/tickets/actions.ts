@@ -79,9 +79,20 @@ export async function changeTicket(req: SignedInRequest, id: string, change: Tic
       await tx.audit({ action: 'support.ticket.assign', target, details: { from: current, to: assignee } });
       if (assignee !== null) await notify(tx, { kind: 'assigned', ticketId: String(row.id), actorId: req.principal.id });
     }
-    const [updated]: TicketRow[] = await tx.db(TICKETS).where({ id: row.id }).update(patch).returning('*');
-    return updated;
+    return updateUnchanged(tx, row, patch);
   });
+}
+
+/**
+ * Writes `patch` only if the ticket's status and assignee are still what the caller read (and decided
+ * by), else 409: two handlers acting at once never undo each other, and nothing is added to a ticket
+ * that was closed meanwhile. Throwing rolls back what the transaction wrote with it.
+ */
+async function updateUnchanged(tx: TransactionContext, row: TicketRow, patch: Record<string, unknown>): Promise<TicketRow> {
+  const [updated]: TicketRow[] = await tx.db(TICKETS).where({ id: row.id, status: row.status })
+    .where((q) => (row.assignee_id === null ? q.whereNull('assignee_id') : q.where('assignee_id', row.assignee_id))).update(patch).returning('*');
+  if (!updated) throw conflict(`Ticket ${row.id} was changed meanwhile; reload it and try again.`);
+  return updated;
 }
 
 /**
@@ -106,7 +117,7 @@ export async function addComment(req: SignedInRequest, id: string, input: NewCom
     // An internal note changes nothing the requester sees.
     const patch: Record<string, unknown> = { updated_at: now };
     if (internal) {
-      await tx.db(TICKETS).where({ id: row.id }).update(patch);
+      await updateUnchanged(tx, row, patch);
       return comment;
     }
     if (fromSupport) {
@@ -120,7 +131,7 @@ export async function addComment(req: SignedInRequest, id: string, input: NewCom
       }
       await notify(tx, { kind: 'requester-comment', ticketId, actorId: req.principal.id, commentId: String(comment.id) });
     }
-    await tx.db(TICKETS).where({ id: row.id }).update(patch);
+    await updateUnchanged(tx, row, patch);
     return comment;
   });
 }

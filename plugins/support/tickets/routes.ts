@@ -46,7 +46,7 @@ export const ticketRoutes = [
 
   defineRoute({
     method: 'PATCH', path: '/api/v1/support/tickets/:id', permission: ticketPermissions.handle, params: Params, body: TicketChangeBody,
-    summary: 'Change a support ticket\'s status or assignee', responses: { 200: Ticket },
+    summary: 'Change a support ticket\'s status or assignee', responses: { 200: Ticket }, errors: [409],
     async handler(req) {
       const [row, { slaHours }] = await Promise.all([changeTicket(req, req.params.id, req.body), req.settings(supportSettings)]);
       return toTicket(row, req.now(), slaHours);
