@@ -4,6 +4,7 @@
 import type { Knex } from 'knex';
 import type { AuditEntry } from './plugin';
 import { keyset, type Page } from './http/cursor';
+import { insertLast } from './sync';
 
 /** Newest first, by id. */
 export const auditCursor = keyset('int');
@@ -26,9 +27,9 @@ interface Row {
 export class AuditLog {
   constructor(private readonly db: Knex) {}
 
+  /** In a transaction run by withTransaction, the records are written last, with its other last rows (sync.ts insertLast). */
   async write(entries: readonly AuditEntry[], db: Knex = this.db): Promise<void> {
-    if (!entries.length) return;
-    await db('core_audit').insert(entries.map((entry) => ({
+    await insertLast(db, 'core_audit', entries.map((entry) => ({
       actor_id: entry.actorId ?? null, action: entry.action,
       target_type: entry.target?.type ?? null, target_id: entry.target?.id ?? null,
       ip: entry.ip ?? null, details: JSON.stringify(entry.details ?? {}),

@@ -1,9 +1,12 @@
-// Cross-instance change notices. Anything cached in memory (plugin states, settings, roles,
-// credentials) has a revision row; a change bumps it and sends a NOTIFY with its commit, so every
-// instance re-reads the (tiny) revision table within milliseconds. A periodic poll catches anything a
-// lost notice missed. The instance that made the change sees it at once. Caches with many entries (one
-// per user) use keyed notices instead: `touch` names the entries that changed, writes no row (nothing
-// to contend on), and an instance that may have missed notices (it reconnected) drops everything.
+// Cross-instance change notices. Anything cached in memory (plugin states, settings, roles) has a
+// revision row; a change bumps it and sends a NOTIFY with its commit, so every instance re-reads the
+// (tiny) revision table within milliseconds. A periodic poll catches anything a lost notice missed. The
+// instance that made the change sees it at once. Caches with many entries (one per user) use keyed
+// notices instead: `touch` names the entries that changed in a core_notices row written with the
+// change (no row to contend on), and after the commit a hint NOTIFY — one at a time per instance, however
+// many writes it covers — wakes the other instances to read the rows they have not seen. A NOTIFY in
+// the writing transaction would serialize every commit on PostgreSQL's notify lock, for the length of a
+// WAL flush; the rows make the notice as durable as the change, and the poll reads them too.
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Listen, Unlisten } from './db/notify';
@@ -11,10 +14,19 @@ import type { Listen, Unlisten } from './db/notify';
 /** `ids`: the entries a keyed notice names; undefined when anything under the key may have changed. */
 type Listener = (ids?: readonly string[]) => void | Promise<void>;
 
-/** Keyed notices name at most this many ids (a NOTIFY payload holds < 8000 bytes); more means "all". */
+/** Keyed notices name at most this many ids; more means "all". */
 const MAX_NOTICE_IDS = 400;
+/** A hint's payload: this prefix and the instance that sent it (which has told its own listeners already). */
+const HINT = 'notices:';
+/** A notice id not seen this long after a later one is a rolled-back write: the reader steps over it. */
+const GAP_MS = 5000;
+/** Notices are kept this long, then pruned; an instance away longer starts over with empty caches anyway. */
+const KEEP_NOTICES = '10 minutes';
+const PRUNE_EVERY_MS = 60_000;
 
 const commitHooks = new WeakMap<Knex.Transaction, Listener[]>();
+/** Per transaction run by withTransaction: rows to insert, by table, just before it commits. */
+const lastWrites = new WeakMap<Knex.Transaction, Map<string, Record<string, unknown>[]>>();
 
 /** Runs `fn` after `db`'s transaction commits (never after a rollback), or now when `db` is no transaction. */
 export async function afterCommit(db: Knex, fn: Listener): Promise<void> {
@@ -23,10 +35,35 @@ export async function afterCommit(db: Knex, fn: Listener): Promise<void> {
   commitHooks.set(trx, [...(commitHooks.get(trx) ?? []), fn]);
 }
 
+/**
+ * Inserts `rows` into `table`. In a transaction run by withTransaction they go last, with the transaction's
+ * other such rows (its audit records, its change notices), in one statement just before COMMIT: one
+ * round trip instead of one each. Nothing may read them back in that transaction. Elsewhere: at once.
+ */
+export async function insertLast(db: Knex, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  if (!rows.length) return;
+  const pending = db.isTransaction ? lastWrites.get(db as Knex.Transaction) : undefined;
+  if (!pending) return void await db(table).insert(rows);
+  pending.set(table, [...(pending.get(table) ?? []), ...rows]);
+}
+
+async function writeLast(trx: Knex.Transaction): Promise<void> {
+  const tables = [...(lastWrites.get(trx) ?? [])];
+  lastWrites.delete(trx);
+  // `last`: on PostgreSQL the statement travels with the COMMIT (db/round-trips.ts).
+  for (const [table, rows] of tables) await trx(table).insert(rows).options({ last: true });
+}
+
 /** Runs `fn` in a transaction, then whatever must happen once it has committed (cache refreshes, waking workers). */
 export async function withTransaction<T>(db: Knex, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   let trx: Knex.Transaction | undefined;
-  const result = await db.transaction((t) => { trx = t; return fn(t); });
+  const result = await db.transaction(async (t) => {
+    trx = t;
+    lastWrites.set(t, new Map());
+    const out = await fn(t);
+    await writeLast(t);
+    return out;
+  });
   for (const hook of (trx && commitHooks.get(trx)) ?? []) await hook();
   return result;
 }
@@ -34,16 +71,24 @@ export async function withTransaction<T>(db: Knex, fn: (trx: Knex.Transaction) =
 export class Revisions {
   private readonly seen = new Map<string, number>();
   private readonly listeners = new Map<string, Listener[]>();
+  private readonly instance = Math.random().toString(36).slice(2, 10);
+  private readonly reader = new NoticeReader();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private reading: Promise<void> | undefined;
+  private readAgain = false;
+  private hinting = false;
+  private hintWanted = false;
+  private prunedAt = Date.now();
   private started = false;
   private stopped = false;
 
   private unlisten: Unlisten | undefined;
 
+  /** `notices.shared`: other processes use the database too (PostgreSQL), so keyed notices must reach them. */
   constructor(
     private readonly db: Knex, private readonly intervalMs: number, private readonly log: Logger,
-    private readonly notices?: { channel: string; listen: Listen },
+    private readonly notices?: { channel: string; listen: Listen; shared: boolean },
   ) {}
 
   on(key: string, listener: Listener): void {
@@ -54,20 +99,40 @@ export class Revisions {
   async bump(key: string, db: Knex = this.db): Promise<void> {
     await db.raw(`insert into core_revisions (key, rev) values (?, 1)
       on conflict (key) do update set rev = core_revisions.rev + 1`, [key]);
-    await this.announce(key, key, undefined, db);
+    // Delivered when the transaction commits (at once outside one); never for a rollback.
+    if (this.notices) await db.raw('select pg_notify(?, ?)', [this.notices.channel, key]);
+    await afterCommit(db, () => this.notify(key));
   }
 
   /** Records a change to some entries of a keyed cache (`ids`, e.g. user ids) without a revision row. */
   async touch(key: string, ids: readonly string[], db: Knex = this.db): Promise<void> {
     if (!ids.length) return;
     const named = ids.length <= MAX_NOTICE_IDS ? [...new Set(ids)] : undefined;
-    await this.announce(key, `${key}#${named?.join(',') ?? ''}`, named, db);
+    const shared = this.notices?.shared === true;
+    if (shared) await insertLast(db, 'core_notices', [{ payload: `${key}#${named?.join(',') ?? ''}` }]);
+    await afterCommit(db, () => {
+      if (shared) this.hint();
+      return this.notify(key, named);
+    });
   }
 
-  private async announce(key: string, payload: string, ids: readonly string[] | undefined, db: Knex): Promise<void> {
-    // Delivered when the transaction commits (at once outside one); never for a rollback.
-    if (this.notices) await db.raw('select pg_notify(?, ?)', [this.notices.channel, payload]);
-    await afterCommit(db, () => this.notify(key, ids));
+  /**
+   * Wakes the other instances to read new notices: one NOTIFY in flight at a time, sent on the next turn of
+   * the event loop so that it covers every commit before it.
+   */
+  private hint(): void {
+    this.hintWanted = true;
+    if (this.hinting || this.stopped) return;
+    this.hinting = true;
+    setImmediate(() => {
+      this.hintWanted = false;
+      this.db.raw('select pg_notify(?, ?)', [this.notices?.channel ?? '', HINT + this.instance])
+        .catch((err: Error) => this.log.debug({ err }, 'could not send a change hint; the poll will carry it'))
+        .finally(() => {
+          this.hinting = false;
+          if (this.hintWanted) this.hint();
+        });
+    });
   }
 
   /** Tells this instance's listeners of `key`. */
@@ -75,13 +140,16 @@ export class Revisions {
     for (const listener of this.listeners.get(key) ?? []) await listener(ids);
   }
 
-  /** A notice from any instance: a keyed one goes straight to its listeners, anything else re-reads the revisions. */
+  /** A keyed notice's payload: `key#id,id,…`, or `key#` for every entry. */
+  private keyed(payload: string): Promise<void> {
+    const at = payload.indexOf('#');
+    const ids = payload.slice(at + 1);
+    return this.notify(payload.slice(0, at), ids ? ids.split(',') : undefined);
+  }
+
+  /** A notice from any instance: a hint reads the new keyed notices, anything else re-reads the revisions. */
   private async heard(payload: string | null): Promise<void> {
-    const keyed = payload?.indexOf('#') ?? -1;
-    if (payload !== null && keyed > 0) {
-      const ids = payload.slice(keyed + 1);
-      return this.notify(payload.slice(0, keyed), ids ? ids.split(',') : undefined);
-    }
+    if (payload?.startsWith(HINT)) return payload === HINT + this.instance ? undefined : this.catchUp();
     // Keyed notices may have been missed while not listening: every keyed cache starts over.
     if (payload === null) for (const key of this.listeners.keys()) await this.notify(key);
     return this.sync();
@@ -93,18 +161,49 @@ export class Revisions {
     return this.running;
   }
 
+  /** Reads the keyed notices not seen yet (one read at a time; a hint during a read asks for another). */
+  private catchUp(): Promise<void> {
+    if (!this.notices?.shared) return Promise.resolve();
+    if (this.reading) {
+      this.readAgain = true;
+      return this.reading;
+    }
+    this.reading = (async () => {
+      do {
+        this.readAgain = false;
+        const rows: { id: string; payload: string }[] = await this.db('core_notices').where('id', '>', this.reader.cursor).orderBy('id').select('id', 'payload');
+        for (const row of rows) if (this.reader.first(Number(row.id))) await this.keyed(row.payload);
+        this.reader.settle(Date.now());
+      } while (this.readAgain && !this.stopped);
+    })().finally(() => { this.reading = undefined; });
+    return this.reading;
+  }
+
   async start(): Promise<void> {
     if (this.started) throw new Error('revisions already started');
     await this.poll();
+    if (this.notices?.shared) this.reader.cursor = Number((await this.db('core_notices').max('id as max').first())?.max ?? 0);
     this.started = true;
-    const check = (payload: string | null = '') => {
+    const check = (payload: string | null) => {
       if (this.stopped) return;
       this.heard(payload).catch((err: Error) => this.log.warn({ err }, 'could not read revisions; will retry'));
     };
     this.unlisten = await this.notices?.listen(check);
     if (this.stopped) return this.stop();
-    this.timer = setInterval(() => check(), this.intervalMs);
+    this.timer = setInterval(() => {
+      check('');
+      check(HINT);
+      this.prune();
+    }, this.intervalMs);
     this.timer.unref();
+  }
+
+  /** Drops notices older than anyone still needs, once a minute per instance. */
+  private prune(): void {
+    if (!this.notices?.shared || Date.now() - this.prunedAt < PRUNE_EVERY_MS) return;
+    this.prunedAt = Date.now();
+    this.db('core_notices').where('at', '<', this.db.raw(`now() - interval '${KEEP_NOTICES}'`)).delete()
+      .catch((err: Error) => this.log.warn({ err }, 'could not prune change notices; will retry'));
   }
 
   async stop(): Promise<void> {
@@ -123,5 +222,35 @@ export class Revisions {
       if (before === rev || (before === undefined && !this.started)) continue;
       await this.notify(key);
     }
+  }
+}
+
+/**
+ * Which notice ids a reader has handled. Ids are given out in order but commit out of order, so the
+ * reader keeps a cursor below which it has seen every id, and the ids above it it has seen already.
+ * A missing id is a write still committing — or one that rolled back, stepped over after GAP_MS.
+ */
+class NoticeReader {
+  cursor = 0;
+  private readonly above = new Set<number>();
+  private gap: { at: number; since: number } | undefined;
+
+  /** Whether `id` is new to this reader (and now seen). */
+  first(id: number): boolean {
+    if (id <= this.cursor || this.above.has(id)) return false;
+    this.above.add(id);
+    return true;
+  }
+
+  /** Moves the cursor over every id seen without a gap, and over a gap older than GAP_MS. */
+  settle(now: number): void {
+    while (this.above.delete(this.cursor + 1)) this.cursor += 1;
+    if (!this.above.size) return void (this.gap = undefined);
+    if (this.gap?.at !== this.cursor + 1) this.gap = { at: this.cursor + 1, since: now };
+    if (now - this.gap.since < GAP_MS) return;
+    let lowest = Infinity;
+    for (const id of this.above) lowest = Math.min(lowest, id);
+    this.cursor = lowest - 1;
+    this.settle(now);
   }
 }

@@ -104,10 +104,24 @@ async function auditRedact(knex: Knex): Promise<void> {
     end $$`);
 }
 
+/**
+ * Keyed change notices (core/sync.ts): a row per changing transaction, read by the other instances after
+ * a hint NOTIFY and pruned after minutes. BRIN on `at`: the pruning's index costs the inserts almost nothing.
+ */
+async function changeNotices(knex: Knex): Promise<void> {
+  await knex.schema.createTable('core_notices', (t) => {
+    t.bigIncrements('id');
+    t.text('payload').notNullable();
+    t.timestamp('at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
+  });
+  await knex.raw('create index core_notices_at on core_notices using brin (at)');
+}
+
 export const coreMigrations: Migration[] = [
   { plugin: 'core', name: '0001_base', up: base },
   { plugin: 'core', name: '0002_jobs', up: createJobTables },
   { plugin: 'core', name: '0003_job_outbox', up: createOutboxTable },
   { plugin: 'core', name: '0004_audit_prune', up: auditPrune },
   { plugin: 'core', name: '0005_audit_redact', up: auditRedact },
+  { plugin: 'core', name: '0006_change_notices', up: changeNotices },
 ];

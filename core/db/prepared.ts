@@ -4,10 +4,11 @@
 // unless it asks with `.options({ prepare: true })` (one statement, run often); the set of names is
 // bounded; a plan invalidated by a schema change is re-prepared under a new name.
 import type { Knex } from 'knex';
+import { RoundTrips } from './round-trips';
 
 const PgClient = require('knex/lib/dialects/postgres/index.js') as typeof Knex.Client;
 
-interface CompiledQuery { sql?: string; method?: string; options?: Record<string, unknown> }
+interface CompiledQuery { sql?: string; bindings?: unknown[]; method?: string; options?: Record<string, unknown>; response?: unknown }
 type QueryFn = (this: Knex.Client, connection: unknown, obj: CompiledQuery) => Promise<CompiledQuery>;
 const baseQuery = (PgClient.prototype as unknown as { _query: QueryFn })._query;
 
@@ -22,9 +23,23 @@ const STALE_PLAN = '0A000';
  */
 const names = new Map<string, string>();
 let generation = 0;
+const roundTrips = new RoundTrips();
 
 export class PreparingPgClient extends PgClient {
-  _query(connection: unknown, obj: CompiledQuery): Promise<CompiledQuery> {
+  /** Sends `obj` — with what its transaction held back (round-trips.ts), named when it is worth preparing. */
+  async _query(connection: object, obj: CompiledQuery): Promise<CompiledQuery> {
+    const statement = { sql: obj.sql ?? '', bindings: obj.bindings ?? [] };
+    const { last, ...options } = obj.options ?? {};
+    obj.options = options;
+    const held = roundTrips.hold(connection, statement, last === true);
+    if (held) return Object.assign(obj, { response: held });
+    if (!roundTrips.carries(connection, statement)) return this.named(connection, obj);
+    const simple = async (sql: string) => (await baseQuery.call(this, connection, { sql, bindings: [] })).response;
+    const response = await roundTrips.send(connection, statement, simple, async () => (await this.named(connection, obj)).response);
+    return Object.assign(obj, { response });
+  }
+
+  private named(connection: unknown, obj: CompiledQuery): Promise<CompiledQuery> {
     const run = (o: CompiledQuery) => baseQuery.call(this, connection, o);
     const { prepare, ...options } = obj.options ?? {};
     const name = nameFor(obj, prepare === true);

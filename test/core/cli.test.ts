@@ -33,22 +33,24 @@ describe('the lectern command', function () {
     expect(status.code).to.equal(0);
     expect(status.stdout.trim().split('\n')).to.deep.equal([
       'pending  core/0001_base', 'pending  core/0002_jobs', 'pending  core/0003_job_outbox', 'pending  core/0004_audit_prune',
-      'pending  core/0005_audit_redact', 'pending  hello/0001_greetings', 'pending  hello/0002_daily_counts', '7 pending: run `lectern migrate` (or start with --migrate)',
+      'pending  core/0005_audit_redact', 'pending  core/0006_change_notices', 'pending  hello/0001_greetings', 'pending  hello/0002_daily_counts',
+      '8 pending: run `lectern migrate` (or start with --migrate)',
     ]);
 
     const refused = await lectern('start');
     expect(refused.code).to.equal(1);
-    expect(refused.stderr).to.contain('LECTERN_MIGRATIONS_PENDING: 7 migration(s) have not run');
+    expect(refused.stderr).to.contain('LECTERN_MIGRATIONS_PENDING: 8 migration(s) have not run');
 
-    expect((await lectern('migrate')).stdout).to.equal('ran 7 migration(s):\n  core/0001_base\n  core/0002_jobs\n  core/0003_job_outbox\n  core/0004_audit_prune\n  core/0005_audit_redact\n  hello/0001_greetings\n  hello/0002_daily_counts\n');
+    expect((await lectern('migrate')).stdout).to.equal('ran 8 migration(s):\n  core/0001_base\n  core/0002_jobs\n  core/0003_job_outbox\n  core/0004_audit_prune\n  core/0005_audit_redact\n  core/0006_change_notices\n  hello/0001_greetings\n  hello/0002_daily_counts\n');
     const applied = await lectern('migrate', '--status');
     expect(applied.code).to.equal(0);
     const lines = applied.stdout.trim().split('\n');
     expect(lines.slice(0, -1).map((l) => l.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z$/, '<when>'))).to.deep.equal([
-      'applied  core/0001_base           <when>', 'applied  core/0002_jobs           <when>', 'applied  core/0003_job_outbox     <when>',
-      'applied  core/0004_audit_prune    <when>', 'applied  core/0005_audit_redact   <when>', 'applied  hello/0001_greetings     <when>', 'applied  hello/0002_daily_counts  <when>',
+      'applied  core/0001_base            <when>', 'applied  core/0002_jobs            <when>', 'applied  core/0003_job_outbox      <when>',
+      'applied  core/0004_audit_prune     <when>', 'applied  core/0005_audit_redact    <when>', 'applied  core/0006_change_notices  <when>',
+      'applied  hello/0001_greetings      <when>', 'applied  hello/0002_daily_counts   <when>',
     ]);
-    expect(lines[lines.length - 1]).to.equal('all 7 applied');
+    expect(lines[lines.length - 1]).to.equal('all 8 applied');
     expect((await lectern('plugins', 'disable', 'hello')).stdout).to.equal('hello disabled\n');
     expect((await lectern('plugins', 'list')).stdout).to.match(/^disabled {2}hello@1\.0\.0 {2}Says hello/);
     expect((await lectern('hello', 'stats')).stdout).to.equal('0 greeting(s)\n');

@@ -29,6 +29,7 @@ describe('migrations', () => {
         { id: 'core/0003_job_outbox', plugin: 'core' },
         { id: 'core/0004_audit_prune', plugin: 'core' },
         { id: 'core/0005_audit_redact', plugin: 'core' },
+        { id: 'core/0006_change_notices', plugin: 'core' },
         { id: 'hello/0001_greetings', plugin: 'hello' },
         { id: 'hello/0002_daily_counts', plugin: 'hello' },
       ]);
@@ -47,12 +48,12 @@ describe('migrations', () => {
     const app = await createApp(opts);
     try {
       const err = await app.start().catch((e: Error) => e);
-      expect((err as Error).message).to.equal('LECTERN_MIGRATIONS_PENDING: 7 migration(s) have not run (core/0001_base, core/0002_jobs, core/0003_job_outbox, core/0004_audit_prune, core/0005_audit_redact). Run `lectern migrate`, or start with --migrate.');
+      expect((err as Error).message).to.equal('LECTERN_MIGRATIONS_PENDING: 8 migration(s) have not run (core/0001_base, core/0002_jobs, core/0003_job_outbox, core/0004_audit_prune, core/0005_audit_redact). Run `lectern migrate`, or start with --migrate.');
       expect((await app.migrationStatus()).map((s) => [s.id, s.applied])).to.deep.equal([
         ['core/0001_base', false], ['core/0002_jobs', false], ['core/0003_job_outbox', false], ['core/0004_audit_prune', false],
-        ['core/0005_audit_redact', false], ['hello/0001_greetings', false], ['hello/0002_daily_counts', false],
+        ['core/0005_audit_redact', false], ['core/0006_change_notices', false], ['hello/0001_greetings', false], ['hello/0002_daily_counts', false],
       ]);
-      const all = ['core/0001_base', 'core/0002_jobs', 'core/0003_job_outbox', 'core/0004_audit_prune', 'core/0005_audit_redact', 'hello/0001_greetings', 'hello/0002_daily_counts'];
+      const all = ['core/0001_base', 'core/0002_jobs', 'core/0003_job_outbox', 'core/0004_audit_prune', 'core/0005_audit_redact', 'core/0006_change_notices', 'hello/0001_greetings', 'hello/0002_daily_counts'];
       expect(await app.migrate()).to.deep.equal(all);
       expect(await app.migrate()).to.deep.equal([]);
       // A run that applied migrations is on the record (with the run's ids); one that applied none is not.
