@@ -117,7 +117,7 @@ export class App implements Kernel {
     this.byName = new Map(plugins.map((p) => [p.name, p]));
     this.guarded = plugins.filter((p) => p.guards?.length);
     const db = database.knex;
-    this.revisions = new Revisions(db, config.syncIntervalMs, log, { ...database, shared: database.driver === 'postgres' });
+    this.revisions = new Revisions(db, config.syncIntervalMs, log, database);
     this.settings = new SettingsStore(db, this.revisions);
     this.permissions = new PermissionEngine(db, this.revisions,
       async () => ((await this.settings.current(CORE_SETTINGS)) as CoreSettingsValues).defaultRole ?? null);

@@ -18,6 +18,7 @@ type Listener = (ids?: readonly string[]) => void | Promise<void>;
 const MAX_NOTICE_IDS = 400;
 /** A hint's payload: this prefix and the instance that sent it (which has told its own listeners already). */
 const HINT = 'notices:';
+const HINT_GAP_MS = 20;
 /** A notice id not seen this long after a later one is a rolled-back write: the reader steps over it. */
 const GAP_MS = 5000;
 /** Notices are kept this long, then pruned; an instance away longer starts over with empty caches anyway. */
@@ -85,10 +86,9 @@ export class Revisions {
 
   private unlisten: Unlisten | undefined;
 
-  /** `notices.shared`: other processes use the database too (PostgreSQL), so keyed notices must reach them. */
   constructor(
     private readonly db: Knex, private readonly intervalMs: number, private readonly log: Logger,
-    private readonly notices?: { channel: string; listen: Listen; shared: boolean },
+    private readonly notices?: { channel: string; listen: Listen },
   ) {}
 
   on(key: string, listener: Listener): void {
@@ -108,17 +108,16 @@ export class Revisions {
   async touch(key: string, ids: readonly string[], db: Knex = this.db): Promise<void> {
     if (!ids.length) return;
     const named = ids.length <= MAX_NOTICE_IDS ? [...new Set(ids)] : undefined;
-    const shared = this.notices?.shared === true;
-    if (shared) await insertLast(db, 'core_notices', [{ payload: `${key}#${named?.join(',') ?? ''}` }]);
+    if (this.notices) await insertLast(db, 'core_notices', [{ payload: `${key}#${named?.join(',') ?? ''}` }]);
     await afterCommit(db, () => {
-      if (shared) this.hint();
+      if (this.notices) this.hint();
       return this.notify(key, named);
     });
   }
 
   /**
-   * Wakes the other instances to read new notices: one NOTIFY in flight at a time, sent on the next turn of
-   * the event loop so that it covers every commit before it.
+   * Wakes the other instances to read new notices: one NOTIFY at a time, at most one per HINT_GAP_MS, each
+   * covering every commit before it — under a stream of writes, a few hints a second rather than one each.
    */
   private hint(): void {
     this.hintWanted = true;
@@ -126,12 +125,13 @@ export class Revisions {
     this.hinting = true;
     setImmediate(() => {
       this.hintWanted = false;
+      const sent = Date.now();
       this.db.raw('select pg_notify(?, ?)', [this.notices?.channel ?? '', HINT + this.instance])
         .catch((err: Error) => this.log.debug({ err }, 'could not send a change hint; the poll will carry it'))
-        .finally(() => {
+        .finally(() => setTimeout(() => {
           this.hinting = false;
           if (this.hintWanted) this.hint();
-        });
+        }, Math.max(0, sent + HINT_GAP_MS - Date.now())).unref());
     });
   }
 
@@ -163,7 +163,7 @@ export class Revisions {
 
   /** Reads the keyed notices not seen yet (one read at a time; a hint during a read asks for another). */
   private catchUp(): Promise<void> {
-    if (!this.notices?.shared) return Promise.resolve();
+    if (!this.notices) return Promise.resolve();
     if (this.reading) {
       this.readAgain = true;
       return this.reading;
@@ -182,7 +182,7 @@ export class Revisions {
   async start(): Promise<void> {
     if (this.started) throw new Error('revisions already started');
     await this.poll();
-    if (this.notices?.shared) this.reader.cursor = Number((await this.db('core_notices').max('id as max').first())?.max ?? 0);
+    if (this.notices) this.reader.cursor = Number((await this.db('core_notices').max('id as max').first())?.max ?? 0);
     this.started = true;
     const check = (payload: string | null) => {
       if (this.stopped) return;
@@ -200,7 +200,7 @@ export class Revisions {
 
   /** Drops notices older than anyone still needs, once a minute per instance. */
   private prune(): void {
-    if (!this.notices?.shared || Date.now() - this.prunedAt < PRUNE_EVERY_MS) return;
+    if (!this.notices || Date.now() - this.prunedAt < PRUNE_EVERY_MS) return;
     this.prunedAt = Date.now();
     this.db('core_notices').where('at', '<', this.db.raw(`now() - interval '${KEEP_NOTICES}'`)).delete()
       .catch((err: Error) => this.log.warn({ err }, 'could not prune change notices; will retry'));

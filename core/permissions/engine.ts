@@ -251,7 +251,7 @@ export class PermissionEngine {
           on conflict (user_id, role_key, context_id) do nothing returning id)
       select (select key from r) as role, (select id from c) as context_id, coalesce((select id from made),
         (select a.id from core_role_assignments a, r, c where a.user_id = ? and a.role_key = r.key and a.context_id = c.id)) as id`,
-    [role, context.type, context.type === 'system' ? '' : context.id ?? '', userId, userId]) as { rows: { role: string | null; context_id: number | null; id: number | string }[] };
+    [role, context.type, context.type === 'system' ? '' : context.id ?? '', userId, userId]).options({ prepare: true }) as { rows: { role: string | null; context_id: number | null; id: number | string }[] };
     if (!row.role) throw badRequest(`unknown role "${role}"`, [{ path: 'body.role', message: 'is not a role' }]);
     if (row.context_id === null) throw badRequest(`unknown context ${context.type}:${context.id ?? ''}`, [{ path: 'body.context', message: 'does not exist' }]);
     await this.revisions.touch(USER_ASSIGNMENTS, [userId], db);

@@ -55,7 +55,7 @@ async function enrollMembers(ctx: PluginContext, cohortId: string, courseId?: st
       enrolledCount += await ctx.transaction(async (tx) => {
         let n = 0;
         for (const userId of active) {
-          const outcome = await enroll(tx, engine, {
+          const { outcome } = await enroll(tx, engine, {
             courseId: String(link.course_id), userId, role: 'learner', source: 'cohort', cohortId, dueAt: link.due_at && new Date(link.due_at), overwrite: false,
           }, ctx.now());
           if (outcome === 'enrolled') n += 1;

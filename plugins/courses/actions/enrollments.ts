@@ -6,18 +6,24 @@
 import { CoreServices, forbidden, notFound, type JobInfo, type RouteRequest, type SignedInRequest } from 'lectern';
 import { getCourse, visibleCourse } from '../model/courses';
 import { assertEnrollable, enroll, unenroll, type EnrollOutcome } from '../model/enrollments';
+import { standingOf, toEnrollment, type Enrollment } from '../model/standing';
 import { activeUser, assertEnrollableCohort, assertEnrollableUser } from '../model/users';
 import { enrollCohort, unlinkCohort } from '../cohorts';
 import { checkEnrollmentKey } from '../enrollment-key';
 import type { EnrollmentRole } from '../api';
 
+/** What an enrollment action did, and the enrollment as the API shows it. */
+export interface EnrollAnswer { outcome: EnrollOutcome; enrollment: Enrollment }
+
 /** Enrolls an active user the caller may enroll, or changes the role and due date of their enrollment (dueAt undefined keeps it, null removes it). */
-export async function enrollUser(req: SignedInRequest, courseId: string, input: { userId: string; role: EnrollmentRole; dueAt?: Date | null }): Promise<EnrollOutcome> {
+export async function enrollUser(req: SignedInRequest, courseId: string, input: { userId: string; role: EnrollmentRole; dueAt?: Date | null }): Promise<EnrollAnswer> {
   await assertEnrollableUser(req, req.principal, input.userId, 'body.userId');
   const engine = req.resolve(CoreServices.permissions);
   return req.transaction(async (tx) => {
-    assertEnrollable(await getCourse(tx.db, courseId));
-    return enroll(tx, engine, { courseId, ...input, source: 'manual', overwrite: true }, req.now());
+    const course = await getCourse(tx.db, courseId);
+    assertEnrollable(course);
+    const { outcome, row } = await enroll(tx, engine, { courseId, ...input, source: 'manual', overwrite: true }, req.now());
+    return { outcome, enrollment: toEnrollment(standingOf(row, course.required_items), req.now()) };
   });
 }
 
@@ -30,14 +36,15 @@ export function unenrollUser(req: RouteRequest, courseId: string, userId: string
 }
 
 /** The caller enrolls as a learner in a published course that allows it, with its key when it has one (guesses are throttled). */
-export async function selfEnroll(req: SignedInRequest, courseId: string, key: string | undefined): Promise<EnrollOutcome> {
+export async function selfEnroll(req: SignedInRequest, courseId: string, key: string | undefined): Promise<EnrollAnswer> {
   const userId = req.principal.id;
   const course = await visibleCourse(req, courseId);
   if (course.status !== 'published' || course.is_template || !course.self_enrollment) throw forbidden(`course ${courseId} does not allow self-enrollment`);
   await checkEnrollmentKey(req, course, key);
   await activeUser(req, userId, 'principal');
   const engine = req.resolve(CoreServices.permissions);
-  return req.transaction((tx) => enroll(tx, engine, { courseId, userId, role: 'learner', source: 'self', overwrite: false }, req.now()));
+  const { outcome, row } = await req.transaction((tx) => enroll(tx, engine, { courseId, userId, role: 'learner', source: 'self', overwrite: false }, req.now()));
+  return { outcome, enrollment: toEnrollment(standingOf(row, course.required_items), req.now()) };
 }
 
 /** Links a cohort the caller may enroll (a new due date replaces the link's); the job it returns enrolls the members, and later members follow. */

@@ -51,7 +51,7 @@ async function nextBatch(job: JobContext, imp: ImportRow, uploader: Principal): 
         failed.push({ line: row.line, error: checked.error });
         continue;
       }
-      const outcome = await enroll(tx, engine, {
+      const { outcome } = await enroll(tx, engine, {
         courseId: String(imp.course_id), userId: checked.userId, role: checked.role, source: 'import', dueAt: checked.dueAt, overwrite: true,
       }, job.now());
       counts[outcome] += 1;

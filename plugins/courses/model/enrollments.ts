@@ -21,6 +21,8 @@ export interface EnrollInput {
   overwrite: boolean;
 }
 export type EnrollOutcome = 'enrolled' | 'updated' | 'unchanged';
+/** What enroll did, and the enrollment as it now stands (so an answer needs no second read). */
+export interface Enrolled { outcome: EnrollOutcome; row: EnrollmentRow }
 
 /** Templates are blueprints and archived courses are closed: neither takes enrollments. */
 export function assertEnrollable(course: CourseRow): void {
@@ -38,7 +40,7 @@ async function dropRole(engine: PermissionEngine, db: Knex, userId: string, cour
 }
 
 /** Enrolls one (active, checked) user, re-enrolls an unenrolled one, or updates an active enrollment. */
-export async function enroll(tx: TransactionContext, engine: PermissionEngine, input: EnrollInput, now: Date): Promise<EnrollOutcome> {
+export async function enroll(tx: TransactionContext, engine: PermissionEngine, input: EnrollInput, now: Date): Promise<Enrolled> {
   const { courseId, userId } = input;
   const dueAt = input.dueAt ?? null;
   const fresh = { role: input.role, source: input.source, cohort_id: input.cohortId ?? null, due_at: dueAt, updated_at: now };
@@ -57,17 +59,17 @@ export async function enroll(tx: TransactionContext, engine: PermissionEngine, i
   await learnersChanged(tx, [userId]);
   await tx.audit({ action: 'courses.enroll', target: { type: 'course', id: courseId }, details: { userId, role: input.role, source: input.source, dueAt: dueAt?.toISOString() ?? null } });
   tx.emit(enrolled, { courseId, userId, role: input.role, source: input.source, cycle: row.cycle, dueAt: dueAt?.toISOString() ?? null });
-  return 'enrolled';
+  return { outcome: 'enrolled', row };
 }
 
-async function update(tx: TransactionContext, engine: PermissionEngine, existing: EnrollmentRow, input: EnrollInput, now: Date): Promise<EnrollOutcome> {
+async function update(tx: TransactionContext, engine: PermissionEngine, existing: EnrollmentRow, input: EnrollInput, now: Date): Promise<Enrolled> {
   const dueBefore = existing.due_at ? new Date(existing.due_at).toISOString() : null;
   const dueAfter = input.dueAt?.toISOString() ?? null;
   const changes: Record<string, unknown> = {};
   if (input.overwrite && input.role !== existing.role) changes.role = input.role;
   if (input.overwrite && input.dueAt !== undefined && dueAfter !== dueBefore) changes.due_at = input.dueAt;
-  if (!Object.keys(changes).length) return 'unchanged';
-  await tx.db('courses_enrollments').where({ id: existing.id }).update({ ...changes, updated_at: now });
+  if (!Object.keys(changes).length) return { outcome: 'unchanged', row: existing };
+  const [row]: EnrollmentRow[] = await tx.db('courses_enrollments').where({ id: existing.id }).update({ ...changes, updated_at: now }).returning('*');
   if (changes.role) await setRole(engine, tx.db, input.userId, input.courseId, input.role, existing.role);
   await learnersChanged(tx, [input.userId]);
   await tx.audit({
@@ -81,7 +83,7 @@ async function update(tx: TransactionContext, engine: PermissionEngine, existing
   tx.emit(enrollmentUpdated, {
     courseId: input.courseId, userId: input.userId, role: changes.role ? input.role : existing.role, dueAt: 'due_at' in changes ? dueAfter : dueBefore,
   });
-  return 'updated';
+  return { outcome: 'updated', row };
 }
 
 /** Ends an active enrollment and the role it gave; false when there was none. */

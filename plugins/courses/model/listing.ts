@@ -1,6 +1,6 @@
 // The enrollments of a course with each learner's standing and their name and email, one page at a
 // time: one query for the page and one directory lookup for its users.
-import type { Knex, RouteRequest } from 'lectern';
+import type { RouteRequest } from 'lectern';
 import { byId } from '../cursors';
 import { toEnrollment, type Standing } from './standing';
 import { standingColumns } from './columns';
@@ -19,11 +19,4 @@ export async function courseEnrollments(req: RouteRequest, courseId: string, f: 
     const user = users.get(String(r.user_id));
     return { ...toEnrollment(r, now), name: user?.name ?? null, email: user?.email ?? null };
   }, (r) => [Number(r.id)]);
-}
-
-/** One enrollment with its standing, as the API shows it. */
-export async function enrollmentOf(db: Knex, courseId: string, userId: string, now: Date) {
-  const row: Standing = await db('courses_enrollments as e').join('courses_courses as c', 'c.id', 'e.course_id')
-    .first(standingColumns(db)).where({ 'e.course_id': courseId, 'e.user_id': userId });
-  return toEnrollment(row, now);
 }

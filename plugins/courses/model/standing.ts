@@ -2,6 +2,7 @@
 // enrollment, see progress.ts) and the derived state — not-started, in-progress, completed, overdue,
 // expired — from a row read with standingColumns (timestamps as ISO text).
 import type { EnrollmentRole, EnrollmentSource } from '../api';
+import type { EnrollmentRow } from './enrollments';
 
 export type EnrollmentState = 'not-started' | 'in-progress' | 'completed' | 'overdue' | 'expired';
 
@@ -9,6 +10,16 @@ export interface Standing {
   id: number; course_id: number; user_id: number; role: EnrollmentRole; source: EnrollmentSource; cohort_id: number | null;
   cycle: number; required_done: number; items_done: number; required_items: number;
   enrolled_at: string; due_at: string | null; completed_at: string | null; last_expires_at: string | null;
+}
+
+/** The standing of an enrollment row as a write returned it (dates as Date), with its course's required item count. */
+export function standingOf(e: EnrollmentRow, requiredItems: number): Standing {
+  const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
+  return {
+    id: e.id, course_id: e.course_id, user_id: e.user_id, role: e.role, source: e.source, cohort_id: e.cohort_id, cycle: e.cycle,
+    required_done: e.required_done, items_done: e.items_done, required_items: requiredItems,
+    enrolled_at: new Date(e.enrolled_at).toISOString(), due_at: iso(e.due_at), completed_at: iso(e.completed_at), last_expires_at: iso(e.last_expires_at),
+  };
 }
 
 /** Expired (the last completion lapsed and the current cycle is not done) comes before overdue. ISO strings compare in time order. */

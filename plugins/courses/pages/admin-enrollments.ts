@@ -92,7 +92,7 @@ export const enrollmentPageRoutes = [
         const why = refusal(user);
         if (why === 'out of reach') throw badRequest(`${email} cannot be enrolled: it is not an account you can enroll.`, [{ path: 'body.email', message: 'belongs to no account you can enroll' }]);
         if (why) throw badRequest(`${email} cannot be enrolled: the user is deactivated.`, [{ path: 'body.email', message: 'belongs to a deactivated account' }]);
-        const outcome = await enrollUser(req, id, { userId: user?.id as string, role: req.body.role, dueAt });
+        const { outcome } = await enrollUser(req, id, { userId: user?.id as string, role: req.body.role, dueAt });
         return backTo(id, outcome);
       });
     },

@@ -6,7 +6,7 @@ import { byId } from '../cursors';
 import { coursePermissions } from '../permissions';
 import { CourseParams, EnrollmentParams, IdString, inCourse, RoleSchema } from '../params';
 import { getCourse } from '../model/courses';
-import { courseEnrollments, enrollmentOf } from '../model/listing';
+import { courseEnrollments } from '../model/listing';
 import { enrollUser, selfEnroll, unenrollUser } from '../actions/enrollments';
 import { Enrollment, RosterPage } from '../schemas';
 
@@ -32,8 +32,7 @@ export const enrollmentRoutes = [
     async handler(req) {
       const { id } = req.params;
       const { userId, role = 'learner', dueAt } = req.body;
-      const outcome = await enrollUser(req, id, { userId, role, dueAt: typeof dueAt === 'string' ? new Date(dueAt) : dueAt });
-      const enrollment = await enrollmentOf(req.db, id, userId, req.now());
+      const { outcome, enrollment } = await enrollUser(req, id, { userId, role, dueAt: typeof dueAt === 'string' ? new Date(dueAt) : dueAt });
       return outcome === 'enrolled' ? reply.created(enrollment) : reply.ok(enrollment);
     },
   }),
@@ -54,8 +53,7 @@ export const enrollmentRoutes = [
     responses: { 201: Enrollment, 200: Enrollment }, errors: [429],
     async handler(req) {
       const { id } = req.params;
-      const outcome = await selfEnroll(req, id, req.body.key);
-      const enrollment = await enrollmentOf(req.db, id, req.principal.id, req.now());
+      const { outcome, enrollment } = await selfEnroll(req, id, req.body.key);
       return outcome === 'enrolled' ? reply.created(enrollment) : reply.ok(enrollment);
     },
   }),
