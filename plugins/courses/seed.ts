@@ -3,7 +3,8 @@
 // permission context under its category; then the seeded learners (read through the auth plugin's public
 // surface) enrolled in a few published courses each and every course given an instructor, with progress,
 // completions and, for half the completed learners of recertifying courses, an earlier cycle whose
-// completion has expired. The counters the plugin keeps (required items, items done) are set as it would.
+// completion has expired. The counters the plugin keeps (required items, items done) are set as it would, and
+// each enrollment's role is assigned at its course's context, as enrolling does.
 import { CoreServices, SYSTEM, type PluginContext, type SeedCounts, type SeedPlan, type TransactionContext } from 'lectern';
 import { AuthSeededPeople } from 'lectern/auth';
 import { categoryContext } from './model/categories';
@@ -76,7 +77,6 @@ export async function seedCourses(plan: SeedPlan, ctx: PluginContext): Promise<S
     for (const c of courses) await permissions.setContext(courseContext(c.id), categoryContext(c.category_id), db);
 
     await enroll(tx, people);
-    await progress(tx);
     for (const role of ['learner', 'instructor']) await assignRoles(tx, role);
     await coursesChanged(tx);
 
@@ -91,57 +91,52 @@ export async function seedCourses(plan: SeedPlan, ctx: PluginContext): Promise<S
   });
 }
 
-/** Learners in a few published courses each, due dates around today (a fifth without); one instructor per published course. */
+/**
+ * Learners in a few published courses each, due dates around today (a fifth without), each having done the first
+ * few items in order: done every required one, they completed it. In a recertifying course, half of those
+ * completed it first 520 days ago: that completion expired, and they completed the course again in the next
+ * cycle. Enrollments are written once, in their final state, with the counters the plugin keeps. One instructor
+ * per published course.
+ */
 async function enroll(tx: TransactionContext, people: { learners: string[]; instructors: string[] }): Promise<void> {
-  const published: string[] = (await tx.db('courses_courses').where({ status: 'published', is_template: false }).orderBy('id').pluck('id')).map(String);
+  const db = tx.db;
+  const published: string[] = (await db('courses_courses').where({ status: 'published', is_template: false }).orderBy('id').pluck('id')).map(String);
   if (!published.length) return;
-  await tx.db.raw(`insert into courses_enrollments (course_id, user_id, role, source, enrolled_at, due_at)
-    select (?::bigint[])[1 + (u.n * 7919 + k * 104729) % ?], u.id, 'learner', 'manual', now() - ((u.n * 13 + k * 29) % 300 + 30) * interval '1 day',
-      case when (u.n + k) % 5 <> 0 then now() + ((u.n * 31 + k) % 121 - 40) * interval '1 day' end
-    from unnest(?::bigint[]) with ordinality u(id, n) cross join generate_series(0, ?) k
-    on conflict (course_id, user_id) do nothing`, [published, published.length, people.learners, Math.min(COURSES_PER_LEARNER, published.length) - 1]);
-  await tx.db.raw(`insert into courses_enrollments (course_id, user_id, role, source, enrolled_at)
+  await db.raw(`create temporary table seed_learners on commit drop as
+    select p.course_id, p.user_id, p.enrolled_at, p.due_at, c.required_items as required, c.recertify_after_days as recert, x.done,
+      c.recertify_after_days is not null and p.seq % 2 = 0 and x.done >= c.required_items as recertified
+    from (select distinct on (course_id, user_id) (?::bigint[])[1 + (u.n * 7919 + k * 104729) % ?] as course_id, u.id as user_id, u.n * 8 + k as seq,
+        now() - ((u.n * 13 + k * 29) % 300 + 30) * interval '1 day' as enrolled_at,
+        case when (u.n + k) % 5 <> 0 then now() + ((u.n * 31 + k) % 121 - 40) * interval '1 day' end as due_at
+      from unnest(?::bigint[]) with ordinality u(id, n) cross join generate_series(0, ?) k) p
+    join courses_courses c on c.id = p.course_id
+    join (select course_id, count(*)::int as items from courses_items group by course_id) i on i.course_id = p.course_id
+    cross join lateral (select least(i.items, (p.seq * 7) % (i.items + 3))::int as done) x`,
+  [published, published.length, people.learners, Math.min(COURSES_PER_LEARNER, published.length) - 1]);
+  // When the current cycle started (its items were done a day apart from then).
+  const started = `case when s.recertified then now() - interval '100 days' else s.enrolled_at end`;
+  await db.raw(`insert into courses_enrollments (course_id, user_id, role, source, enrolled_at, due_at, cycle, items_done, required_done, completed_at, last_expires_at)
+    select s.course_id, s.user_id, 'learner', 'manual', case when s.recertified then now() - interval '185 days' else s.enrolled_at end, s.due_at,
+      case when s.recertified then 2 else 1 end, s.done, least(s.done, s.required), d.at, d.at + s.recert * interval '1 day'
+    from seed_learners s cross join lateral (select case when s.done >= s.required then ${started} + s.required * interval '1 day' end as at) d`);
+  await db.raw(`insert into courses_enrollments (course_id, user_id, role, source, enrolled_at)
     select c.id, (?::bigint[])[1 + (c.n - 1) % ?], 'instructor', 'manual', now() - interval '1 year'
     from unnest(?::bigint[]) with ordinality c(id, n) on conflict (course_id, user_id) do nothing`, [people.instructors, people.instructors.length, published]);
-}
 
-/**
- * Each learner has done the first few items of the course in order; done every required one, they completed it.
- * In a recertifying course, half of those completed it first 520 days ago: that completion expired, and they
- * completed the course again in the next cycle.
- */
-async function progress(tx: TransactionContext): Promise<void> {
-  const db = tx.db;
   await db.raw(`create temporary table seed_items on commit drop as
     select i.id, i.course_id, row_number() over (partition by i.course_id order by s.position, i.position) as n
     from courses_items i join courses_sections s on s.id = i.section_id`);
-  await db.raw(`create temporary table seed_state on commit drop as
-    select e.id, e.course_id, e.user_id, e.enrolled_at, c.required_items as required, c.recertify_after_days as recert, x.done,
-      c.recertify_after_days is not null and e.id % 2 = 0 and x.done >= c.required_items as recertified
-    from courses_enrollments e join courses_courses c on c.id = e.course_id
-    join (select course_id, count(*)::int as items from courses_items group by course_id) k on k.course_id = e.course_id
-    cross join lateral (select least(k.items, (e.id * 7) % (k.items + 3))::int as done) x
-    where e.role = 'learner'`);
-  const started = `case when s.recertified then now() - interval '100 days' else s.enrolled_at end`;
+  const learners = 'seed_learners s join courses_enrollments e on e.course_id = s.course_id and e.user_id = s.user_id';
   await db.raw(`insert into courses_progress (enrollment_id, cycle, item_id, completed_at)
-    select s.id, 1, i.id, now() - interval '520 days' + i.n * interval '1 day'
-    from seed_state s join seed_items i on i.course_id = s.course_id and i.n <= s.required where s.recertified`);
+    select e.id, 1, i.id, now() - interval '520 days' + i.n * interval '1 day'
+    from ${learners} join seed_items i on i.course_id = s.course_id and i.n <= s.required where s.recertified`);
   await db.raw(`insert into courses_progress (enrollment_id, cycle, item_id, completed_at)
-    select s.id, case when s.recertified then 2 else 1 end, i.id, ${started} + i.n * interval '1 day'
-    from seed_state s join seed_items i on i.course_id = s.course_id and i.n <= s.done`);
+    select e.id, e.cycle, i.id, ${started} + i.n * interval '1 day' from ${learners} join seed_items i on i.course_id = s.course_id and i.n <= s.done`);
   await db.raw(`insert into courses_completions (enrollment_id, course_id, user_id, cycle, completed_at, expires_at, expired_at)
-    select s.id, s.course_id, s.user_id, 1, d.at, d.at + s.recert * interval '1 day', d.at + s.recert * interval '1 day'
-    from seed_state s cross join lateral (select now() - interval '520 days' + s.required * interval '1 day' as at) d where s.recertified`);
-  await db.raw(`update courses_enrollments e set cycle = case when s.recertified then 2 else 1 end,
-      enrolled_at = case when s.recertified then now() - interval '185 days' else s.enrolled_at end,
-      items_done = s.done, required_done = least(s.done, s.required),
-      completed_at = case when s.done >= s.required then ${started} + s.required * interval '1 day' end
-    from seed_state s where s.id = e.id`);
+    select e.id, e.course_id, e.user_id, 1, d.at, d.at + s.recert * interval '1 day', d.at + s.recert * interval '1 day'
+    from ${learners} cross join lateral (select now() - interval '520 days' + s.required * interval '1 day' as at) d where s.recertified`);
   await db.raw(`insert into courses_completions (enrollment_id, course_id, user_id, cycle, completed_at, expires_at)
-    select e.id, e.course_id, e.user_id, e.cycle, e.completed_at, e.completed_at + c.recertify_after_days * interval '1 day'
-    from courses_enrollments e join courses_courses c on c.id = e.course_id where e.completed_at is not null`);
-  await db.raw(`update courses_enrollments e set last_expires_at = k.expires_at
-    from courses_completions k where k.enrollment_id = e.id and k.cycle = e.cycle and k.expires_at is not null`);
+    select id, course_id, user_id, cycle, completed_at, last_expires_at from courses_enrollments where completed_at is not null`);
 }
 
 /** The role of each enrollment at its course's context, as enrolling gives it: one insert per course and batch. */
