@@ -17,11 +17,11 @@ const HELP = `Usage: lectern <command>
   start [--migrate] [--no-workers]   serve HTTP (and run job workers unless --no-workers)
   worker                             run job workers only
   migrate [--status]                 run pending migrations, or list them
-  seed [--size small|medium|large]   fill an empty database with a made-up organization (people, cohorts,
-       [--users N] [--courses N]     categories, courses, enrollments, progress, completions); refuses a
-       [--cohorts N] [--categories N]  database that has accounts besides the first administrator
-       [--password P]                the password of the named accounts (admin@example.com, …); none without it
-  demo                               seed a small organization (once) into a migrated database, then serve
+  seed [--size small|medium|large]   fill a new database with a made-up organization (default medium)
+       [--users N] [--courses N]     any count overrides the size's
+       [--cohorts N] [--categories N]
+       [--password P]                the named accounts' password (admin@example.com, …); none without it
+  demo                               seed a small organization once, then serve like start --migrate
   plugins list                       show configured plugins and whether each is enabled
   plugins enable|disable <name>      switch a plugin on or off on every running instance
   plugin new <name> [--dir <dir>]    start a plugin package of your own (default dir: ./<name>)
