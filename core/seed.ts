@@ -17,7 +17,7 @@ export const SEED_SIZES: Readonly<Record<'small' | 'medium' | 'large', Size>> = 
 /** The password of the demo's named accounts, printed by `lectern demo`. */
 export const DEMO_PASSWORD = 'lectern-demo-2024';
 
-/** What `lectern seed` and `lectern demo` print on their first line when the database already has people. */
+/** The code of the BootError a seed hook throws for a database that already has people: `lectern demo` then seeds nothing. */
 export const ALREADY_SEEDED = 'LECTERN_SEED_REFUSED';
 
 const USAGE = 'lectern seed [--size small|medium|large] [--users N] [--courses N] [--cohorts N] [--categories N] [--password P]';
