@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `lectern` command: start, worker, migrate, plugins, plugin new, theme check, and whatever commands plugins add
+// The `lectern` command: start, worker, migrate, seed, demo, plugins, plugin new, theme check, and whatever commands plugins add
 // (e.g. `lectern user create`). SIGTERM and SIGINT drain requests and jobs before exiting.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +9,7 @@ import type { MigrationStatus } from './db/migrations';
 import { BootError } from './errors';
 import { HttpError } from './http/errors';
 import { scaffoldPlugin } from './scaffold';
+import { ALREADY_SEEDED, DEMO_PASSWORD, describeSeed, SEED_SIZES, seedOrganization, seedPlanOf } from './seed';
 import { checkTheme } from './views/theme-check';
 
 const HELP = `Usage: lectern <command>
@@ -16,6 +17,11 @@ const HELP = `Usage: lectern <command>
   start [--migrate] [--no-workers]   serve HTTP (and run job workers unless --no-workers)
   worker                             run job workers only
   migrate [--status]                 run pending migrations, or list them
+  seed [--size small|medium|large]   fill a new database with a made-up organization (default medium)
+       [--users N] [--courses N]     any count overrides the size's
+       [--cohorts N] [--categories N]
+       [--password P]                the named accounts' password (admin@example.com, …); none without it
+  demo                               seed a small organization once, then serve like start --migrate
   plugins list                       show configured plugins and whether each is enabled
   plugins enable|disable <name>      switch a plugin on or off on every running instance
   plugin new <name> [--dir <dir>]    start a plugin package of your own (default dir: ./<name>)
@@ -52,6 +58,16 @@ async function run(argv: string[]): Promise<void> {
       await serve(app, true);
       return;
     }
+    case 'seed': {
+      const plan = seedPlanOf(rest);
+      await withApp(async (app) => {
+        for (const line of describeSeed(await seedOrganization(app, plan))) out(line);
+      }, false);
+      return;
+    }
+    case 'demo':
+      await serve(await App.create({ migrate: true, workers: true }), true, seedDemo);
+      return;
     case 'worker':
       await serve(await App.create({ workers: true }), false);
       return;
@@ -179,9 +195,21 @@ async function pluginCommand(argv: string[]): Promise<void> {
   }
 }
 
-async function serve(app: App, http: boolean): Promise<void> {
+/** `lectern demo`: a small organization the first time, then how to sign in (the server not yet listening). */
+async function seedDemo(app: App): Promise<void> {
+  try {
+    for (const line of describeSeed(await seedOrganization(app, { ...SEED_SIZES.small, password: DEMO_PASSWORD }))) out(line);
+  } catch (err) {
+    if (!(err instanceof BootError && err.code === ALREADY_SEEDED)) throw err;
+    out('the database already has people: not seeding it again');
+  }
+  out(`sign in at ${app.config.publicUrl}/login as admin@example.com, instructor@example.com or learner@example.com, password ${DEMO_PASSWORD}`);
+}
+
+async function serve(app: App, http: boolean, beforeListen?: (app: App) => Promise<void>): Promise<void> {
   try {
     await app.start();
+    await beforeListen?.(app);
     if (http) await app.listen();
   } catch (err) {
     await app.stop().catch(() => undefined);

@@ -10,7 +10,7 @@ export { definePermissions, defineEvent, defineJob, defineService, defineExtensi
 export type {
   PluginContext, TransactionContext, JobContext, JobInfo, JobRef, EventRef, ServiceRef, ExtensionPointRef, PermissionRef,
   ContextRef, ContextType, AuditEntry, EnqueueOptions, Principal, IdentityProvider, IdentityRequest, PrivacyProvider, RetentionKind,
-  NavLink, CommandDef, Registrar, RoleDef, SubscribeOptions, Subscription, GuardRequest, RequestGuard, HomePanel, PageHelp, PageHelpLink,
+  NavLink, CommandDef, Registrar, SeedPlan, SeedCounts, RoleDef, SubscribeOptions, Subscription, GuardRequest, RequestGuard, HomePanel, PageHelp, PageHelpLink,
 } from './plugin';
 export { definePlugin } from './manifest';
 export type { Plugin, PluginManifest, AdminPage } from './manifest';

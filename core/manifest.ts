@@ -5,7 +5,7 @@ import type { TSchema } from '@sinclair/typebox';
 import type { RouteRef, RouteRequest } from './http/route';
 import type {
   CommandDef, Contribution, EventRef, ExtensionPointRef, IdentityProvider, JobRef, NavLink, PermissionRef, PluginContext,
-  PrivacyProvider, Principal, Registrar, RequestGuard, RoleDef, ServiceRef, Subscription,
+  PrivacyProvider, Principal, Registrar, RequestGuard, RoleDef, SeedCounts, SeedPlan, ServiceRef, Subscription,
 } from './plugin';
 
 /** A page in the admin navigation, served by the core: GET `path` renders `view` with what `load` returns. */
@@ -59,6 +59,11 @@ export interface PluginManifest<S extends TSchema = TSchema> {
   register?(c: Registrar): void;
   start?(ctx: PluginContext): Promise<void>;
   stop?(ctx: PluginContext): Promise<void>;
+  /**
+   * `lectern seed`: fills this plugin's own tables with a made-up organization of `plan`'s size, in bulk. Called
+   * in dependency order, so what an earlier plugin seeded is there to read through its public surface.
+   */
+  seed?(plan: SeedPlan, ctx: PluginContext): Promise<SeedCounts>;
 }
 
 export interface Plugin<S extends TSchema = TSchema> extends Readonly<PluginManifest<S>> { readonly kind: 'plugin' }

@@ -325,6 +325,14 @@ export interface CommandDef {
   run(args: { values: Record<string, string | boolean | undefined>; positionals: string[] }, ctx: PluginContext): Promise<void>;
 }
 
+/**
+ * What `lectern seed` (and `lectern demo`) asks every plugin's `seed` hook for: how many people, courses,
+ * cohorts and categories the organization has, and the password of the few named demo accounts (null: none).
+ */
+export interface SeedPlan { users: number; courses: number; cohorts: number; categories: number; password: string | null }
+/** What a plugin's seed hook made, by kind (e.g. `{ users: 100000, cohorts: 50 }`), for the command's summary. */
+export type SeedCounts = Record<string, number>;
+
 export interface Registrar {
   /** Bind a service into this plugin's container; the factory runs once, on first use. */
   bind<T>(service: ServiceRef<T>, factory: (ctx: PluginContext) => T): void;

@@ -36,6 +36,16 @@ export interface Directory {
 
 export const AuthDirectory = defineService<Directory>('auth.directory');
 
+/**
+ * The people `lectern seed` made, by the addresses it gives them: `instructor@example.com` and
+ * `instructor<n>@example.com`, `learner@example.com` and `learner<n>@example.com`.
+ */
+export const SEEDED_EMAIL = { instructor: '^instructor[0-9]*@example\\.com$', learner: '^learner[0-9]*@example\\.com$' } as const;
+/** Ids of the seeded instructors and learners, lowest first: the named accounts (instructor@, learner@example.com) lead. */
+export interface SeededPeople { instructors: string[]; learners: string[] }
+/** For a plugin's seed hook (after auth's): whom to enroll and who teaches. */
+export const AuthSeededPeople = defineService<() => Promise<SeededPeople>>('auth.seededPeople');
+
 /** An address a mail server can deliver to (the first administrator may be admin@localhost). */
 const MAILABLE = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 

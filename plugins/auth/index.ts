@@ -6,7 +6,8 @@ import { definePlugin } from 'lectern';
 import { authPermissions } from './permissions';
 import { authSettings } from './settings';
 import { authIdentity, IdentityCache, IdentityCacheRef } from './identity';
-import { AuthAttempts, AuthDirectory, AuthSecurityFacts, authEvents, contextChoices, userLinks } from './api';
+import { AuthAttempts, AuthDirectory, AuthSecurityFacts, AuthSeededPeople, authEvents, contextChoices, userLinks } from './api';
+import { seededPeople, seedPeople } from './seed';
 import { securityFacts } from './security-facts';
 import { createDirectory } from './directory';
 import { attemptsService } from './attempts';
@@ -49,13 +50,15 @@ export default definePlugin({
   jobs: [cleanup, sendResetLink, ...importJobs],
   commands: [...userCommands, ...importCommands],
   privacy: authPrivacy,
-  exports: [AuthDirectory, AuthAttempts, AuthSecurityFacts],
+  exports: [AuthDirectory, AuthAttempts, AuthSecurityFacts, AuthSeededPeople],
   register(c) {
     c.bind(AuthDirectory, createDirectory);
     c.bind(AuthAttempts, attemptsService);
     c.bind(AuthSecurityFacts, securityFacts);
     c.bind(IdentityCacheRef, (ctx) => new IdentityCache(ctx));
+    c.bind(AuthSeededPeople, (ctx) => () => seededPeople(ctx));
   },
+  seed: seedPeople,
   async start(ctx) {
     await ensureFirstAdmin(ctx);
   },

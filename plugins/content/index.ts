@@ -10,6 +10,7 @@ import { contentSource, createLibrary } from './source';
 import { contentPrivacy } from './privacy';
 import { notifyJob } from './notify';
 import { flagReviewDue } from './review-cycle';
+import { seedContent } from './seed';
 import { contentRoutes } from './routes/content';
 import { versionRoutes } from './routes/versions';
 import { reviewRoutes } from './routes/review';
@@ -45,4 +46,5 @@ export default definePlugin({
   register(c) {
     c.bind(ContentLibraryRef, (ctx) => createLibrary(ctx.db));
   },
+  seed: seedContent,
 });

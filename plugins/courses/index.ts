@@ -27,6 +27,7 @@ import { myCoursesPanel } from './pages/home-panel';
 import { CourseAnswers, CourseAnswersRef } from './answers';
 import { CompletionWriter, CompletionWriterRef } from './completions';
 import { courseContextChoices } from './context-choices';
+import { seedCourses } from './seed';
 
 export * from './api';
 
@@ -66,4 +67,5 @@ export default definePlugin({
     c.bind(CourseAnswersRef, (ctx) => new CourseAnswers(ctx));
     c.bind(CompletionWriterRef, (ctx) => new CompletionWriter(ctx));
   },
+  seed: seedCourses,
 });

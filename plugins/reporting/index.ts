@@ -8,7 +8,7 @@ import { courseLinks } from 'lectern/courses';
 import { reportPermissions } from './permissions';
 import { reportSettings } from './settings';
 import { reportingSubscriptions } from './sync';
-import { rebuildCommand, rebuildRoutes, rebuildSummary } from './rebuild';
+import { rebuildCommand, rebuildRoutes, rebuildSummary, seedSummary } from './rebuild';
 import { reportingPrivacy } from './privacy';
 import { CompletionAnswers, CompletionAnswersRef } from './answers';
 import { completionRoute } from './routes/completion';
@@ -47,6 +47,7 @@ export default definePlugin({
   nav: [{ title: 'My transcript', path: '/my/transcript' }],
   jobs: [rebuildSummary, runDueSchedules, deliverReport],
   commands: [rebuildCommand],
+  seed: seedSummary,
   subscribe: reportingSubscriptions,
   privacy: reportingPrivacy,
   register(c) {

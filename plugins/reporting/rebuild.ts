@@ -4,7 +4,7 @@
 // administrator (POST /api/v1/reports/rebuild, or `lectern reporting rebuild`) after restoring a backup,
 // after an upgrade that adds to the summary, or to prove it: the result equals what the subscribers kept.
 // Safe while the subscribers run: both write current state.
-import { defineJob, defineRoute, JobAccepted, reply, Type, type CommandDef, type JobContext, type SignedInRequest } from 'lectern';
+import { defineJob, defineRoute, JobAccepted, reply, Type, type CommandDef, type PluginContext, type SeedCounts, type SignedInRequest } from 'lectern';
 import { CourseDirectoryRef } from 'lectern/courses';
 import { AuthDirectory } from 'lectern/auth';
 import { reportPermissions } from './permissions';
@@ -16,26 +16,35 @@ const MEMBERS = 'reporting_cohort_members';
 export const rebuildSummary = defineJob({
   name: 'reporting.rebuild',
   payload: Type.Object({}),
-  async handler(_payload, job) {
-    const courses = job.resolve(CourseDirectoryRef);
-    const seen: string[] = [];
-    let enrollments = 0;
-    for (let after: string | undefined; ;) {
-      const ids = await courses.courseIds({ afterId: after, limit: PAGE });
-      for (const id of ids) enrollments += await syncCourse(job, id);
-      seen.push(...ids);
-      if (ids.length < PAGE) break;
-      after = ids[ids.length - 1];
-    }
-    await job.db(ENROLLMENTS).whereRaw('not (course_id = any(?::bigint[]))', [seen]).delete();
-    const gone: { course_id: string | number }[] = await job.db(COURSES).whereRaw('not (course_id = any(?::bigint[]))', [seen]).delete(['course_id']);
-    await courseReportsChanged(job, gone.map((c) => String(c.course_id)));
-    const cohorts = await rebuildCohorts(job);
-    return { courses: seen.length, enrollments, cohorts };
-  },
+  handler: (_payload, job) => rebuild(job),
 });
 
-async function rebuildCohorts(job: JobContext): Promise<number> {
+/** The rebuild itself, also what `lectern seed` runs once the courses and auth plugins have seeded theirs. */
+async function rebuild(job: PluginContext): Promise<{ courses: number; enrollments: number; cohorts: number }> {
+  const courses = job.resolve(CourseDirectoryRef);
+  const seen: string[] = [];
+  let enrollments = 0;
+  for (let after: string | undefined; ;) {
+    const ids = await courses.courseIds({ afterId: after, limit: PAGE });
+    for (const id of ids) enrollments += await syncCourse(job, id);
+    seen.push(...ids);
+    if (ids.length < PAGE) break;
+    after = ids[ids.length - 1];
+  }
+  await job.db(ENROLLMENTS).whereRaw('not (course_id = any(?::bigint[]))', [seen]).delete();
+  const gone: { course_id: string | number }[] = await job.db(COURSES).whereRaw('not (course_id = any(?::bigint[]))', [seen]).delete(['course_id']);
+  await courseReportsChanged(job, gone.map((c) => String(c.course_id)));
+  const cohorts = await rebuildCohorts(job);
+  return { courses: seen.length, enrollments, cohorts };
+}
+
+/** `lectern seed`: the summary built from what the other plugins seeded, as the rebuild does. */
+export async function seedSummary(_plan: unknown, ctx: PluginContext): Promise<SeedCounts> {
+  const built = await rebuild(ctx);
+  return { 'summary courses': built.courses, 'summary enrollments': built.enrollments, 'summary cohorts': built.cohorts };
+}
+
+async function rebuildCohorts(job: PluginContext): Promise<number> {
   const directory = job.resolve(AuthDirectory);
   const cohorts: string[] = [];
   for (let after: string | undefined; ;) {

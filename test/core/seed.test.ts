@@ -1,0 +1,62 @@
+// `lectern seed` through the real core and bundled plugins: a small organization whose counts follow the plan,
+// whose enrollments all point at real people and courses, which holds a recertification cycle, whose
+// completion report agrees with the seeded completions, and whose demo learner signs in to their courses;
+// seeding it again is refused. The command line's wiring (and `lectern demo`) is tried by hand.
+import { expect } from 'chai';
+import { createTestApp, type TestApp } from 'lectern';
+import { DEMO_PASSWORD, seedOrganization } from '../../core/seed';
+
+describe('lectern seed', function () {
+  this.timeout(120_000);
+  let t: TestApp;
+  before(async () => { t = await createTestApp({ plugins: ['auth', 'courses', 'content', 'reporting'] }); });
+  after(() => t.close());
+
+  const plan = { users: 30, courses: 6, cohorts: 2, categories: 3, password: DEMO_PASSWORD };
+  const rows = async <R>(sql: string): Promise<R[]> => ((await t.db.raw(sql)) as { rows: R[] }).rows;
+  const tokenOf = async (email: string) => {
+    const res = await t.post('/api/v1/auth/tokens').send({ email, password: DEMO_PASSWORD });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    return `Bearer ${(res.body as { token: string }).token}`;
+  };
+
+  it('makes a coherent organization whose reports and home page agree with it, and refuses to seed twice', async () => {
+    await seedOrganization(t.app, plan);
+    const [counts] = await rows<Record<string, number>>(`select
+      (select count(*)::int from auth_users) as users, (select count(*)::int from auth_cohorts) as cohorts,
+      (select count(*)::int from courses_categories) as categories, (select count(*)::int from courses_courses where not is_template) as courses,
+      (select count(*)::int from courses_enrollments e where not exists (select 1 from auth_users u where u.id = e.user_id)
+        or not exists (select 1 from courses_courses c where c.id = e.course_id and not c.is_template)) as "orphan enrollments",
+      (select count(*)::int from courses_completions k where k.expired_at is not null and exists
+        (select 1 from courses_completions n where n.enrollment_id = k.enrollment_id and n.cycle > k.cycle)) as "recertified"`);
+
+    const completed = await rows<{ course_id: string; n: number }>(`select c.id::text as course_id, count(e.completed_at)::int as n
+      from courses_courses c left join courses_enrollments e on e.course_id = c.id and e.role = 'learner'
+      where c.status = 'published' and not c.is_template group by c.id order by c.id`);
+    const admin = await tokenOf('admin@example.com');
+    const reported: Record<string, number> = {};
+    for (const { course_id: id } of completed) {
+      const res = await t.get(`/api/v1/reports/course-completion?courseId=${id}`).set('Authorization', admin);
+      reported[id] = (res.body as { summary: { completed: number } }).summary.completed;
+    }
+
+    const learner = await tokenOf('learner@example.com');
+    const mine = await t.get('/api/v1/me/courses').set('Authorization', learner);
+    const enrolledIn = await rows<{ id: string }>(`select e.course_id::text as id from courses_enrollments e
+      join auth_users u on u.id = e.user_id where u.email = 'learner@example.com' order by e.course_id`);
+    const again = await seedOrganization(t.app, plan).then(() => 'seeded again', (err: Error) => err.message);
+
+    expect({
+      counts: { ...counts, recertified: counts.recertified > 0 },
+      reported,
+      myCourses: (mine.body as { items: { course: { id: string } }[] }).items.map((i) => i.course.id).sort(),
+      again,
+    }).to.deep.equal({
+      counts: { users: plan.users + 1, cohorts: plan.cohorts, categories: plan.categories, courses: plan.courses, 'orphan enrollments': 0, recertified: true },
+      reported: Object.fromEntries(completed.map((c) => [c.course_id, c.n])),
+      myCourses: enrolledIn.map((e) => e.id).sort(),
+      again: 'LECTERN_SEED_REFUSED: the database already has 31 accounts; seed only a new one',
+    });
+    expect(enrolledIn).to.have.length.above(0);
+  });
+});
