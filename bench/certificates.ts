@@ -1,4 +1,4 @@
-// `npm run bench:certificates`: what a durable subscriber costs the request that causes it. Every
+// `npm run bench:certificates` (and part of `npm run bench`): what a durable subscriber costs the request that causes it. Every
 // measured request completes a course (the learner's last required item), so every one emits
 // courses.courseCompleted; with the certificates plugin enabled, each also writes that plugin's durable
 // delivery (a job row) in the completing transaction. The same requests are measured against the same
@@ -11,11 +11,12 @@
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { benchDatabaseUrl } from './baselines';
-import { benchSettings, medianOf } from './measure';
+import { median, medianOf } from './measure';
 import { loadAverage, machine } from './report';
 import { coursesApp } from './courses-server';
 import { seed } from './courses-seed';
 import { measureVariedServer, type Varied, type VariedFigures } from './courses-load';
+import { runCli, type ScenarioOptions, type ScenarioResult } from './scenario';
 import { inScratchSchema } from './scratch-schema';
 import { hashPassword } from '../plugins/auth/passwords';
 
@@ -75,13 +76,11 @@ async function prepare(databaseUrl: string, schema: string) {
   }
 }
 
-async function main(): Promise<void> {
-  const settings = benchSettings();
-  const rounds = Number(process.env.BENCH_ROUNDS || '3');
+export async function certificatesScenario({ settings, rounds }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const started = new Date();
   const loadBefore = loadAverage();
-  await inScratchSchema(databaseUrl, 'bench_certificates', async ({ schema, serverVersion }) => {
+  return inScratchSchema(databaseUrl, 'bench_certificates', async ({ schema, serverVersion }) => {
     const requests = await prepare(databaseUrl, schema);
     let next = 0;
     const take = (): Varied => {
@@ -106,7 +105,7 @@ async function main(): Promise<void> {
     const fresh = measured.flatMap((m) => [m.with, m.without]).every((f) => Object.keys(f.statuses).every((code) => code === '201'));
     const deliveries = Number((await countDeliveries(databaseUrl, schema)));
     const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-    process.stdout.write([
+    const report = [
       `- Run: ${started.toISOString()}, ${rounds} round(s) of ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per variant, ${settings.connections} connections, alternating order`,
       `- Machine: ${machine()}; load average ${loadBefore} before, ${loadAverage()} after; PostgreSQL ${serverVersion}, inline job driver, workers off`,
       `- Every measured answer a 201 that completed a course: ${fresh ? 'yes' : 'NO'}; durable deliveries written while certificates was enabled: ${deliveries}`,
@@ -116,8 +115,17 @@ async function main(): Promise<void> {
       ...measured.map((m, i) => `| ${i + 1} | ${m.without.rps.toFixed(0)} req/s, p99 ${m.without.p99} ms | ${m.with.rps.toFixed(0)} req/s, p99 ${m.with.p99} ms | ${pct(ratios[i])} |`),
       '',
       `- Course completion with the certificates plugin's durable subscriber: **${pct(ratio)}** of the throughput without it (target ≥ ${pct(TARGET)}): **${ratio >= TARGET && fresh ? 'MET' : 'NOT MET'}**`,
-      '',
-    ].join('\n'));
+    ].join('\n');
+    return {
+      report,
+      rows: [
+        { name: 'Complete a course (last required item), auth + courses', figures: median(measured.map((m) => m.without)) },
+        {
+          name: 'Complete a course, with the certificates plugin (durable subscriber)', figures: median(measured.map((m) => m.with)),
+          value: `${pct(ratio)} of without`, target: `≥ ${pct(TARGET)} of without, every answer a 201`, met: ratio >= TARGET && fresh,
+        },
+      ],
+    };
   });
 }
 
@@ -132,7 +140,4 @@ async function countDeliveries(databaseUrl: string, schema: string): Promise<num
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`[bench:certificates] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) runCli('certificates', certificatesScenario, 3);

@@ -1,8 +1,10 @@
 // The courses benchmark's report: the run's facts, the median table against the baselines (see
-// report.ts), and one verdict line per target with each round's own ratio to baseline B and p99.
+// report.ts), and one verdict line per target with each round's own ratio to baseline B and p99; and
+// the same verdicts as result rows for the suite.
 import { median, medianOf, type Figures } from './measure';
 import { table } from './report';
 import type { Baselines } from './baselines';
+import type { ResultRow } from './scenario';
 
 export interface Round {
   baselines: Baselines; greeting: Figures; me: Figures; catalog: Figures; mine: Figures; complete: Figures & { statuses: Record<string, number> };
@@ -14,13 +16,18 @@ export interface Target { name: string; row: string; pick: (r: Round) => Figures
 
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
 
-function verdict(rounds: Round[], t: Target): string {
+function judge(rounds: Round[], t: Target) {
   const ratios = rounds.map((r) => t.pick(r).rps / r.baselines.koaSelect1.rps);
   const ratio = medianOf(ratios);
   const p99 = medianOf(rounds.map((r) => t.pick(r).p99));
+  const met = t.minRatio !== undefined && ratio >= t.minRatio && (t.maxP99 === undefined || p99 <= t.maxP99);
+  return { ratios, ratio, p99, met };
+}
+
+function verdict(rounds: Round[], t: Target): string {
+  const { ratios, ratio, p99, met } = judge(rounds, t);
   const perRound = `per round ${ratios.map(percent).join(', ')}`;
   if (t.minRatio === undefined) return `- ${t.name} (reference): ${percent(ratio)} of B (${perRound}); p99 ${p99.toFixed(0)} ms`;
-  const met = ratio >= t.minRatio && (t.maxP99 === undefined || p99 <= t.maxP99);
   const latency = t.maxP99 === undefined ? '' : `; p99 ${p99.toFixed(0)} ms (per round ${rounds.map((r) => t.pick(r).p99.toFixed(0)).join(', ')}; target ≤ ${t.maxP99} ms)`;
   return `- ${t.name}: **${percent(ratio)}** of B (${perRound}; target ≥ ${percent(t.minRatio)})${latency}: **${met ? 'MET' : 'NOT MET'}**`;
 }
@@ -37,4 +44,16 @@ export function coursesReport(rounds: Round[], targets: Target[], facts: string[
     '',
     ...targets.map((t) => verdict(rounds, t)),
   ].join('\n');
+}
+
+/** One row per target: median figures and baselines, and the verdict (none for references). */
+export function coursesRows(rounds: Round[], targets: Target[]): ResultRow[] {
+  const baselines = { koa: median(rounds.map((r) => r.baselines.koa)), koaSelect1: median(rounds.map((r) => r.baselines.koaSelect1)) };
+  return targets.map((t) => {
+    const { ratio, met } = judge(rounds, t);
+    const row: ResultRow = { name: t.minRatio === undefined ? t.row : `${t.name}: ${t.row}`, figures: median(rounds.map(t.pick)), baselines };
+    if (t.minRatio === undefined) return row;
+    const latency = t.maxP99 === undefined ? '' : `, p99 ≤ ${t.maxP99} ms`;
+    return { ...row, value: `${percent(ratio)} of B`, target: `≥ ${percent(t.minRatio)} of B${latency}`, met };
+  });
 }

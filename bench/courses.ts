@@ -1,4 +1,4 @@
-// `npm run bench:courses`: the courses plugin under load on PostgreSQL, with 10,000 courses and 100,000
+// `npm run bench:courses` (and part of `npm run bench`): the courses plugin under load on PostgreSQL, with 10,000 courses and 100,000
 // enrollments loaded, against the SELECT 1 baseline (B) measured in the same run (see baselines.ts):
 //   GET /api/v1/courses?limit=20 as a learner         target ≥ 35 % of B req/s, p99 ≤ 50 ms
 //   GET /api/v1/me/courses as that learner            target ≥ 35 % of B req/s, p99 ≤ 50 ms
@@ -12,12 +12,13 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { benchDatabaseUrl, measureBaselines, measureServer } from './baselines';
-import { benchSettings, type BenchSettings } from './measure';
+import type { BenchSettings } from './measure';
 import { line, loadAverage, machine } from './report';
 import { coursesApp } from './courses-server';
 import { completions, seed, COURSES, type Completion } from './courses-seed';
 import { measureVariedServer } from './courses-load';
-import { coursesReport, type Round, type Target } from './courses-report';
+import { coursesReport, coursesRows, type Round, type Target } from './courses-report';
+import { runCli, type ScenarioOptions, type ScenarioResult } from './scenario';
 import { inScratchSchema } from './scratch-schema';
 import { bearerToken } from './tokens';
 import { hashPassword } from '../plugins/auth/passwords';
@@ -35,12 +36,6 @@ const TARGETS: Target[] = [
 const serverScript = path.join(__dirname, 'courses-server.js');
 const referenceScript = path.join(__dirname, 'lectern-server.js');
 const progress = (msg: string) => process.stderr.write(`[bench:courses] ${msg}\n`);
-
-function rounds(): number {
-  const n = Number(process.env.BENCH_ROUNDS || '3');
-  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_ROUNDS must be an integer ≥ 1, got "${process.env.BENCH_ROUNDS}"`);
-  return n;
-}
 
 type Prepared = Awaited<ReturnType<typeof prepare>>;
 
@@ -118,16 +113,16 @@ async function measureRounds(count: number, settings: BenchSettings, databaseUrl
   return rounds;
 }
 
-async function main(): Promise<void> {
+export async function coursesScenario(opts: ScenarioOptions): Promise<ScenarioResult> {
   const run = {
-    settings: benchSettings(), rounds: rounds(), databaseUrl: benchDatabaseUrl(), logLevel: process.env.BENCH_LOG_LEVEL || 'warn',
+    settings: opts.settings, rounds: opts.rounds, databaseUrl: benchDatabaseUrl(), logLevel: process.env.BENCH_LOG_LEVEL || 'warn',
     loadBefore: loadAverage(), started: new Date(),
   };
   const { settings, databaseUrl, logLevel } = run;
-  await inScratchSchema(databaseUrl, 'bench_courses', async ({ schema, serverVersion: pgVersion }) => {
+  return inScratchSchema(databaseUrl, 'bench_courses', async ({ schema, serverVersion: pgVersion }) => {
     const prepared = await prepare(databaseUrl, schema);
     const measured = await measureRounds(run.rounds, settings, databaseUrl, prepared, { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: logLevel } });
-    process.stdout.write(`${coursesReport(measured, TARGETS, [
+    const report = coursesReport(measured, TARGETS, [
       `Run: ${run.started.toISOString()}, ${run.rounds} round(s) of ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per target, ` +
         `${settings.connections} connections, autocannon → 127.0.0.1, one server process at a time; the table shows medians over rounds`,
       `Machine: ${machine()}; load average ${run.loadBefore} before, ${loadAverage()} after`,
@@ -135,11 +130,9 @@ async function main(): Promise<void> {
         `${prepared.seeded.enrollments} enrollments with role assignments and progress, vacuumed and analyzed; pg pool max 10 everywhere`,
       `Lectern: auth + courses plugins, real bearer tokens (POST /api/v1/auth/tokens), log level ${logLevel}, job workers off; ` +
         `POST target: ${prepared.todo.length} distinct items, a different one per request`,
-    ])}\n`);
+    ]);
+    return { report, rows: coursesRows(measured, TARGETS) };
   });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`[bench:courses] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) runCli('courses', coursesScenario, 3);
