@@ -26,7 +26,13 @@ export function peakRssMb(pid: number): number | undefined {
 export async function rssDuring(pid: number, work: () => Promise<void>): Promise<{ before: number; peak: number }> {
   const before = rssMb(pid);
   let peak = before;
-  const sampler = setInterval(() => { peak = Math.max(peak, rssMb(pid)); }, 20);
+  const sampler = setInterval(() => {
+    try {
+      peak = Math.max(peak, rssMb(pid));
+    } catch {
+      // The process is gone: `work` fails on its own, a sampler must not crash the run.
+    }
+  }, 20);
   try {
     await work();
   } finally {
