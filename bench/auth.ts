@@ -16,7 +16,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { benchDatabaseUrl, measureBaselines, type Baselines } from './baselines';
+import { benchDatabaseUrl, type Baselines } from './baselines';
 import { expectOk, measure, median, medianOf, type Figures } from './measure';
 import { forkServer, type ServerHandle } from './process';
 import { line, loadAverage, machine, pct, table } from './report';
@@ -65,7 +65,7 @@ interface ImportFigures {
   rerunResult: { created: number; updated: number; failed: unknown[] };
 }
 
-export async function authScenario({ settings, rounds }: ScenarioOptions): Promise<ScenarioResult> {
+export async function authScenario({ settings, rounds, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const importLines = positiveInt('BENCH_IMPORT_LINES', 100_000);
   const parts = new Set((process.env.BENCH_AUTH_PARTS || 'me,import').split(',').map((p) => p.trim()));
   const databaseUrl = benchDatabaseUrl();
@@ -141,6 +141,8 @@ export async function authScenario({ settings, rounds }: ScenarioOptions): Promi
               if (!row) throw new Error(`job ${accepted.job.id} not found`);
               job = row;
               if (job.state === 'completed' || job.state === 'failed') break;
+              // Ten times the target: the job is stuck, and the run must end.
+              if (performance.now() - t0 > 10 * IMPORT_TARGET_SECONDS * 1000) throw new Error(`the import job is still ${job.state} (${job.progress} %) after ${10 * IMPORT_TARGET_SECONDS} s`);
               if (job.progress !== lastProgress && job.progress % 10 === 0) progress(`  job ${job.state}, ${job.progress}%`);
               lastProgress = job.progress;
               await sleep(100);
@@ -178,7 +180,7 @@ export async function authScenario({ settings, rounds }: ScenarioOptions): Promi
       if (parts.has('me')) {
         for (let r = 1; r <= rounds; r++) {
           progress(`round ${r}/${rounds}: baselines A and B (${settings.warmupSeconds} s warm-up + ${settings.seconds} s each, ${settings.connections} connections), load ${loadAverage()}`);
-          const baselines = await measureBaselines({ ...settings, databaseUrl });
+          const baselines = await measureBaselines();
           progress(line('  A', baselines.koa));
           progress(line('  B', baselines.koaSelect1));
           progress(`round ${r}/${rounds}: Lectern GET /api/v1/me (bearer token from POST /api/v1/auth/tokens)`);

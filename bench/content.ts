@@ -13,7 +13,7 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { benchDatabaseUrl, measureBaselines, type Baselines } from './baselines';
+import { benchDatabaseUrl, type Baselines } from './baselines';
 import { expectOk, measure, median, medianOf, type Figures } from './measure';
 import { forkServer, type ServerHandle } from './process';
 import { line, loadAverage, machine, pct, table } from './report';
@@ -77,7 +77,7 @@ async function setUp(server: ServerHandle, admin: string): Promise<{ viewPath: s
   return { viewPath: `/api/v1/courses/${String(course.id)}/items/${String(item.id)}/view`, videoId: String(videoItem.id) };
 }
 
-export async function contentScenario({ settings, rounds }: ScenarioOptions): Promise<ScenarioResult> {
+export async function contentScenario({ settings, rounds, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const loadBefore = loadAverage();
   const started = new Date();
@@ -97,7 +97,7 @@ export async function contentScenario({ settings, rounds }: ScenarioOptions): Pr
     const done: { baselines: Baselines; view: Figures }[] = [];
     for (let r = 1; r <= rounds; r++) {
       progress(`round ${r}/${rounds}: baselines, load ${loadAverage()}`);
-      const baselines = await measureBaselines({ ...settings, databaseUrl });
+      const baselines = await measureBaselines();
       progress(line('  B', baselines.koaSelect1));
       const server = await fork();
       try {

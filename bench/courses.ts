@@ -11,8 +11,7 @@
 // BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { benchDatabaseUrl, measureBaselines, measureServer } from './baselines';
-import type { BenchSettings } from './measure';
+import { benchDatabaseUrl, measureServer } from './baselines';
 import { line, loadAverage, machine } from './report';
 import { coursesApp } from './courses-server';
 import { completions, seed, COURSES, type Completion } from './courses-seed';
@@ -78,7 +77,7 @@ function completionRequests(todo: Completion[], tokens: string[]) {
 }
 
 /** The rounds: baselines A and B, then each target, one server process at a time. */
-async function measureRounds(count: number, settings: BenchSettings, databaseUrl: string, prepared: Prepared, fork: { env: NodeJS.ProcessEnv }): Promise<Round[]> {
+async function measureRounds({ rounds: count, settings, measureBaselines }: ScenarioOptions, prepared: Prepared, fork: { env: NodeJS.ProcessEnv }): Promise<Round[]> {
   const nextCompletion = completionRequests(prepared.todo, prepared.completers);
   const memoryToken = `Bearer ${crypto.randomBytes(24).toString('base64url')}`;
   const get = (target: string, check: (body: { items?: unknown[]; id?: string }) => boolean, fromMemory = false) => measureServer(serverScript, {
@@ -92,7 +91,7 @@ async function measureRounds(count: number, settings: BenchSettings, databaseUrl
   const rounds: Round[] = [];
   for (let r = 1; r <= count; r++) {
     progress(`round ${r}/${count}: baselines A and B, load ${loadAverage()}`);
-    const baselines = await measureBaselines({ ...settings, databaseUrl });
+    const baselines = await measureBaselines();
     progress(line('  B', baselines.koaSelect1));
     const reference = await greeting();
     progress(line('  GET /api/v1/hello/greetings/1', reference));
@@ -121,7 +120,7 @@ export async function coursesScenario(opts: ScenarioOptions): Promise<ScenarioRe
   const { settings, databaseUrl, logLevel } = run;
   return inScratchSchema(databaseUrl, 'bench_courses', async ({ schema, serverVersion: pgVersion }) => {
     const prepared = await prepare(databaseUrl, schema);
-    const measured = await measureRounds(run.rounds, settings, databaseUrl, prepared, { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: logLevel } });
+    const measured = await measureRounds(opts, prepared, { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: logLevel } });
     const report = coursesReport(measured, TARGETS, [
       `Run: ${run.started.toISOString()}, ${run.rounds} round(s) of ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per target, ` +
         `${settings.connections} connections, autocannon → 127.0.0.1, one server process at a time; the table shows medians over rounds`,

@@ -11,7 +11,7 @@
 // process into this folder), BENCH_LOG_LEVEL (Lectern log level, default warn).
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { benchDatabaseUrl, measureBaselines, measureServer, type Baselines, type Target } from './baselines';
+import { benchDatabaseUrl, measureServer, type Baselines, type Target } from './baselines';
 import { median, medianOf, type Figures } from './measure';
 import { line, loadAverage, machine, pct, table } from './report';
 import { runCli, type ScenarioOptions, type ScenarioResult } from './scenario';
@@ -24,7 +24,7 @@ const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
 interface Round { baselines: Baselines; healthz: Figures; greeting: Figures }
 
-export async function httpScenario({ settings, rounds: roundCount }: ScenarioOptions): Promise<ScenarioResult> {
+export async function httpScenario({ settings, rounds: roundCount, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const logLevel = process.env.BENCH_LOG_LEVEL || 'warn';
   const loadBefore = loadAverage();
@@ -42,7 +42,7 @@ export async function httpScenario({ settings, rounds: roundCount }: ScenarioOpt
     for (let r = 1; r <= roundCount; r++) {
       const label = roundCount > 1 ? `round ${r}/${roundCount}: ` : '';
       progress(`${label}baselines A and B (${settings.warmupSeconds} s warm-up + ${settings.seconds} s each, ${settings.connections} connections), load ${loadAverage()}`);
-      const baselines = await measureBaselines({ ...settings, databaseUrl });
+      const baselines = await measureBaselines();
       progress(line('  A', baselines.koa));
       progress(line('  B', baselines.koaSelect1));
       progress(`${label}Lectern GET /healthz`);

@@ -7,7 +7,7 @@
 // Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { benchDatabaseUrl, measureBaselines } from './baselines';
+import { benchDatabaseUrl } from './baselines';
 import { expectOk, measure, type Figures } from './measure';
 import { forkServer } from './process';
 import { line, loadAverage, machine, pct, table } from './report';
@@ -53,7 +53,7 @@ async function sessionCookie(url: string, email: string): Promise<string> {
   return cookie;
 }
 
-export async function pagesScenario({ settings }: ScenarioOptions): Promise<ScenarioResult> {
+export async function pagesScenario({ settings, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const logLevel = process.env.BENCH_LOG_LEVEL || 'warn';
   const started = new Date();
@@ -68,7 +68,7 @@ export async function pagesScenario({ settings }: ScenarioOptions): Promise<Scen
       cleanup();
     }
     progress(`seeded ${COURSES} courses, the learner enrolled in ${ENROLLED}; baselines, load ${loadAverage()}`);
-    const baselines = await measureBaselines({ ...settings, databaseUrl });
+    const baselines = await measureBaselines();
     progress(line('  B', baselines.koaSelect1));
     const homeAs = async (email: string, check: (body: string) => boolean): Promise<Figures> => {
       const server = await forkServer(serverScript, { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: logLevel } });

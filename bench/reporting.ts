@@ -13,9 +13,9 @@
 // the same page asked again (what an instructor reopening it gets). Real bearer tokens; one
 // server process at a time, job workers off while measuring. Prints a markdown report on stdout.
 import path from 'node:path';
-import { benchDatabaseUrl, measureBaselines, measureServer } from './baselines';
+import { benchDatabaseUrl, measureServer } from './baselines';
 import { benchApp } from './bench-app';
-import { median, medianOf, type BenchSettings, type Figures } from './measure';
+import { median, medianOf, type Figures } from './measure';
 import { forkServer } from './process';
 import { line, loadAverage, machine, pct } from './report';
 import { runCli, type ScenarioOptions, type ScenarioResult } from './scenario';
@@ -139,11 +139,11 @@ async function measureSingles(prepared: Prepared, env: NodeJS.ProcessEnv, sample
 interface Round { a: Figures; b: Figures; report: Figures }
 
 /** Target 4: baseline B and the small course's first page, one server process at a time, per round. */
-async function measureUnderLoad(prepared: Prepared, env: NodeJS.ProcessEnv, rounds: number, settings: BenchSettings, databaseUrl: string): Promise<Round[]> {
+async function measureUnderLoad(prepared: Prepared, env: NodeJS.ProcessEnv, { rounds, settings, measureBaselines }: ScenarioOptions): Promise<Round[]> {
   const done: Round[] = [];
   for (let r = 1; r <= rounds; r++) {
     progress(`round ${r}/${rounds}: baselines, load ${loadAverage()}`);
-    const { koa: a, koaSelect1: b } = await measureBaselines({ ...settings, databaseUrl });
+    const { koa: a, koaSelect1: b } = await measureBaselines();
     progress(line('  B', b));
     const report = await measureServer(serverScript, {
       path: `/api/v1/reports/course-completion?courseId=${prepared.seeded.smallCourseId}`, headers: { authorization: prepared.instructor },
@@ -158,7 +158,7 @@ async function measureUnderLoad(prepared: Prepared, env: NodeJS.ProcessEnv, roun
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 const ms = (l: Latency) => `median ${l.median.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms, max ${l.max.toFixed(1)} ms (${l.samples} requests)`;
 
-export async function reportingScenario({ settings, rounds }: ScenarioOptions): Promise<ScenarioResult> {
+export async function reportingScenario({ settings, rounds, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const samples = Number(process.env.BENCH_SAMPLES || 30);
   const databaseUrl = benchDatabaseUrl();
   const loadBefore = loadAverage();
@@ -167,7 +167,7 @@ export async function reportingScenario({ settings, rounds }: ScenarioOptions): 
     const prepared = await prepare(databaseUrl, schema);
     const env = { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_PLUGINS: PLUGINS.join(','), BENCH_LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'warn' };
     const single = await measureSingles(prepared, env, samples);
-    const load = await measureUnderLoad(prepared, env, rounds, settings, databaseUrl);
+    const load = await measureUnderLoad(prepared, env, { rounds, settings, measureBaselines });
     const ratio = medianOf(load.map((r) => r.report.rps / r.b.rps));
     const { seeded } = prepared;
     const out = [

@@ -2,13 +2,15 @@
 // prints its markdown report) or by the whole suite (bench/suite.ts, which collects its figures into
 // bench/RESULTS.md). A scenario returns its report and one row per figure, each with the target an
 // issue set for it and whether this run met it.
-import type { Baselines } from './baselines';
+import { benchDatabaseUrl, measureBaselines, type Baselines } from './baselines';
 import { benchSettings, type BenchSettings, type Figures } from './measure';
 
 export interface ScenarioOptions {
   settings: BenchSettings;
   /** Rounds of the measured targets; verdicts take the median of the rounds' own ratios. */
   rounds: number;
+  /** A and B for the round about to be measured: measured now (a scenario's own command), or recently (the suite). */
+  measureBaselines: () => Promise<Baselines>;
 }
 
 export interface ResultRow {
@@ -43,7 +45,10 @@ export function roundsFromEnv(fallback: number): number {
  */
 export function runCli(name: string, scenario: Scenario, defaultRounds: number, failWhenNotMet = false): void {
   Promise.resolve()
-    .then(() => scenario({ settings: benchSettings(), rounds: roundsFromEnv(defaultRounds) }))
+    .then(() => {
+      const settings = benchSettings();
+      return scenario({ settings, rounds: roundsFromEnv(defaultRounds), measureBaselines: () => measureBaselines({ ...settings, databaseUrl: benchDatabaseUrl() }) });
+    })
     .then((result) => {
       process.stdout.write(result.report.endsWith('\n') ? result.report : `${result.report}\n`);
       if (failWhenNotMet && result.rows.some((r) => r.met === false)) process.exitCode = 1;

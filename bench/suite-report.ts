@@ -20,6 +20,14 @@ export interface ScenarioOutcome {
   error?: string;
 }
 
+export interface BaselineMeasurement {
+  /** Seconds from the start of the run. */
+  at: number;
+  /** The scenario it was measured for ('(start)' before any). */
+  before: string;
+  baselines: Baselines;
+}
+
 export interface SuiteRun {
   started: Date;
   seconds: number;
@@ -30,7 +38,10 @@ export interface SuiteRun {
   loadAfter: string;
   settings: string;
   shortened: string[];
-  baselines: Baselines;
+  /** A pair older than this (s) was measured again before a scenario's round. */
+  baselineMaxAge: number;
+  /** Every pair of baselines measured, in order; the first at the start. */
+  baselines: BaselineMeasurement[];
   outcomes: ScenarioOutcome[];
 }
 
@@ -62,13 +73,14 @@ export function renderSuite(run: SuiteRun): string {
   const notMet = judged.filter((r) => r.met === false).length;
   const failed = run.outcomes.filter((o) => o.error !== undefined);
   // A scenario without baselines of its own is compared with the last ones measured before it.
-  let nearest = run.baselines;
+  let nearest = run.baselines[0].baselines;
   const scenarioRows: string[] = [];
   for (const o of run.outcomes) {
     scenarioRows.push(...scenarioLines(o, nearest));
     nearest = [...o.rows].reverse().find((r) => r.baselines)?.baselines ?? nearest;
   }
-  const base = (name: string, f: Figures) => `| ${name} | ${fmt(f.rps)} | ${ms(f.p50)} | ${ms(f.p99)} | ${mb(f)} |`;
+  const base = (b: BaselineMeasurement, name: string, f: Figures) =>
+    `| +${b.at.toFixed(0)} s, ${b.before} | ${name} | ${fmt(f.rps)} | ${ms(f.p50)} | ${ms(f.p99)} | ${mb(f)} |`;
   return [
     BEGIN,
     '# Latest full run (`npm run bench`)',
@@ -82,17 +94,21 @@ export function renderSuite(run: SuiteRun): string {
     `- Verdicts: ${judged.length - notMet} of ${judged.length} targets met, ${notMet} not met; ${failed.length} of ${run.outcomes.length} scenarios failed` +
       (failed.length ? ` (${failed.map((o) => o.name).join(', ')})` : ''),
     '',
-    '## Baselines, measured at the start of the run',
+    '## Baselines',
     '',
-    '| Baseline | req/s | p50 (ms) | p99 (ms) | server peak RSS (MB) |',
-    '|---|---:|---:|---:|---:|',
-    base('A: bare Koa `{ ok: true }`', run.baselines.koa),
-    base('B: bare Koa + knex/pg `SELECT 1`', run.baselines.koaSelect1),
+    `Measured at the start, and again before a scenario's round when the last pair was over ${run.baselineMaxAge} s old.`,
+    '',
+    '| When, for | Baseline | req/s | p50 (ms) | p99 (ms) | server peak RSS (MB) |',
+    '|---|---|---:|---:|---:|---:|',
+    ...run.baselines.flatMap((b) => [
+      base(b, 'A: bare Koa `{ ok: true }`', b.baselines.koa),
+      base(b, 'B: bare Koa + knex/pg `SELECT 1`', b.baselines.koaSelect1),
+    ]),
     '',
     '## Scenarios',
     '',
-    'Every scenario measures its own A and B just before its targets (same settings); its ratios are to those. ' +
-      '¹ This scenario measures no baselines: its ratios are to the last A and B measured before it. ' +
+    'A scenario\'s ratios are to the A and B it was given before its round (above). ' +
+      '¹ This scenario asks for no baselines: its ratios are to the last A and B before it. ' +
       'Server peak RSS is the server process\'s VmHWM after the measured run.',
     '',
     '| Scenario | Figure | req/s | vs A | vs B | p50 (ms) | p99 (ms) | server peak RSS (MB) | Measured | Target | Verdict |',

@@ -8,7 +8,7 @@
 // BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { benchDatabaseUrl, measureBaselines, type Baselines } from './baselines';
+import { benchDatabaseUrl, type Baselines } from './baselines';
 import { median, medianOf } from './measure';
 import { line, loadAverage, machine, pct, table } from './report';
 import { coursesApp } from './courses-server';
@@ -63,7 +63,7 @@ async function prepare(databaseUrl: string, schema: string): Promise<{ token: st
 
 interface Round { baselines: Baselines; cohort: VariedFigures; enroll: VariedFigures }
 
-export async function writesScenario({ settings, rounds }: ScenarioOptions): Promise<ScenarioResult> {
+export async function writesScenario({ settings, rounds, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const logLevel = process.env.BENCH_LOG_LEVEL || 'warn';
   const started = new Date();
@@ -84,7 +84,7 @@ export async function writesScenario({ settings, rounds }: ScenarioOptions): Pro
     const measured: Round[] = [];
     for (let r = 1; r <= rounds; r++) {
       progress(`round ${r}/${rounds}: baselines, load ${loadAverage()}`);
-      const baselines = await measureBaselines({ ...settings, databaseUrl });
+      const baselines = await measureBaselines();
       progress(line('  B', baselines.koaSelect1));
       const cohort = await measureVariedServer(serverScript, fork, settings, nextCohort);
       progress(`${line('  POST /api/v1/cohorts', cohort)}, statuses ${JSON.stringify(cohort.statuses)}`);

@@ -12,7 +12,8 @@ const figures = (rps: number): Figures => ({ rps, p50: 4, p99: 9, meanLatency: 5
 function run(rps: number): SuiteRun {
   return {
     started: new Date('2026-01-01T00:00:00Z'), seconds: 421, machine: '2 × test CPU', postgres: '15', redis: '7', loadBefore: '0', loadAfter: '1',
-    settings: '3 s + 5 s', shortened: [], baselines: { koa: figures(10_000), koaSelect1: figures(4_000) },
+    settings: '3 s + 5 s', shortened: [], baselineMaxAge: 90,
+    baselines: [{ at: 0, before: '(start)', baselines: { koa: figures(10_000), koaSelect1: figures(4_000) } }],
     outcomes: [
       { name: 'HTTP', command: 'npm run bench:http', seconds: 40, rows: [{ name: 'route', figures: figures(rps), target: '≥ 60 % of B', met: rps >= 2_400 }] },
       { name: 'Writes', command: 'npm run bench:writes', seconds: 3, rows: [], error: 'POST /api/v1/cohorts: 12 non-2xx' },
