@@ -2,11 +2,12 @@
 // enrollments loaded, against the SELECT 1 baseline (B) measured in the same run (see baselines.ts):
 //   GET /api/v1/courses?limit=20 as a learner         target ≥ 35 % of B req/s, p99 ≤ 50 ms
 //   GET /api/v1/me/courses as that learner            target ≥ 35 % of B req/s, p99 ≤ 50 ms
-//   POST /api/v1/courses/:id/items/:itemId/complete   target ≥ 25 % of B req/s (a different item each request)
+//   POST /api/v1/courses/:id/items/:itemId/complete   target ≥ 40 % of B req/s (a different item each request)
 // Real API tokens from POST /api/v1/auth/tokens; auth and courses plugins; job workers off. Each round
 // measures B, two reference routes (the core's hello greeting of bench/http.ts, and auth's GET /api/v1/me
 // with a real token), the three targets, and the two GET targets again with the learner's token resolved
-// from memory (what the token lookup still costs), one server process at a time; the verdict uses
+// from memory (what the token lookup still costs; these four references are left out with
+// BENCH_REFERENCES=0), one server process at a time; the verdict uses
 // each round's own ratios (median over rounds). Prints a markdown report on stdout. Env: DATABASE_URL, BENCH_ROUNDS (3),
 // BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
 import crypto from 'node:crypto';
@@ -28,7 +29,8 @@ const TARGETS: Target[] = [
   { name: 'Auth reference route', row: 'reference: `GET /api/v1/me` (real token, 1 row; auth plugin)', pick: (r) => r.me },
   { name: 'Catalog', row: '`GET /api/v1/courses?limit=20` (learner)', pick: (r) => r.catalog, minRatio: 0.35, maxP99: 50 },
   { name: 'My courses', row: '`GET /api/v1/me/courses` (learner, 10 enrollments)', pick: (r) => r.mine, minRatio: 0.35, maxP99: 50 },
-  { name: 'Complete an item', row: '`POST /api/v1/courses/:id/items/:itemId/complete`', pick: (r) => r.complete, minRatio: 0.25 },
+  // Issue 4 asked ≥ 25 % of B; issue 16 raised it to ≥ 40 %.
+  { name: 'Complete an item', row: '`POST /api/v1/courses/:id/items/:itemId/complete`', pick: (r) => r.complete, minRatio: 0.4 },
   { name: 'Catalog, token from memory', row: 'reference: catalog with the token resolved from memory (no token query)', pick: (r) => r.catalogMemory },
   { name: 'My courses, token from memory', row: 'reference: my courses with the token resolved from memory (no token query)', pick: (r) => r.mineMemory },
 ];
@@ -93,16 +95,20 @@ async function measureRounds({ rounds: count, settings, measureBaselines }: Scen
     progress(`round ${r}/${count}: baselines A and B, load ${loadAverage()}`);
     const baselines = await measureBaselines();
     progress(line('  B', baselines.koaSelect1));
-    const reference = await greeting();
-    progress(line('  GET /api/v1/hello/greetings/1', reference));
-    const me = await get('/api/v1/me', (body) => typeof body.id === 'string');
-    progress(line('  GET /api/v1/me', me));
     const catalog = await get('/api/v1/courses?limit=20', (body) => body.items?.length === 20);
     progress(line('  GET /api/v1/courses?limit=20', catalog));
     const mine = await get('/api/v1/me/courses', (body) => Boolean(body.items?.length));
     progress(line('  GET /api/v1/me/courses', mine));
     const complete = await measureVariedServer(serverScript, fork, settings, nextCompletion);
     progress(`${line('  POST …/items/:itemId/complete', complete)}, statuses ${JSON.stringify(complete.statuses)}`);
+    if (process.env.BENCH_REFERENCES === '0') {
+      rounds.push({ baselines, catalog, mine, complete });
+      continue;
+    }
+    const reference = await greeting();
+    progress(line('  GET /api/v1/hello/greetings/1', reference));
+    const me = await get('/api/v1/me', (body) => typeof body.id === 'string');
+    progress(line('  GET /api/v1/me', me));
     const catalogMemory = await get('/api/v1/courses?limit=20', (body) => body.items?.length === 20, true);
     progress(line('  GET /api/v1/courses?limit=20, token from memory', catalogMemory));
     const mineMemory = await get('/api/v1/me/courses', (body) => Boolean(body.items?.length), true);
