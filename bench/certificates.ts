@@ -1,26 +1,41 @@
-// `npm run bench:certificates`: what a durable subscriber costs the request that causes it. Every
+// `npm run bench:certificates` (and part of `npm run bench`): what a durable subscriber costs the request that causes it. Every
 // measured request completes a course (the learner's last required item), so every one emits
 // courses.courseCompleted; with the certificates plugin enabled, each also writes that plugin's durable
 // delivery (a job row) in the completing transaction. The same requests are measured against the same
 // data with and without the plugin, alternating, in one run:
 //   with certificates ≥ 80 % of the req/s without it (median of the rounds' own ratios)
-// Data: the courses benchmark's data set (courses-seed.ts) with 150 completers whose 165,000 enrollments
-// each lack one required item. Real API tokens; job workers off (deliveries are written, not run: the
+// Data: the courses benchmark's data set (courses-seed.ts; size: see dataSet()) with completers whose
+// 1,100 enrollments each lack one required item. Real API tokens; job workers off (deliveries are written, not run: the
 // point is the request's cost; a certificate is issued and rendered by a worker elsewhere). PostgreSQL
 // (DATABASE_URL, default the local test database), inline job driver. Env as bench/courses.ts.
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { benchDatabaseUrl } from './baselines';
-import { benchSettings, medianOf } from './measure';
+import { median, medianOf } from './measure';
 import { loadAverage, machine } from './report';
 import { coursesApp } from './courses-server';
-import { seed } from './courses-seed';
+import { seed, COURSES } from './courses-seed';
 import { measureVariedServer, type Varied, type VariedFigures } from './courses-load';
+import { runCli, type ScenarioOptions, type ScenarioResult } from './scenario';
 import { inScratchSchema } from './scratch-schema';
 import { hashPassword } from '../plugins/auth/passwords';
 
 const PASSWORD = 'bench password 1';
-const COMPLETERS = 150;
+function positiveInt(name: string, fallback: number): number {
+  const n = Number(process.env[name] || String(fallback));
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be an integer ≥ 1, got "${process.env[name]}"`);
+  return n;
+}
+
+/**
+ * The data set: BENCH_CERTIFICATES_COMPLETERS (150) completers with 1,100 completions each, among
+ * BENCH_CERTIFICATES_COURSES (10,000) courses and BENCH_CERTIFICATES_LEARNERS (10,000) other learners.
+ * The target is a ratio between two runs on the same data, so `npm run bench` takes a smaller set.
+ */
+const dataSet = () => ({
+  completers: positiveInt('BENCH_CERTIFICATES_COMPLETERS', 150),
+  size: { courses: positiveInt('BENCH_CERTIFICATES_COURSES', COURSES), learners: positiveInt('BENCH_CERTIFICATES_LEARNERS', 10_000) },
+});
 const TARGET = 0.8;
 const serverScript = path.join(__dirname, 'courses-server.js');
 const progress = (msg: string) => process.stderr.write(`[bench:certificates] ${msg}\n`);
@@ -49,7 +64,8 @@ async function prepare(databaseUrl: string, schema: string) {
   const { app, cleanup } = await coursesApp(databaseUrl, schema, WITH.split(','));
   try {
     await app.start();
-    const seeded = await seed(app.database.knex, await hashPassword(PASSWORD), COMPLETERS);
+    const { completers, size } = dataSet();
+    const seeded = await seed(app.database.knex, await hashPassword(PASSWORD), completers, size);
     const todo = await lastItems(app.database.knex, seeded.completers);
     for (const table of ['courses_enrollments', 'courses_progress', 'core_role_assignments', 'auth_users']) await app.database.knex.raw('vacuum analyze ??', [table]);
     progress(`seeded; ${todo.length} course completions available`);
@@ -75,13 +91,11 @@ async function prepare(databaseUrl: string, schema: string) {
   }
 }
 
-async function main(): Promise<void> {
-  const settings = benchSettings();
-  const rounds = Number(process.env.BENCH_ROUNDS || '3');
+export async function certificatesScenario({ settings, rounds }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const started = new Date();
   const loadBefore = loadAverage();
-  await inScratchSchema(databaseUrl, 'bench_certificates', async ({ schema, serverVersion }) => {
+  return inScratchSchema(databaseUrl, 'bench_certificates', async ({ schema, serverVersion }) => {
     const requests = await prepare(databaseUrl, schema);
     let next = 0;
     const take = (): Varied => {
@@ -106,9 +120,10 @@ async function main(): Promise<void> {
     const fresh = measured.flatMap((m) => [m.with, m.without]).every((f) => Object.keys(f.statuses).every((code) => code === '201'));
     const deliveries = Number((await countDeliveries(databaseUrl, schema)));
     const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
-    process.stdout.write([
+    const report = [
       `- Run: ${started.toISOString()}, ${rounds} round(s) of ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per variant, ${settings.connections} connections, alternating order`,
       `- Machine: ${machine()}; load average ${loadBefore} before, ${loadAverage()} after; PostgreSQL ${serverVersion}, inline job driver, workers off`,
+      `- Data: ${dataSet().size.courses.toLocaleString('en-US')} courses, ${dataSet().size.learners.toLocaleString('en-US')} learners with 10 enrollments each, ${requests.length.toLocaleString('en-US')} course completions available`,
       `- Every measured answer a 201 that completed a course: ${fresh ? 'yes' : 'NO'}; durable deliveries written while certificates was enabled: ${deliveries}`,
       '',
       '| round | without certificates | with certificates (durable subscriber) | ratio |',
@@ -116,8 +131,17 @@ async function main(): Promise<void> {
       ...measured.map((m, i) => `| ${i + 1} | ${m.without.rps.toFixed(0)} req/s, p99 ${m.without.p99} ms | ${m.with.rps.toFixed(0)} req/s, p99 ${m.with.p99} ms | ${pct(ratios[i])} |`),
       '',
       `- Course completion with the certificates plugin's durable subscriber: **${pct(ratio)}** of the throughput without it (target ≥ ${pct(TARGET)}): **${ratio >= TARGET && fresh ? 'MET' : 'NOT MET'}**`,
-      '',
-    ].join('\n'));
+    ].join('\n');
+    return {
+      report,
+      rows: [
+        { name: 'Complete a course (last required item), auth + courses', figures: median(measured.map((m) => m.without)) },
+        {
+          name: 'Complete a course, with the certificates plugin (durable subscriber)', figures: median(measured.map((m) => m.with)),
+          value: `${pct(ratio)} of without`, target: `≥ ${pct(TARGET)} of without, every answer a 201`, met: ratio >= TARGET && fresh,
+        },
+      ],
+    };
   });
 }
 
@@ -132,7 +156,4 @@ async function countDeliveries(databaseUrl: string, schema: string): Promise<num
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`[bench:certificates] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) runCli('certificates', certificatesScenario, 3);

@@ -1,4 +1,4 @@
-// `npm run bench:content`: the content plugin under load, on PostgreSQL (DATABASE_URL, default the local
+// `npm run bench:content` (and part of `npm run bench`): the content plugin under load, on PostgreSQL (DATABASE_URL, default the local
 // test database), in a fresh schema dropped afterwards.
 //   1. An enrolled learner opening a published page item: GET /api/v1/courses/:id/items/:itemId/view
 //      with a real bearer token (course item and enrollment lookups, the published version, its
@@ -13,10 +13,11 @@
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { benchDatabaseUrl, measureBaselines, type Baselines } from './baselines';
-import { benchSettings, expectOk, measure, median, medianOf, type Figures } from './measure';
+import { benchDatabaseUrl, type Baselines } from './baselines';
+import { expectOk, measure, median, medianOf, type Figures } from './measure';
 import { forkServer, type ServerHandle } from './process';
 import { line, loadAverage, machine, pct, table } from './report';
+import { runCli, type ScenarioOptions, type ScenarioResult } from './scenario';
 import { inScratchSchema } from './scratch-schema';
 import { rssDuring } from './rss';
 
@@ -76,9 +77,7 @@ async function setUp(server: ServerHandle, admin: string): Promise<{ viewPath: s
   return { viewPath: `/api/v1/courses/${String(course.id)}/items/${String(item.id)}/view`, videoId: String(videoItem.id) };
 }
 
-async function main(): Promise<void> {
-  const settings = benchSettings();
-  const rounds = Number(process.env.BENCH_ROUNDS || 3);
+export async function contentScenario({ settings, rounds, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const loadBefore = loadAverage();
   const started = new Date();
@@ -86,7 +85,7 @@ async function main(): Promise<void> {
   const adminEmail = 'bench-admin@bench.test';
   const learnerEmail = 'bench-learner@bench.test';
 
-  await inScratchSchema(databaseUrl, 'bench_content', async ({ schema, serverVersion }) => {
+  return inScratchSchema(databaseUrl, 'bench_content', async ({ schema, serverVersion }) => {
     const fork = () => forkServer(serverScript, {
       env: {
         DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, LECTERN_ADMIN_EMAIL: adminEmail, LECTERN_ADMIN_PASSWORD: password, BENCH_LEARNER_EMAIL: learnerEmail,
@@ -98,7 +97,7 @@ async function main(): Promise<void> {
     const done: { baselines: Baselines; view: Figures }[] = [];
     for (let r = 1; r <= rounds; r++) {
       progress(`round ${r}/${rounds}: baselines, load ${loadAverage()}`);
-      const baselines = await measureBaselines({ ...settings, databaseUrl });
+      const baselines = await measureBaselines();
       progress(line('  B', baselines.koaSelect1));
       const server = await fork();
       try {
@@ -145,6 +144,7 @@ async function main(): Promise<void> {
     }
     const ratio = medianOf(done.map((d) => d.view.rps / d.baselines.koaSelect1.rps));
     const growth = (m: { before: number; peak: number }) => m.peak - m.before;
+    const baselines = { koa: median(done.map((d) => d.baselines.koa)), koaSelect1: median(done.map((d) => d.baselines.koaSelect1)) };
     const out = [
       '# Lectern content benchmark', '',
       `- Run: ${started.toISOString()}; machine: ${machine()}`,
@@ -153,7 +153,7 @@ async function main(): Promise<void> {
       '',
       `## GET /api/v1/courses/:id/items/:itemId/view (a published ${(PAGE.length / 1024).toFixed(1)} KB Markdown page, enrolled learner, bearer token), ${done.length} round(s)`,
       '',
-      table({ koa: median(done.map((d) => d.baselines.koa)), koaSelect1: median(done.map((d) => d.baselines.koaSelect1)) }, [{ name: 'Lectern item view', figures: median(done.map((d) => d.view)) }]),
+      table(baselines, [{ name: 'Lectern item view', figures: median(done.map((d) => d.view)) }]),
       '',
       `- Per-round view ÷ B: ${done.map((d) => pct(d.view.rps, d.baselines.koaSelect1.rps)).join(', ')}; median ${(ratio * 100).toFixed(1)} % (target ≥ ${VIEW_TARGET * 100} %): ${ratio >= VIEW_TARGET ? 'met' : 'NOT met'}`,
       '',
@@ -161,11 +161,20 @@ async function main(): Promise<void> {
       `- Upload (PUT …/file, ${size} bytes stored): RSS ${upload.before.toFixed(0)} MB before, peak ${upload.peak.toFixed(0)} MB, growth ${growth(upload).toFixed(1)} MB (target ≤ ${RSS_TARGET_MB} MB): ${growth(upload) <= RSS_TARGET_MB ? 'met' : 'NOT met'}`,
       `- Download (GET …/file): RSS ${download.before.toFixed(0)} MB before, peak ${download.peak.toFixed(0)} MB, growth ${growth(download).toFixed(1)} MB (target ≤ ${RSS_TARGET_MB} MB): ${growth(download) <= RSS_TARGET_MB ? 'met' : 'NOT met'}`,
     ];
-    process.stdout.write(out.join('\n') + '\n');
+    const rssTarget = `growth ≤ ${RSS_TARGET_MB} MB`;
+    const rssValue = (m: { before: number; peak: number }) => `+${growth(m).toFixed(1)} MB (${m.before.toFixed(0)} → ${m.peak.toFixed(0)} MB)`;
+    return {
+      report: out.join('\n'),
+      rows: [
+        {
+          name: '`GET /api/v1/courses/:id/items/:itemId/view` (published Markdown page, enrolled learner)', figures: median(done.map((d) => d.view)), baselines,
+          value: `${(ratio * 100).toFixed(1)} % of B`, target: `≥ ${VIEW_TARGET * 100} % of B`, met: ratio >= VIEW_TARGET,
+        },
+        { name: `${UPLOAD_MB} MB file upload (streamed): server RSS growth`, value: rssValue(upload), target: rssTarget, met: growth(upload) <= RSS_TARGET_MB },
+        { name: `${UPLOAD_MB} MB file download (streamed): server RSS growth`, value: rssValue(download), target: rssTarget, met: growth(download) <= RSS_TARGET_MB },
+      ],
+    };
   });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`[bench:content] ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exit(1);
-});
+if (require.main === module) runCli('content', contentScenario, 3);

@@ -37,8 +37,11 @@ export async function seedCourseStructure(trx: Knex, items: number, required: nu
   }
 }
 
+/** The data set's size: courses, and learners with 10 enrollments each (the courses benchmark's targets are defined at the default). */
+export interface SeedSize { courses: number; learners: number }
+
 /** `completers`: how many completers (each enrolled in 1,100 courses); default 40. */
-export async function seed(db: Knex, passwordHash: string, completers = COMPLETERS): Promise<Seeded> {
+export async function seed(db: Knex, passwordHash: string, completers = COMPLETERS, size: SeedSize = { courses: COURSES, learners: LEARNERS }): Promise<Seeded> {
   return db.transaction(async (trx) => {
     await trx.raw(`insert into courses_categories (name) select 'Category ' || g from generate_series(1, ?) g`, [CATEGORIES]);
     // Titles in an order unrelated to ids; a tenth drafts, a fiftieth archived, one in a hundred a template.
@@ -46,10 +49,10 @@ export async function seed(db: Knex, passwordHash: string, completers = COMPLETE
       select 'C' || lpad(g::text, 5, '0'), initcap(substr(md5(g::text), 1, 8)) || ' safety ' || g, 'How to work safely, part ' || g,
         (select min(id) from courses_categories) + (g - 1) % ?,
         case when g % 10 = 0 then 'draft' when g % 50 = 1 then 'archived' else 'published' end, g % 100 = 7, g % 3 = 0, now()
-      from generate_series(1, ?) g`, [CATEGORIES, COURSES]);
+      from generate_series(1, ?) g`, [CATEGORIES, size.courses]);
     await seedCourseStructure(trx, ITEMS_PER_COURSE, REQUIRED_ITEMS);
 
-    await trx.raw(`insert into auth_users (email, name) select 'learner' || g || '@bench.example', 'Learner ' || g from generate_series(1, ?) g`, [LEARNERS]);
+    await trx.raw(`insert into auth_users (email, name) select 'learner' || g || '@bench.example', 'Learner ' || g from generate_series(1, ?) g`, [size.learners]);
     await trx.raw(`insert into auth_users (email, name, password_hash) values ('catalog@bench.example', 'Catalog learner', ?)`, [passwordHash]);
     await trx.raw(`insert into auth_users (email, name, password_hash) select 'completer' || g || '@bench.example', 'Completer ' || g, ? from generate_series(1, ?) g`, [passwordHash, completers]);
 

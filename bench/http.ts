@@ -1,4 +1,4 @@
-// `npm run bench`: Lectern's HTTP throughput against two bare-Koa baselines measured in the same run,
+// `npm run bench:http` (and part of `npm run bench`): Lectern's HTTP throughput against two bare-Koa baselines measured in the same run,
 // on PostgreSQL. Targets, one server process at a time, each load-tested from this process:
 //   A  bare Koa hello-world                    B  bare Koa + knex/pg `SELECT 1` (the DB-bound ceiling)
 //   Lectern `GET /healthz`                     Lectern `GET /api/v1/hello/greetings/1` as a learner with a
@@ -11,9 +11,10 @@
 // process into this folder), BENCH_LOG_LEVEL (Lectern log level, default warn).
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { benchDatabaseUrl, measureBaselines, measureServer, type Baselines, type Target } from './baselines';
-import { benchSettings, median, medianOf, type Figures } from './measure';
+import { benchDatabaseUrl, measureServer, type Baselines, type Target } from './baselines';
+import { median, medianOf, type Figures } from './measure';
 import { line, loadAverage, machine, pct, table } from './report';
+import { runCli, type ScenarioOptions, type ScenarioResult } from './scenario';
 import { inScratchSchema } from './scratch-schema';
 
 const TARGET_RATIO = 0.6;
@@ -21,25 +22,16 @@ const lecternScript = path.join(__dirname, 'lectern-server.js');
 
 const progress = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 
-function rounds(): number {
-  const raw = process.env.BENCH_ROUNDS || '1';
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`BENCH_ROUNDS must be an integer ≥ 1, got "${raw}"`);
-  return n;
-}
-
 interface Round { baselines: Baselines; healthz: Figures; greeting: Figures }
 
-async function main(): Promise<void> {
-  const settings = benchSettings();
-  const roundCount = rounds();
+export async function httpScenario({ settings, rounds: roundCount, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const logLevel = process.env.BENCH_LOG_LEVEL || 'warn';
   const loadBefore = loadAverage();
   const started = new Date();
 
   const token = crypto.randomBytes(24).toString('base64url');
-  await inScratchSchema(databaseUrl, 'bench', async ({ schema, serverVersion: pgVersion }) => {
+  return inScratchSchema(databaseUrl, 'bench', async ({ schema, serverVersion: pgVersion }) => {
     const lectern = (target: Target | ((info: Record<string, unknown>) => Target)): Promise<Figures> =>
       measureServer(lecternScript, target, {
         fork: { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_TOKEN: token, BENCH_LOG_LEVEL: logLevel } },
@@ -50,7 +42,7 @@ async function main(): Promise<void> {
     for (let r = 1; r <= roundCount; r++) {
       const label = roundCount > 1 ? `round ${r}/${roundCount}: ` : '';
       progress(`${label}baselines A and B (${settings.warmupSeconds} s warm-up + ${settings.seconds} s each, ${settings.connections} connections), load ${loadAverage()}`);
-      const baselines = await measureBaselines({ ...settings, databaseUrl });
+      const baselines = await measureBaselines();
       progress(line('  A', baselines.koa));
       progress(line('  B', baselines.koaSelect1));
       progress(`${label}Lectern GET /healthz`);
@@ -98,11 +90,17 @@ async function main(): Promise<void> {
         (roundCount > 1 ? ` Per round: ${ratios.map((x) => `${(x * 100).toFixed(1)}%`).join(', ')}.` : ''),
       `Lectern /healthz: ${pct(healthz.rps, baselines.koaSelect1.rps)} of B, ${pct(healthz.rps, baselines.koa.rps)} of A.`,
     ];
-    process.stdout.write(`${out.join('\n')}\n`);
+    return {
+      report: out.join('\n'),
+      rows: [
+        { name: 'Lectern `GET /healthz` (reference)', figures: healthz, baselines },
+        {
+          name: 'Lectern `GET /api/v1/hello/greetings/1` (token, hello:read, 1 row)', figures: greeting, baselines,
+          value: `${(ratio * 100).toFixed(1)} % of B`, target: `≥ ${TARGET_RATIO * 100} % of B`, met: ratio >= TARGET_RATIO,
+        },
+      ],
+    };
   });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`[bench] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) runCli('http', httpScenario, 1);

@@ -2,7 +2,7 @@
 // (100,000 learners, ~1,000,000 item-progress rows) seeded into a scratch schema, backed up the way
 // `lectern backup` does it, then restored the way `lectern restore` does it into a second, empty scratch
 // schema; prints the times, the file's size and rows per second as markdown. Run with
-// `npm run bench:maintenance-backup` (DATABASE_URL names the server; default the local test database).
+// `npm run bench:maintenance-backup` (and part of `npm run bench`; DATABASE_URL names the server; default the local test database).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,17 +14,18 @@ import { makeBackup } from '../plugins/maintenance/backup/make';
 import { restoreBackup } from '../plugins/maintenance/backup/restore';
 import { benchDatabaseUrl } from './baselines';
 import { loadAverage, machine } from './report';
+import { runCli, type ScenarioResult } from './scenario';
 
 const PLUGINS = ['auth', 'courses', 'content', 'reporting', 'maintenance'];
 const progress = (msg: string) => process.stderr.write(`[bench:maintenance-backup] ${msg}\n`);
 const seconds = (since: number) => (performance.now() - since) / 1000;
 const rssMb = () => process.memoryUsage().rss / 2 ** 20;
 
-async function main(): Promise<void> {
+export async function maintenanceBackupScenario(): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const started = new Date();
   const loadBefore = loadAverage();
-  await inScratchSchema(databaseUrl, 'bench_backup', async ({ schema, serverVersion }) => {
+  return inScratchSchema(databaseUrl, 'bench_backup', async ({ schema, serverVersion }) => {
     const source = await benchApp({ databaseUrl, schema, plugins: PLUGINS });
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'lectern-bench-backup-')), 'backup.jsonl.gz');
     let progressRows = 0;
@@ -47,7 +48,7 @@ async function main(): Promise<void> {
       await source.app.stop();
       source.cleanup();
     }
-    await inScratchSchema(databaseUrl, 'bench_restore', async (target) => {
+    return inScratchSchema(databaseUrl, 'bench_restore', async (target) => {
       const { app, cleanup } = await benchApp({ databaseUrl, schema: target.schema, plugins: PLUGINS });
       try {
         let rssPeak = rssMb();
@@ -67,7 +68,13 @@ async function main(): Promise<void> {
           `| Backup (\`lectern backup\`: one snapshot, gzip'd JSON lines) | ${backup.seconds.toFixed(1)} s | ${backup.rows.toLocaleString('en-US')} in ${backup.tables} tables | ${Math.round(backup.rows / backup.seconds).toLocaleString('en-US')} | ${(backup.size / 2 ** 20).toFixed(1)} MB | ${backup.rssPeak.toFixed(0)} MB |`,
           `| Restore (\`lectern restore\` into an empty schema: check, migrate, load, keys, sequences) | ${restoreSeconds.toFixed(1)} s | ${done.rows.toLocaleString('en-US')} | ${Math.round(done.rows / restoreSeconds).toLocaleString('en-US')} | | ${rssPeak.toFixed(0)} MB |`,
         ];
-        process.stdout.write(`${out.join('\n')}\n`);
+        return {
+          report: out.join('\n'),
+          rows: [
+            { name: `Backup of ${backup.rows.toLocaleString('en-US')} rows (${(backup.size / 2 ** 20).toFixed(1)} MB), peak RSS of this process`, value: `${backup.seconds.toFixed(1)} s, ${backup.rssPeak.toFixed(0)} MB` },
+            { name: 'Restore into an empty schema, peak RSS of this process', value: `${restoreSeconds.toFixed(1)} s, ${rssPeak.toFixed(0)} MB` },
+          ],
+        };
       } finally {
         await app.stop();
         cleanup();
@@ -77,7 +84,4 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) runCli('maintenance-backup', maintenanceBackupScenario, 1);

@@ -1,4 +1,4 @@
-// `npm run bench:maintenance-mode`: maintenance mode switched on and off every 500 ms by an administrator
+// `npm run bench:maintenance-mode` (and part of `npm run bench`): maintenance mode switched on and off every 500 ms by an administrator
 // while callers keep asking for a cheap authenticated route (GET /api/v1/me). It shows that the request
 // guard reads the mode from memory and that a switch never breaks a request:
 //   (a) an administrator (maintenance:bypass) keeps its throughput with no 5xx — compared with a run
@@ -11,10 +11,12 @@ import path from 'node:path';
 import autocannon from 'autocannon';
 import { SYSTEM } from '../core';
 import { benchDatabaseUrl } from './baselines';
-import { benchSettings, type BenchSettings } from './measure';
+import type { BenchSettings } from './measure';
 import { loadAverage, machine } from './report';
 import { coursesApp } from './courses-server';
 import { forkServer } from './process';
+import { runCli, type ScenarioOptions, type ScenarioResult } from './scenario';
+import { peakRssMb } from './rss';
 import { inScratchSchema } from './scratch-schema';
 import { hashPassword } from '../plugins/auth/passwords';
 
@@ -25,7 +27,7 @@ const ROUTE = '/api/v1/me';
 const serverScript = path.join(__dirname, 'courses-server.js');
 const progress = (msg: string) => process.stderr.write(`[bench:maintenance-mode] ${msg}\n`);
 
-interface Run { rps: number; p99: number; statuses: Record<string, number>; errors: number; timeouts: number }
+interface Run { rps: number; p50: number; p99: number; meanLatency: number; statuses: Record<string, number>; errors: number; timeouts: number }
 interface Toggles { sent: number; failed: Record<string, number> }
 
 /** An administrator and a learner with passwords, in the migrated schema. */
@@ -78,15 +80,14 @@ function toggling(url: string, adminAuth: string): { stop(): Promise<Toggles> } 
 async function load(url: string, auth: string, s: BenchSettings, seconds: number): Promise<Run> {
   const r = await autocannon({ url: `${url}${ROUTE}`, connections: s.connections, duration: seconds, headers: { authorization: auth }, pipelining: 1, timeout: 10 });
   const statuses = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([code, stat]) => [code, Number(stat?.count ?? 0)]));
-  return { rps: r.requests.average, p99: r.latency.p99, statuses, errors: r.errors, timeouts: r.timeouts };
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, meanLatency: r.latency.average, statuses, errors: r.errors, timeouts: r.timeouts };
 }
 
-async function main(): Promise<void> {
-  const settings = benchSettings();
+export async function maintenanceModeScenario({ settings }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const started = new Date();
   const loadBefore = loadAverage();
-  await inScratchSchema(databaseUrl, 'bench_mmode', async ({ schema, serverVersion }) => {
+  return inScratchSchema(databaseUrl, 'bench_mmode', async ({ schema, serverVersion }) => {
     await prepare(databaseUrl, schema);
     const server = await forkServer(serverScript, {
       env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'warn', BENCH_PLUGINS: PLUGINS },
@@ -111,7 +112,9 @@ async function main(): Promise<void> {
       const learnerOk = others.length === 0 && refused.errors === 0 && refused.timeouts === 0 && (refused.statuses['503'] ?? 0) > 0 && (refused.statuses['200'] ?? 0) > 0;
       const togglesOk = !Object.keys(adminToggles.failed).length && !Object.keys(learnerToggles.failed).length;
       const codes = (r: Run) => Object.entries(r.statuses).map(([code, n]) => `${code}: ${n}`).join(', ');
-      process.stdout.write([
+      const peak = peakRssMb(server.pid);
+      const figures = (r: Run) => ({ rps: r.rps, p50: r.p50, p99: r.p99, meanLatency: r.meanLatency, total: Object.values(r.statuses).reduce((a, b) => a + b, 0), peakRssMb: peak });
+      const report = [
         `- Run: ${started.toISOString()}, ${settings.warmupSeconds} s warm-up, then ${settings.seconds} s per run, ${settings.connections} connections, GET ${ROUTE} with an API token`,
         `- Machine: ${machine()}; load average ${loadBefore} before, ${loadAverage()} after; PostgreSQL ${serverVersion}`,
         `- Switching: PUT /api/v1/system/maintenance as the administrator every ${TOGGLE_MS} ms; ${adminToggles.sent + learnerToggles.sent} switches, failed: ${togglesOk ? 'none' : JSON.stringify({ ...adminToggles.failed, ...learnerToggles.failed })}`,
@@ -124,16 +127,25 @@ async function main(): Promise<void> {
         '',
         `- (a) The administrator while switching: ${(100 * bypass.rps / steady.rps).toFixed(1)} % of the throughput without switching, ${fivexx(bypass)} 5xx: **${adminOk ? 'MET' : 'NOT MET'}**`,
         `- (b) The learner's answers only 200 or 503 (both seen): **${learnerOk ? 'MET' : 'NOT MET'}**`,
-        '',
-      ].join('\n'));
-      if (!adminOk || !learnerOk || !togglesOk) process.exitCode = 1;
+      ].join('\n');
+      return {
+        report,
+        rows: [
+          { name: '`GET /api/v1/me`, administrator, mode off (reference)', figures: figures(steady) },
+          {
+            name: '`GET /api/v1/me`, administrator (bypass) while the mode is switched every 500 ms', figures: figures(bypass),
+            value: `${(100 * bypass.rps / steady.rps).toFixed(1)} % of mode off; ${codes(bypass)}`, target: 'no 5xx, every switch answered 200', met: adminOk && togglesOk,
+          },
+          {
+            name: '`GET /api/v1/me`, learner while the mode is switched', figures: figures(refused),
+            value: codes(refused), target: 'only 200 or 503 (both seen)', met: learnerOk,
+          },
+        ],
+      };
     } finally {
       await server.stop();
     }
   });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`[bench:maintenance-mode] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) runCli('maintenance-mode', maintenanceModeScenario, 1, true);

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import autocannon from 'autocannon';
+import { peakRssMb } from './rss';
 
 export interface BenchSettings {
   /** Measured seconds per target (BENCH_SECONDS, default 10). */
@@ -17,6 +18,8 @@ export interface BenchSettings {
 export interface Figures {
   /** Mean of the per-second request counts. */
   rps: number;
+  /** Median latency, ms. */
+  p50: number;
   /** 99th percentile latency, ms. */
   p99: number;
   /** Mean latency, ms. */
@@ -34,6 +37,8 @@ export interface Figures {
    * rounds of the same target: a jump means other load.
    */
   otherCores?: number;
+  /** The server process's peak RSS since it started (VmHWM), MB, read after the measured run (Linux). */
+  peakRssMb?: number;
 }
 
 export interface MeasureOptions extends Partial<BenchSettings> {
@@ -118,9 +123,9 @@ export function median(runs: Figures[]): Figures {
     return known.length === values.length ? mid(known) : undefined;
   };
   return {
-    rps: mid(runs.map((r) => r.rps)), p99: mid(runs.map((r) => r.p99)), meanLatency: mid(runs.map((r) => r.meanLatency)),
+    rps: mid(runs.map((r) => r.rps)), p50: mid(runs.map((r) => r.p50)), p99: mid(runs.map((r) => r.p99)), meanLatency: mid(runs.map((r) => r.meanLatency)),
     total: mid(runs.map((r) => r.total)), serverCpuUs: optional(runs.map((r) => r.serverCpuUs)),
-    otherCores: optional(runs.map((r) => r.otherCores)),
+    otherCores: optional(runs.map((r) => r.otherCores)), peakRssMb: optional(runs.map((r) => r.peakRssMb)),
   };
 }
 
@@ -146,7 +151,10 @@ export async function measure(url: string, opts: MeasureOptions = {}): Promise<F
   const serverCpuUs = server === undefined ? undefined : (server * 1e6) / r['2xx'];
   const otherCores = server === undefined || machine === undefined ? undefined
     : Math.max(0, machine - server - (after.self - before.self)) / (after.wall - before.wall);
-  return { rps: r.requests.average, p99: r.latency.p99, meanLatency: r.latency.average, total: r['2xx'], serverCpuUs, otherCores };
+  return {
+    rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, meanLatency: r.latency.average, total: r['2xx'], serverCpuUs, otherCores,
+    peakRssMb: opts.pid === undefined ? undefined : peakRssMb(opts.pid),
+  };
 }
 
 /** One request before measuring, so a wrong answer (401, 404…) is caught instead of benchmarked. */

@@ -1,4 +1,4 @@
-// `npm run bench:pages`: the signed-in home page (`GET /`, HTML) as a learner enrolled in 20 courses with
+// `npm run bench:pages` (and part of `npm run bench`): the signed-in home page (`GET /`, HTML) as a learner enrolled in 20 courses with
 // some progress — the courses plugin's "My courses" panel — against the SELECT 1 baseline (B) measured in
 // the same run (baselines.ts). Target: ≥ 20 % of B req/s. The learner signs in with a real session
 // cookie (POST /api/v1/auth/login on the measured server). PostgreSQL from DATABASE_URL (default
@@ -7,12 +7,13 @@
 // Env: BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5), BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { benchDatabaseUrl, measureBaselines } from './baselines';
-import { benchSettings, expectOk, measure, type Figures } from './measure';
+import { benchDatabaseUrl } from './baselines';
+import { expectOk, measure, type Figures } from './measure';
 import { forkServer } from './process';
 import { line, loadAverage, machine, pct, table } from './report';
 import { coursesApp } from './courses-server';
 import { seedCourseStructure } from './courses-seed';
+import { runCli, type ScenarioOptions, type ScenarioResult } from './scenario';
 import { inScratchSchema } from './scratch-schema';
 import { hashPassword } from '../plugins/auth/passwords';
 
@@ -52,13 +53,12 @@ async function sessionCookie(url: string, email: string): Promise<string> {
   return cookie;
 }
 
-async function main(): Promise<void> {
-  const settings = benchSettings();
+export async function pagesScenario({ settings, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const logLevel = process.env.BENCH_LOG_LEVEL || 'warn';
   const started = new Date();
   const loadBefore = loadAverage();
-  await inScratchSchema(databaseUrl, 'bench_pages', async ({ schema, serverVersion }) => {
+  return inScratchSchema(databaseUrl, 'bench_pages', async ({ schema, serverVersion }) => {
     const { app, cleanup } = await coursesApp(databaseUrl, schema);
     try {
       await app.start();
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
       cleanup();
     }
     progress(`seeded ${COURSES} courses, the learner enrolled in ${ENROLLED}; baselines, load ${loadAverage()}`);
-    const baselines = await measureBaselines({ ...settings, databaseUrl });
+    const baselines = await measureBaselines();
     progress(line('  B', baselines.koaSelect1));
     const homeAs = async (email: string, check: (body: string) => boolean): Promise<Figures> => {
       const server = await forkServer(serverScript, { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: logLevel } });
@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     const empty = await homeAs(EMPTY_EMAIL, (body) => body.includes('You are not enrolled in any course yet'));
     progress(line('  GET / (learner, no courses)', empty));
     const ratio = home.rps / baselines.koaSelect1.rps;
-    process.stdout.write([
+    const report = [
       `Run: ${started.toISOString()}, ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per target, ${settings.connections} connections, autocannon → 127.0.0.1, one server process at a time`,
       `Machine: ${machine()}; load average ${loadBefore} before, ${loadAverage()} after`,
       `Database: PostgreSQL ${serverVersion}, fresh schema dropped after the run; ${COURSES} courses, the learner enrolled in ${ENROLLED} with progress; Redis: not used by this path (REDIS_URL ${process.env.REDIS_URL ? 'set' : 'unset'})`,
@@ -99,12 +99,18 @@ async function main(): Promise<void> {
       ]),
       '',
       `Verdict: GET / at ${pct(home.rps, baselines.koaSelect1.rps)} of B — target ≥ ${TARGET * 100} %: ${ratio >= TARGET ? 'met' : 'NOT met'}`,
-      '',
-    ].join('\n'));
+    ].join('\n');
+    return {
+      report,
+      rows: [
+        {
+          name: `\`GET /\` signed in (My courses panel, ${ENROLLED} courses)`, figures: home, baselines,
+          value: `${(ratio * 100).toFixed(1)} % of B`, target: `≥ ${TARGET * 100} % of B`, met: ratio >= TARGET,
+        },
+        { name: 'reference: `GET /` signed in, no enrollments (empty panel)', figures: empty, baselines },
+      ],
+    };
   });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`[bench:pages] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) runCli('pages', pagesScenario, 1);

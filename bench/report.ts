@@ -8,7 +8,7 @@ export interface Row { name: string; figures: Figures }
 
 export const pct = (part: number, whole: number): string => `${((part / whole) * 100).toFixed(1)}%`;
 
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+export const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 /** The baselines first, then `rows`, each with req/s, latency and its ratios to A and B. */
 export function table(baselines: Baselines, rows: Row[]): string {
@@ -18,10 +18,10 @@ export function table(baselines: Baselines, rows: Row[]): string {
     ...rows,
   ];
   const lines = [
-    '| Target | req/s | p99 (ms) | mean (ms) | vs A | vs B | server CPU µs/req | other CPU (cores) |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| Target | req/s | p50 (ms) | p99 (ms) | mean (ms) | vs A | vs B | server CPU µs/req | other CPU (cores) |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
     ...all.map(({ name, figures: f }) =>
-      `| ${name} | ${fmt(f.rps)} | ${fmt(f.p99)} | ${fmt(f.meanLatency, 2)} | ${pct(f.rps, baselines.koa.rps)} | ` +
+      `| ${name} | ${fmt(f.rps)} | ${fmt(f.p50)} | ${fmt(f.p99)} | ${fmt(f.meanLatency, 2)} | ${pct(f.rps, baselines.koa.rps)} | ` +
       `${pct(f.rps, baselines.koaSelect1.rps)} | ${f.serverCpuUs === undefined ? 'n/a' : fmt(f.serverCpuUs)} | ` +
       `${f.otherCores === undefined ? 'n/a' : fmt(f.otherCores, 2)} |`),
   ];

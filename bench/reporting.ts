@@ -1,4 +1,4 @@
-// `npm run bench:reporting`: the reporting plugin on PostgreSQL with a large organization loaded
+// `npm run bench:reporting` (and part of `npm run bench`): the reporting plugin on PostgreSQL with a large organization loaded
 // (reporting-seed.ts: 100,000 learners, 50 courses, ~1,000,000 item-progress rows), its summary built by
 // the plugin's own rebuild job, in a fresh schema dropped afterwards. Against the issue's targets:
 //   1. Completion report of the 50,000-learner course, first page and summary (one request, as the
@@ -13,11 +13,12 @@
 // the same page asked again (what an instructor reopening it gets). Real bearer tokens; one
 // server process at a time, job workers off while measuring. Prints a markdown report on stdout.
 import path from 'node:path';
-import { benchDatabaseUrl, measureBaselines, measureServer } from './baselines';
+import { benchDatabaseUrl, measureServer } from './baselines';
 import { benchApp } from './bench-app';
-import { benchSettings, medianOf, type BenchSettings, type Figures } from './measure';
+import { median, medianOf, type Figures } from './measure';
 import { forkServer } from './process';
 import { line, loadAverage, machine, pct } from './report';
+import { runCli, type ScenarioOptions, type ScenarioResult } from './scenario';
 import { inScratchSchema } from './scratch-schema';
 import { bearerToken } from './tokens';
 import { rssDuring } from './rss';
@@ -135,21 +136,21 @@ async function measureSingles(prepared: Prepared, env: NodeJS.ProcessEnv, sample
   }
 }
 
-interface Round { b: Figures; report: Figures }
+interface Round { a: Figures; b: Figures; report: Figures }
 
 /** Target 4: baseline B and the small course's first page, one server process at a time, per round. */
-async function measureUnderLoad(prepared: Prepared, env: NodeJS.ProcessEnv, rounds: number, settings: BenchSettings, databaseUrl: string): Promise<Round[]> {
+async function measureUnderLoad(prepared: Prepared, env: NodeJS.ProcessEnv, { rounds, settings, measureBaselines }: ScenarioOptions): Promise<Round[]> {
   const done: Round[] = [];
   for (let r = 1; r <= rounds; r++) {
     progress(`round ${r}/${rounds}: baselines, load ${loadAverage()}`);
-    const b = (await measureBaselines({ ...settings, databaseUrl })).koaSelect1;
+    const { koa: a, koaSelect1: b } = await measureBaselines();
     progress(line('  B', b));
     const report = await measureServer(serverScript, {
       path: `/api/v1/reports/course-completion?courseId=${prepared.seeded.smallCourseId}`, headers: { authorization: prepared.instructor },
       check: (body) => (JSON.parse(body) as { summary?: { enrolled?: number } }).summary?.enrolled === SMALL_COURSE_LEARNERS,
     }, { fork: { env }, measure: settings });
     progress(`${line(`  completion report, ${SMALL_COURSE_LEARNERS} learners`, report)}; ÷ B = ${pct(report.rps, b.rps)}`);
-    done.push({ b, report });
+    done.push({ a, b, report });
   }
   return done;
 }
@@ -157,18 +158,16 @@ async function measureUnderLoad(prepared: Prepared, env: NodeJS.ProcessEnv, roun
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');
 const ms = (l: Latency) => `median ${l.median.toFixed(1)} ms, p95 ${l.p95.toFixed(1)} ms, max ${l.max.toFixed(1)} ms (${l.samples} requests)`;
 
-async function main(): Promise<void> {
-  const settings = benchSettings();
-  const rounds = Number(process.env.BENCH_ROUNDS || 3);
+export async function reportingScenario({ settings, rounds, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const samples = Number(process.env.BENCH_SAMPLES || 30);
   const databaseUrl = benchDatabaseUrl();
   const loadBefore = loadAverage();
   const started = new Date();
-  await inScratchSchema(databaseUrl, 'bench_reporting', async ({ schema, serverVersion }) => {
+  return inScratchSchema(databaseUrl, 'bench_reporting', async ({ schema, serverVersion }) => {
     const prepared = await prepare(databaseUrl, schema);
     const env = { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_PLUGINS: PLUGINS.join(','), BENCH_LOG_LEVEL: process.env.BENCH_LOG_LEVEL || 'warn' };
     const single = await measureSingles(prepared, env, samples);
-    const load = await measureUnderLoad(prepared, env, rounds, settings, databaseUrl);
+    const load = await measureUnderLoad(prepared, env, { rounds, settings, measureBaselines });
     const ratio = medianOf(load.map((r) => r.report.rps / r.b.rps));
     const { seeded } = prepared;
     const out = [
@@ -191,11 +190,22 @@ async function main(): Promise<void> {
       `- Completion summary: ${JSON.stringify(single.completionSummary)}`,
       `- Compliance summary: ${JSON.stringify(single.complianceSummary)}`,
     ];
-    process.stdout.write(out.join('\n') + '\n');
+    const p95 = (l: Latency) => `p95 ${l.p95.toFixed(1)} ms (median ${l.median.toFixed(1)} ms)`;
+    return {
+      report: out.join('\n'),
+      rows: [
+        { name: `Completion report, ${BIG_COURSE_LEARNERS.toLocaleString('en-US')}-learner course, first page read from the database`, value: p95(single.completionCold), target: `p95 ≤ ${TARGETS.completionMs} ms`, met: single.completionCold.p95 <= TARGETS.completionMs },
+        { name: 'The same first page asked again', value: p95(single.completion), target: `p95 ≤ ${TARGETS.completionMs} ms`, met: single.completion.p95 <= TARGETS.completionMs },
+        { name: `Compliance report, ${COHORT_MEMBERS.toLocaleString('en-US')}-member cohort`, value: p95(single.compliance), target: `p95 ≤ ${TARGETS.complianceMs} ms`, met: single.compliance.p95 <= TARGETS.complianceMs },
+        { name: `Full CSV of the ${BIG_COURSE_LEARNERS.toLocaleString('en-US')}-learner report: server peak RSS`, value: `${single.csv.rssPeak.toFixed(0)} MB`, target: `≤ ${TARGETS.csvRssMb} MB`, met: single.csv.rssPeak <= TARGETS.csvRssMb },
+        {
+          name: `First page of the ${SMALL_COURSE_LEARNERS.toLocaleString('en-US')}-learner course's report under load`, figures: median(load.map((r) => r.report)),
+          baselines: { koa: median(load.map((r) => r.a)), koaSelect1: median(load.map((r) => r.b)) },
+          value: `${(ratio * 100).toFixed(1)} % of B`, target: `≥ ${TARGETS.underLoad * 100} % of B`, met: ratio >= TARGETS.underLoad,
+        },
+      ],
+    };
   });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`[bench:reporting] ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exit(1);
-});
+if (require.main === module) runCli('reporting', reportingScenario, 3);

@@ -1,4 +1,4 @@
-// `npm run bench:writes`: the write paths an administrator and an instructor use most, against the SELECT 1
+// `npm run bench:writes` (and part of `npm run bench`): the write paths an administrator and an instructor use most, against the SELECT 1
 // baseline (B) measured in the same round: creating a cohort (`POST /api/v1/cohorts`, a new name each
 // request; target ≥ 25 % of B) and enrolling one learner (`POST /api/v1/courses/:id/enrollments`, a
 // different person each request, into 50 published courses in turn; target ≥ 25 % of B). Completing an
@@ -8,12 +8,13 @@
 // BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
 import path from 'node:path';
 import type { Knex } from 'knex';
-import { benchDatabaseUrl, measureBaselines, type Baselines } from './baselines';
-import { benchSettings, median, medianOf } from './measure';
+import { benchDatabaseUrl, type Baselines } from './baselines';
+import { median, medianOf } from './measure';
 import { line, loadAverage, machine, pct, table } from './report';
 import { coursesApp } from './courses-server';
 import { measureVariedServer, type Varied, type VariedFigures } from './courses-load';
 import { seedCourseStructure } from './courses-seed';
+import { runCli, type ResultRow, type ScenarioOptions, type ScenarioResult } from './scenario';
 import { inScratchSchema } from './scratch-schema';
 import { bearerToken } from './tokens';
 import { hashPassword } from '../plugins/auth/passwords';
@@ -62,14 +63,12 @@ async function prepare(databaseUrl: string, schema: string): Promise<{ token: st
 
 interface Round { baselines: Baselines; cohort: VariedFigures; enroll: VariedFigures }
 
-async function main(): Promise<void> {
-  const settings = benchSettings();
-  const rounds = Number(process.env.BENCH_ROUNDS || '3');
+export async function writesScenario({ settings, rounds, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
   const logLevel = process.env.BENCH_LOG_LEVEL || 'warn';
   const started = new Date();
   const loadBefore = loadAverage();
-  await inScratchSchema(databaseUrl, 'bench_writes', async ({ schema, serverVersion }) => {
+  return inScratchSchema(databaseUrl, 'bench_writes', async ({ schema, serverVersion }) => {
     const { token, learners, courses } = await prepare(databaseUrl, schema);
     progress(`seeded ${learners.length} learners and ${courses.length} courses; load ${loadAverage()}`);
     const fork = { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: logLevel } };
@@ -85,7 +84,7 @@ async function main(): Promise<void> {
     const measured: Round[] = [];
     for (let r = 1; r <= rounds; r++) {
       progress(`round ${r}/${rounds}: baselines, load ${loadAverage()}`);
-      const baselines = await measureBaselines({ ...settings, databaseUrl });
+      const baselines = await measureBaselines();
       progress(line('  B', baselines.koaSelect1));
       const cohort = await measureVariedServer(serverScript, fork, settings, nextCohort);
       progress(`${line('  POST /api/v1/cohorts', cohort)}, statuses ${JSON.stringify(cohort.statuses)}`);
@@ -100,7 +99,11 @@ async function main(): Promise<void> {
       return `${name}: median ${(m * 100).toFixed(1)} % of B (rounds ${each}) — target ≥ ${TARGET * 100} %: ${m >= TARGET ? 'met' : 'NOT met'}`;
     };
     const last = measured[measured.length - 1];
-    process.stdout.write([
+    const baselines = { koa: median(measured.map((r) => r.baselines.koa)), koaSelect1: median(measured.map((r) => r.baselines.koaSelect1)) };
+    const row = (name: string, pick: (r: Round) => VariedFigures): ResultRow => ({
+      name, figures: median(measured.map(pick)), baselines, value: `${(ratio(pick) * 100).toFixed(1)} % of B`, target: `≥ ${TARGET * 100} % of B`, met: ratio(pick) >= TARGET,
+    });
+    const report = [
       `Run: ${started.toISOString()}, ${rounds} round(s) of ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per target, ${settings.connections} connections, autocannon → 127.0.0.1, one server process at a time`,
       `Machine: ${machine()}; load average ${loadBefore} before, ${loadAverage()} after`,
       `Database: PostgreSQL ${serverVersion}, fresh schema dropped after the run; ${learners.length} accounts, ${courses.length} published courses`,
@@ -108,7 +111,7 @@ async function main(): Promise<void> {
       '',
       'Medians over the rounds:',
       '',
-      table({ koa: median(measured.map((r) => r.baselines.koa)), koaSelect1: median(measured.map((r) => r.baselines.koaSelect1)) }, [
+      table(baselines, [
         { name: '`POST /api/v1/cohorts` (a new name each request)', figures: median(measured.map((r) => r.cohort)) },
         { name: '`POST /api/v1/courses/:id/enrollments` (one learner, a different one each request)', figures: median(measured.map((r) => r.enroll)) },
       ]),
@@ -116,12 +119,15 @@ async function main(): Promise<void> {
       verdict('Create a cohort', (r) => r.cohort),
       verdict('Enroll one learner', (r) => r.enroll),
       `Last round's answers: cohorts ${JSON.stringify(last.cohort.statuses)}, enrollments ${JSON.stringify(last.enroll.statuses)}`,
-      '',
-    ].join('\n'));
+    ].join('\n');
+    return {
+      report,
+      rows: [
+        row('Create a cohort: `POST /api/v1/cohorts` (a new name each request)', (r) => r.cohort),
+        row('Enroll one learner: `POST /api/v1/courses/:id/enrollments` (a different one each request)', (r) => r.enroll),
+      ],
+    };
   });
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`[bench:writes] failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
-  process.exitCode = 1;
-});
+if (require.main === module) runCli('writes', writesScenario, 3);
