@@ -35,7 +35,7 @@ export class PreparingPgClient extends PgClient {
     if (held) return Object.assign(obj, { response: held });
     if (!roundTrips.carries(connection, statement)) return this.named(connection, obj);
     const simple = async (sql: string) => (await baseQuery.call(this, connection, { sql, bindings: [] })).response;
-    const response = await roundTrips.send(connection, statement, simple, async () => (await this.named(connection, obj)).response);
+    const response = await roundTrips.send(connection, statement, options.prepare === true, simple, async () => (await this.named(connection, obj)).response);
     return Object.assign(obj, { response });
   }
 

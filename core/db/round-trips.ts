@@ -3,7 +3,8 @@
 // (audit records, change notices: sync.ts insertLast) just before COMMIT. Here BEGIN waits and travels
 // with the transaction's first statement, and the last rows travel with COMMIT: each pair in one message of
 // PostgreSQL's simple protocol, its values written as literals by pg's own escaping. A statement that
-// cannot be written so (dollar quoting, binary values) is sent as before, after whatever waited.
+// cannot be written so (dollar quoting, binary values), or that asked to keep its prepared plan, is sent
+// as before, after whatever waited.
 import { escapeLiteral } from 'pg';
 
 // pg's own conversion of a JS value to the text it sends as a parameter (dates, arrays, JSON, …).
@@ -43,15 +44,18 @@ export class RoundTrips {
     return waiting !== undefined && (waiting.begin || ENDS.test(statement.sql));
   }
 
-  /** Sends `statement` with what waited before it; its own answer comes back. */
-  async send(connection: object, statement: Statement, sendSimple: Send, sendAlone: () => Promise<unknown>): Promise<unknown> {
+  /**
+   * Sends `statement` with what waited before it; its own answer comes back. `prepared`: the statement asked
+   * to be prepared (a costly plan, run often), so it keeps its plan and what waited goes just before it.
+   */
+  async send(connection: object, statement: Statement, prepared: boolean, sendSimple: Send, sendAlone: () => Promise<unknown>): Promise<unknown> {
     const waiting = this.waiting.get(connection) as Waiting;
     const ending = ENDS.test(statement.sql);
     const committing = statement.sql === 'COMMIT;';
     const front = [...(waiting.begin ? ['BEGIN'] : []), ...(committing ? waiting.last : [])];
     if (ending) this.waiting.delete(connection);
     else waiting.begin = false;
-    const own = inline(statement);
+    const own = prepared ? undefined : inline(statement);
     try {
       if (own === undefined) {
         if (front.length) await sendSimple(front.join(';\n'));
@@ -69,8 +73,8 @@ export class RoundTrips {
   }
 }
 
-/** knex ends a transaction with `COMMIT;` or `ROLLBACK`. */
-const ENDS = /^(COMMIT|ROLLBACK)\b/;
+/** How knex ends a transaction (`ROLLBACK TO SAVEPOINT …` ends only a nested one, and holds nothing back). */
+const ENDS = /^(COMMIT;|ROLLBACK)$/;
 
 /** `sql` with each `$n` replaced by its value as a literal; undefined when that cannot be done safely. */
 export function inline(statement: Statement): string | undefined {

@@ -75,6 +75,20 @@ describe('round trips of a transaction', () => {
     expect(Number(audited?.n)).to.equal(25);
   });
 
+  it('keeps the last rows of a transaction whose nested transaction rolled back to its savepoint', async () => {
+    const db = t.app.database.knex;
+    await withTransaction(db, async (trx) => {
+      await trx('ledger_entries').insert({ name: 'outer' });
+      await insertLast(trx, 'core_audit', [{ action: 'ledger.nested', details: '{}' }]);
+      await trx.transaction(async (inner) => {
+        await inner('ledger_entries').insert({ name: 'inner' });
+        throw new Error('the nested transaction fails');
+      }).catch(() => undefined);
+    });
+    expect(await db('ledger_entries').whereIn('name', ['outer', 'inner']).pluck('name')).to.deep.equal(['outer']);
+    expect(Number((await db('core_audit').where({ action: 'ledger.nested' }).count('* as n').first())?.n)).to.equal(1);
+  });
+
   it('sends an audited one-statement write to PostgreSQL in two round trips, and commits it with its audit record', async () => {
     const sent: string[] = [];
     const query = pg.Client.prototype.query;
