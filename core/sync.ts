@@ -18,6 +18,7 @@ type Listener = (ids?: readonly string[]) => void | Promise<void>;
 const MAX_NOTICE_IDS = 400;
 /** A hint's payload: this prefix and the instance that sent it (which has told its own listeners already). */
 const HINT = 'notices:';
+/** At most one hint per this many ms per instance: other instances hear of a change this much later at worst. */
 const HINT_GAP_MS = 20;
 /** A notice id not seen this long after a later one is a rolled-back write: the reader steps over it. */
 const GAP_MS = 5000;
@@ -38,8 +39,9 @@ export async function afterCommit(db: Knex, fn: Listener): Promise<void> {
 
 /**
  * Inserts `rows` into `table`. In a transaction run by withTransaction they go last, with the transaction's
- * other such rows (its audit records, its change notices), in one statement just before COMMIT: one
- * round trip instead of one each. Nothing may read them back in that transaction. Elsewhere: at once.
+ * other such rows (its audit records, its change notices): on PostgreSQL in the message that carries its
+ * COMMIT, so they cost no round trip of their own. Nothing may read them back in that transaction.
+ * Elsewhere: at once.
  */
 export async function insertLast(db: Knex, table: string, rows: readonly Record<string, unknown>[]): Promise<void> {
   if (!rows.length) return;
