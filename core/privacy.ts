@@ -2,10 +2,10 @@
 // erase it (Moodle's privacy API). The privacy plugin walks this registry to answer requests.
 import type { Knex } from 'knex';
 import type { PluginContext, PrivacyProvider } from './plugin';
+import { CoreServices } from './services';
 
 /** Column names that hold a person's id, besides every `…user_id`. */
 const PERSON_COLUMNS = ['created_by', 'actor_id', 'assignee_id', 'owner_id', 'updated_by'];
-import { CoreServices } from './services';
 
 export class PrivacyRegistry {
   private readonly providers = new Map<string, PrivacyProvider>();

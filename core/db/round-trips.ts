@@ -3,7 +3,7 @@
 // (audit records, change notices: sync.ts insertLast) just before COMMIT. Here BEGIN waits and travels
 // with the transaction's first statement, and the last rows travel with COMMIT: each pair in one message of
 // PostgreSQL's simple protocol, its values written as literals by pg's own escaping. A statement that
-// cannot be written so (dollar quoting, binary values), or that asked to keep its prepared plan, is sent
+// cannot be written so (dollar quoting, binary values, a NUL), or that asked to keep its prepared plan, is sent
 // as before, after whatever waited.
 import { escapeLiteral } from 'pg';
 
@@ -83,7 +83,8 @@ export function inline(statement: Statement): string | undefined {
   for (const value of statement.bindings) {
     const text = prepareValue(value);
     if (text === null) literals.push('NULL');
-    else if (typeof text === 'string') literals.push(escapeLiteral(text));
+    // A NUL would end the simple protocol's query text early; as a parameter PostgreSQL refuses it cleanly.
+    else if (typeof text === 'string' && !text.includes('\u0000')) literals.push(escapeLiteral(text));
     else return undefined;
   }
   let out = '';

@@ -58,6 +58,7 @@ describe('round trips of a transaction', () => {
     expect(inline({ sql: 'select 1; select $1', bindings: ['x'] })).to.equal(undefined);
     expect(inline({ sql: 'select $2', bindings: ['x'] })).to.equal(undefined);
     expect(inline({ sql: 'select $1', bindings: [Buffer.from('x')] })).to.equal(undefined);
+    expect(inline({ sql: 'select $1', bindings: ['before\u0000after'] })).to.equal(undefined);
   });
 
   it('undoes the whole transaction when a last row fails, and every connection stays usable', async () => {
