@@ -3,13 +3,15 @@
 // request; target ≥ 25 % of B) and enrolling one learner (`POST /api/v1/courses/:id/enrollments`, a
 // different person each request, into 50 published courses in turn; target ≥ 25 % of B). Completing an
 // item (target ≥ 40 %) is bench:courses' POST target. A real administrator's API token; auth and courses
-// plugins; job workers off (the writes' jobs are written, not run). PostgreSQL from DATABASE_URL, a
+// plugins; job workers off (the writes' jobs are written, not run). Each round also replays both
+// requests' statements straight through pg (writes-ceiling.ts): the database's own ceiling, a reference
+// that bounds what the server could reach. PostgreSQL from DATABASE_URL, a
 // scratch schema dropped after the run. Env: BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (5),
 // BENCH_CONNECTIONS (50), BENCH_LOG_LEVEL (warn).
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { benchDatabaseUrl, type Baselines } from './baselines';
-import { median, medianOf } from './measure';
+import { median, medianOf, type Figures } from './measure';
 import { line, loadAverage, machine, pct, table } from './report';
 import { coursesApp } from './courses-server';
 import { measureVariedServer, type Varied, type VariedFigures } from './courses-load';
@@ -17,6 +19,7 @@ import { seedCourseStructure } from './courses-seed';
 import { runCli, type ResultRow, type ScenarioOptions, type ScenarioResult } from './scenario';
 import { inScratchSchema } from './scratch-schema';
 import { bearerToken } from './tokens';
+import { cohortCeiling, enrollmentCeiling } from './writes-ceiling';
 import { hashPassword } from '../plugins/auth/passwords';
 
 const PASSWORD = 'bench password 1';
@@ -25,6 +28,8 @@ const ADMIN = 'admin@writes.bench';
 const LEARNERS = 150_000;
 const COURSES = 50;
 const TARGET = 0.25;
+const CEILING_COHORT = "A cohort's statements alone, through pg on 10 connections, no HTTP (the database's ceiling)";
+const CEILING_ENROLL = "An enrollment's statements alone, through pg on 10 connections, no HTTP (the database's ceiling)";
 const serverScript = path.join(__dirname, 'courses-server.js');
 const progress = (msg: string) => process.stderr.write(`[bench:writes] ${msg}\n`);
 
@@ -45,7 +50,7 @@ async function seed(db: Knex, passwordHash: string): Promise<void> {
   for (const t of ['auth_users', 'courses_courses', 'core_role_assignments']) await db.raw('vacuum analyze ??', [t]);
 }
 
-async function prepare(databaseUrl: string, schema: string): Promise<{ token: string; learners: string[]; courses: string[] }> {
+async function prepare(databaseUrl: string, schema: string): Promise<{ token: string; adminId: string; learners: string[]; courses: string[] }> {
   const { app, cleanup } = await coursesApp(databaseUrl, schema);
   try {
     await app.start();
@@ -53,15 +58,16 @@ async function prepare(databaseUrl: string, schema: string): Promise<{ token: st
     const db = app.database.knex;
     const learners = (await db('auth_users').whereNull('password_hash').orderBy('id').pluck('id')).map(String);
     const courses = (await db('courses_courses').orderBy('id').pluck('id')).map(String);
+    const adminId = String(await db('auth_users').where({ email: ADMIN }).first('id').then((r: { id: number }) => r.id));
     const { port } = await app.listen(0, '127.0.0.1');
-    return { token: await bearerToken(port, ADMIN, PASSWORD), learners, courses };
+    return { token: await bearerToken(port, ADMIN, PASSWORD), adminId, learners, courses };
   } finally {
     await app.stop();
     cleanup();
   }
 }
 
-interface Round { baselines: Baselines; cohort: VariedFigures; enroll: VariedFigures }
+interface Round { baselines: Baselines; cohort: VariedFigures; enroll: VariedFigures; cohortCeiling: Figures; enrollCeiling: Figures }
 
 export async function writesScenario({ settings, rounds, measureBaselines }: ScenarioOptions): Promise<ScenarioResult> {
   const databaseUrl = benchDatabaseUrl();
@@ -69,7 +75,8 @@ export async function writesScenario({ settings, rounds, measureBaselines }: Sce
   const started = new Date();
   const loadBefore = loadAverage();
   return inScratchSchema(databaseUrl, 'bench_writes', async ({ schema, serverVersion }) => {
-    const { token, learners, courses } = await prepare(databaseUrl, schema);
+    const { token, adminId, learners, courses } = await prepare(databaseUrl, schema);
+    const ceiling = { databaseUrl, schema, adminId, learners, courses, seconds: settings.seconds };
     progress(`seeded ${learners.length} learners and ${courses.length} courses; load ${loadAverage()}`);
     const fork = { env: { DATABASE_URL: databaseUrl, BENCH_SCHEMA: schema, BENCH_LOG_LEVEL: logLevel } };
     const json = { authorization: token, 'content-type': 'application/json' };
@@ -90,9 +97,13 @@ export async function writesScenario({ settings, rounds, measureBaselines }: Sce
       progress(`${line('  POST /api/v1/cohorts', cohort)}, statuses ${JSON.stringify(cohort.statuses)}`);
       const enroll = await measureVariedServer(serverScript, fork, settings, nextEnrollment);
       progress(`${line('  POST /api/v1/courses/:id/enrollments', enroll)}, statuses ${JSON.stringify(enroll.statuses)}`);
-      measured.push({ baselines, cohort, enroll });
+      const cohortAlone = await cohortCeiling(ceiling);
+      progress(line('  ceiling: a cohort\'s statements through pg', cohortAlone));
+      const enrollAlone = await enrollmentCeiling(ceiling);
+      progress(line('  ceiling: an enrollment\'s statements through pg', enrollAlone));
+      measured.push({ baselines, cohort, enroll, cohortCeiling: cohortAlone, enrollCeiling: enrollAlone });
     }
-    const ratio = (pick: (r: Round) => VariedFigures) => medianOf(measured.map((r) => pick(r).rps / r.baselines.koaSelect1.rps));
+    const ratio = (pick: (r: Round) => Figures) => medianOf(measured.map((r) => pick(r).rps / r.baselines.koaSelect1.rps));
     const verdict = (name: string, pick: (r: Round) => VariedFigures) => {
       const m = ratio(pick);
       const each = measured.map((r) => pct(pick(r).rps, r.baselines.koaSelect1.rps)).join(', ');
@@ -100,6 +111,7 @@ export async function writesScenario({ settings, rounds, measureBaselines }: Sce
     };
     const last = measured[measured.length - 1];
     const baselines = { koa: median(measured.map((r) => r.baselines.koa)), koaSelect1: median(measured.map((r) => r.baselines.koaSelect1)) };
+    const reference = (name: string, pick: (r: Round) => Figures): ResultRow => ({ name, figures: median(measured.map(pick)), baselines });
     const row = (name: string, pick: (r: Round) => VariedFigures): ResultRow => ({
       name, figures: median(measured.map(pick)), baselines, value: `${(ratio(pick) * 100).toFixed(1)} % of B`, target: `≥ ${TARGET * 100} % of B`, met: ratio(pick) >= TARGET,
     });
@@ -114,10 +126,13 @@ export async function writesScenario({ settings, rounds, measureBaselines }: Sce
       table(baselines, [
         { name: '`POST /api/v1/cohorts` (a new name each request)', figures: median(measured.map((r) => r.cohort)) },
         { name: '`POST /api/v1/courses/:id/enrollments` (one learner, a different one each request)', figures: median(measured.map((r) => r.enroll)) },
+        { name: `${CEILING_COHORT} (transactions/s)`, figures: median(measured.map((r) => r.cohortCeiling)) },
+        { name: `${CEILING_ENROLL} (transactions/s)`, figures: median(measured.map((r) => r.enrollCeiling)) },
       ]),
       '',
       verdict('Create a cohort', (r) => r.cohort),
       verdict('Enroll one learner', (r) => r.enroll),
+      `The database's ceiling (the same statements through pg, no HTTP): a cohort ${(ratio((r) => r.cohortCeiling) * 100).toFixed(1)} % of B, an enrollment ${(ratio((r) => r.enrollCeiling) * 100).toFixed(1)} % of B`,
       `Last round's answers: cohorts ${JSON.stringify(last.cohort.statuses)}, enrollments ${JSON.stringify(last.enroll.statuses)}`,
     ].join('\n');
     return {
@@ -125,6 +140,8 @@ export async function writesScenario({ settings, rounds, measureBaselines }: Sce
       rows: [
         row('Create a cohort: `POST /api/v1/cohorts` (a new name each request)', (r) => r.cohort),
         row('Enroll one learner: `POST /api/v1/courses/:id/enrollments` (a different one each request)', (r) => r.enroll),
+        reference(`${CEILING_COHORT} (reference; transactions/s)`, (r) => r.cohortCeiling),
+        reference(`${CEILING_ENROLL} (reference; transactions/s)`, (r) => r.enrollCeiling),
       ],
     };
   });

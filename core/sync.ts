@@ -10,6 +10,7 @@
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import type { Listen, Unlisten } from './db/notify';
+import { onOneConnection } from './db/transaction';
 
 /** `ids`: the entries a keyed notice names; undefined when anything under the key may have changed. */
 type Listener = (ids?: readonly string[]) => void | Promise<void>;
@@ -57,17 +58,25 @@ async function writeLast(trx: Knex.Transaction): Promise<void> {
   for (const [table, rows] of tables) await trx(table).insert(rows).options({ last: true });
 }
 
-/** Runs `fn` in a transaction, then whatever must happen once it has committed (cache refreshes, waking workers). */
+/** Runs `fn` in a transaction (a savepoint when `db` is one), then whatever must happen once it has committed (cache refreshes, waking workers). */
 export async function withTransaction<T>(db: Knex, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
-  let trx: Knex.Transaction | undefined;
-  const result = await db.transaction(async (t) => {
-    trx = t;
-    lastWrites.set(t, new Map());
-    const out = await fn(t);
-    await writeLast(t);
-    return out;
-  });
-  for (const hook of (trx && commitHooks.get(trx)) ?? []) await hook();
+  let hooks: Listener[] = [];
+  const run = async (trx: Knex.Transaction) => {
+    lastWrites.set(trx, new Map());
+    commitHooks.set(trx, []);
+    try {
+      const out = await fn(trx);
+      await writeLast(trx);
+      return out;
+    } finally {
+      // A connection's transaction object is reused (db/transaction.ts): nothing of this one may stay with it.
+      hooks = commitHooks.get(trx) ?? [];
+      lastWrites.delete(trx);
+      commitHooks.delete(trx);
+    }
+  };
+  const result = db.isTransaction ? await db.transaction(run) : await onOneConnection(db, run);
+  for (const hook of hooks) await hook();
   return result;
 }
 
