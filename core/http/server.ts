@@ -51,7 +51,8 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
 /** Probes answer whatever the plugins' guards say: a load balancer must see the process as it is. */
 const PROBES = new Set(['/healthz', '/readyz']);
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-const DB_LOST = /^Connection terminated|^Connection ended unexpectedly|^connect ECONNREFUSED|is not queryable|^timeout exceeded when trying to connect/;
+/** pg's messages for a lost connection, at the start or where knex puts them (`<statement> - <message>`). */
+const DB_LOST = /(?:^| - )(?:Connection terminated|Connection ended unexpectedly|connect ECONNREFUSED|timeout exceeded when trying to connect)|is not queryable/;
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const DB_BAD_INPUT = new Set(['22P02', '22001', '22003', '22007', '22008', '22021', '22023', '2201B']);
 /** Errors of a client's socket: with the client gone they mean it hung up, not that the database did. */

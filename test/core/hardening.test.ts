@@ -38,6 +38,10 @@ const leaky = definePlugin({
       },
     }),
     defineRoute({
+      method: 'GET', path: '/api/v1/leaky/lost', public: true, summary: 'A statement whose connection was lost, as knex reports it', responses: { 200: Type.Object({}) },
+      handler: async () => { throw new Error(`insert into "leaky_rows" ("secret") values ('secret-value') - Connection terminated unexpectedly`); },
+    }),
+    defineRoute({
       method: 'POST', path: '/api/v1/leaky/echo', public: true, body: Type.Object({}, { additionalProperties: true }),
       summary: 'Echoes the body', responses: { 200: Type.Object({ body: Type.Unknown() }) },
       handler: async (req) => ({ body: req.body }),
@@ -180,6 +184,11 @@ describe('core hardening', () => {
   });
 
   describe('database and library text', () => {
+    it('answers 503 for a statement whose connection was lost, with the statement knex puts before the message', async () => {
+      const res = await t.get('/api/v1/leaky/lost');
+      expect([res.status, res.headers['retry-after'], res.text.includes('secret-value')]).to.deep.equal([503, '5', false]);
+    });
+
     it('never answers with database text: a bad cursor is a field error', async () => {
       const learner = await account(t, 'learner@example.com');
       const res = await t.get('/api/v1/courses?cursor=WyJhIiwiYWJjIl0').set(learner.auth);
