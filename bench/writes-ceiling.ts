@@ -3,11 +3,11 @@
 // of a write"), replayed straight through pg on 10 connections (the server's pool size), with no HTTP
 // server and no Lectern. What PostgreSQL alone takes per second on this machine bounds what any server
 // code could reach: a target above it cannot be met by changing the server.
-import pg from 'pg';
+import pg, { escapeLiteral } from 'pg';
 import type { Figures } from './measure';
 
 const CONNECTIONS = 10;
-const lit = (v: string | number) => `'${String(v).replace(/'/g, "''")}'`;
+const lit = (v: string | number) => escapeLiteral(String(v));
 
 export interface CeilingInput { databaseUrl: string; schema: string; adminId: string; learners: string[]; courses: string[]; seconds: number }
 

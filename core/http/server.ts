@@ -51,8 +51,13 @@ const REQUEST_ID = /^[\w.:-]{1,64}$/;
 /** Probes answer whatever the plugins' guards say: a load balancer must see the process as it is. */
 const PROBES = new Set(['/healthz', '/readyz']);
 const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006']);
-/** pg's messages for a lost connection, at the start or where knex puts them (`<statement> - <message>`). */
-const DB_LOST = /(?:^| - )(?:Connection terminated|Connection ended unexpectedly|connect ECONNREFUSED|timeout exceeded when trying to connect)|is not queryable/;
+/** pg's messages for a lost connection (errors with no SQLSTATE), read after the statement knex puts before them. */
+const DB_LOST = /^(?:Connection terminated|Connection ended unexpectedly|connect ECONNREFUSED|timeout exceeded when trying to connect|Client has encountered a connection error and is not queryable|Client was closed and is not queryable)/;
+/** The driver's own message: knex writes `<statement, values included> - <message>`, and values are the client's text. */
+function driverMessage(message: string): string {
+  const at = message.lastIndexOf(' - ');
+  return at < 0 ? message : message.slice(at + 3);
+}
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const DB_BAD_INPUT = new Set(['22P02', '22001', '22003', '22007', '22008', '22021', '22023', '2201B']);
 /** Errors of a client's socket: with the client gone they mean it hung up, not that the database did. */
@@ -172,7 +177,7 @@ export class HttpServer {
     if (err instanceof HttpError) return err;
     const e = err as { status?: number; expose?: boolean; code?: string; name?: string; message?: string };
     const reqId = ctx.state.requestId;
-    if ((e.code && DB_DOWN.has(e.code)) || e.name === 'KnexTimeoutError' || DB_LOST.test(e.message ?? '')) {
+    if ((e.code && DB_DOWN.has(e.code)) || e.name === 'KnexTimeoutError' || (!e.code && DB_LOST.test(driverMessage(e.message ?? '')))) {
       this.deps.log.error({ err, reqId }, 'database unavailable');
       return serviceUnavailable('The database is unavailable; try again shortly.');
     }

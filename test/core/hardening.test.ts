@@ -25,6 +25,10 @@ const castFails = defineJob({
 const leaky = definePlugin({
   name: 'leaky', version: '1.0.0', core: '^1.0.0', jobs: [castFails],
   routes: [
+    defineRoute({
+      method: 'GET', path: '/api/v1/leaky/cast-value', public: true, query: Type.Object({ v: Type.String() }), summary: 'A database refusal of a client\'s value',
+      responses: { 200: Type.Object({}) }, errors: [400], handler: async (req) => req.db.raw('select ?::int as n', [req.query.v]),
+    }),
     defineRoute({ method: 'GET', path: '/api/v1/leaky/cast', public: true, summary: 'A database refusal', responses: { 200: Type.Object({}) }, errors: [400], handler: async (req) => req.db.raw("select 'secret-value'::int as n") }),
     defineRoute({
       method: 'GET', path: '/api/v1/leaky/exposed', public: true, summary: 'An exposed library error', responses: { 200: Type.Object({}) }, errors: [400],
@@ -187,6 +191,9 @@ describe('core hardening', () => {
     it('answers 503 for a statement whose connection was lost, with the statement knex puts before the message', async () => {
       const res = await t.get('/api/v1/leaky/lost');
       expect([res.status, res.headers['retry-after'], res.text.includes('secret-value')]).to.deep.equal([503, '5', false]);
+      // A client's value that reads like an outage (knex writes values into the message) is still the refusal it is.
+      const posing = await t.get('/api/v1/leaky/cast-value').query({ v: 'x - Connection terminated unexpectedly; is not queryable' });
+      expect([posing.status, posing.body.detail]).to.deep.equal([400, 'The database refused a value of this request.']);
     });
 
     it('never answers with database text: a bad cursor is a field error', async () => {
