@@ -197,13 +197,15 @@ async function pluginCommand(argv: string[]): Promise<void> {
 
 /** `lectern demo`: a small organization the first time, then how to sign in (the server not yet listening). */
 async function seedDemo(app: App): Promise<void> {
+  const signIn = `at ${app.config.publicUrl}/login as admin@example.com, instructor@example.com or learner@example.com, password ${DEMO_PASSWORD}`;
   try {
     for (const line of describeSeed(await seedOrganization(app, { ...SEED_SIZES.small, password: DEMO_PASSWORD }))) out(line);
+    out(`sign in ${signIn}`);
   } catch (err) {
     if (!(err instanceof BootError && err.code === ALREADY_SEEDED)) throw err;
-    out('the database already has people: not seeding it again');
+    out(`not seeding: ${err.message.replace(/^\w+: /, '')}`);
+    out(`if \`lectern demo\` seeded this database before, sign in ${signIn}`);
   }
-  out(`sign in at ${app.config.publicUrl}/login as admin@example.com, instructor@example.com or learner@example.com, password ${DEMO_PASSWORD}`);
 }
 
 async function serve(app: App, http: boolean, beforeListen?: (app: App) => Promise<void>): Promise<void> {

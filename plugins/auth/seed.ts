@@ -2,8 +2,9 @@
 // learner, and one holder of each staff role the enabled plugins bring), then instructors and learners with
 // made-up names, in bulk, and cohorts holding three learners in four. Only the named accounts get a password
 // (the plan's, when it has one): hashing one per person would take minutes. Refuses a database that has
-// accounts besides the first administrator, so it never mixes with a real organization.
-import { BootError, CoreServices, SYSTEM, type PluginContext, type SeedCounts, type SeedPlan } from 'lectern';
+// accounts besides the first administrator, so it never mixes with a real organization, and one whose
+// administrator has been used when the accounts would get a known password.
+import { BootError, CoreServices, SYSTEM, type Knex, type PluginContext, type SeedCounts, type SeedPlan } from 'lectern';
 import { SEEDED_EMAIL, type SeededPeople } from './api';
 import { hashPassword } from './passwords';
 
@@ -34,6 +35,7 @@ export async function seedPeople(plan: SeedPlan, ctx: PluginContext): Promise<Se
   return ctx.transaction(async (tx) => {
     const existing = Number((await tx.db('auth_users').count({ n: '*' }).first())?.n ?? 0);
     if (existing > 1) throw new BootError('LECTERN_SEED_REFUSED', `the database already has ${existing} accounts; seed only a new one`);
+    if (existing === 1) await refuseUsedAdministrator(tx.db, hash !== null);
     const named = await tx.db('auth_users').insert(NAMED.map((p) => ({ email: p.email, name: p.name, password_hash: hash }))).returning(['id', 'email']);
     for (const p of NAMED) {
       const id = String(named.find((r: { email: string }) => r.email === p.email).id);
@@ -60,6 +62,25 @@ export async function seedPeople(plan: SeedPlan, ctx: PluginContext): Promise<Se
     await tx.audit({ action: 'auth.seeded', details: counts });
     return counts;
   });
+}
+
+/**
+ * The one account a new database holds is its first administrator. Its address must not be a seeded one (the
+ * insert would clash), and accounts with a known password go only beside an administrator nobody has used yet:
+ * never signed in, no API token, the password it was created with. Otherwise `lectern demo`, run against a
+ * system in service, would add an administrator whose password is printed in the README.
+ */
+async function refuseUsedAdministrator(db: Knex, knownPassword: boolean): Promise<void> {
+  const admin = await db('auth_users as u').leftJoin('auth_initial_passwords as i', 'i.user_id', 'u.id')
+    .first('u.email', 'u.last_login_at', 'u.password_hash', 'i.password_hash as initial_hash');
+  if (NAMED.some((p) => p.email === admin.email.toLowerCase())) {
+    throw new BootError('LECTERN_SEED_CONFLICT', `the administrator's address ${admin.email} is one the seed gives its own accounts; set LECTERN_ADMIN_EMAIL to another address`);
+  }
+  if (!knownPassword) return;
+  const used = admin.last_login_at !== null || admin.password_hash !== admin.initial_hash || await db('auth_tokens').first('id');
+  if (used) {
+    throw new BootError('LECTERN_SEED_REFUSED', `the administrator ${admin.email} has already used this system; accounts with a known password are seeded only on a new database`);
+  }
 }
 
 /** The seeded instructors and learners, the named ones first (see SeededPeople). */

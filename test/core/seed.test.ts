@@ -1,10 +1,12 @@
 // `lectern seed` through the real core and bundled plugins: a small organization whose counts follow the plan,
 // whose enrollments all point at real people and courses, which holds a recertification cycle, whose
 // completion report agrees with the seeded completions, and whose demo learner signs in to their courses;
-// seeding it again is refused. The command line's wiring (and `lectern demo`) is tried by hand.
+// seeding it again is refused, as is a first administrator at a seeded address, and known passwords beside
+// an administrator already in use. The command line's wiring (and `lectern demo`) is tried by hand.
 import { expect } from 'chai';
 import { createTestApp, type TestApp } from 'lectern';
 import { DEMO_PASSWORD, seedOrganization } from '../../core/seed';
+import { hashPassword } from '../../plugins/auth/passwords';
 
 describe('lectern seed', function () {
   this.timeout(120_000);
@@ -58,5 +60,28 @@ describe('lectern seed', function () {
       again: 'LECTERN_SEED_REFUSED: the database already has 31 accounts; seed only a new one',
     });
     expect(enrolledIn).to.have.length.above(0);
+  });
+
+  it('refuses, writing nothing, an administrator at a seeded address, and known passwords beside an administrator in use', async () => {
+    const fresh = await createTestApp({ plugins: ['auth'] });
+    try {
+      const seed = (password: string | null) => seedOrganization(fresh.app, { ...plan, password }).then(() => 'seeded', (err: Error) => err.message);
+      const password = 'the first administrator chose this';
+      const hash = await hashPassword(password);
+      const [admin] = await fresh.db('auth_users').update({ email: 'admin@example.com', password_hash: hash }).returning('id');
+      await fresh.db('auth_initial_passwords').where({ user_id: admin.id }).update({ password_hash: hash });
+      const clash = await seed(null);
+      await fresh.db('auth_users').update({ email: 'owner@example.com' });
+      const token = await fresh.post('/api/v1/auth/tokens').send({ email: 'owner@example.com', password });
+      const used = await seed(DEMO_PASSWORD);
+      expect({ clash, token: token.status, used, accounts: await fresh.db('auth_users').pluck('email') }).to.deep.equal({
+        clash: 'LECTERN_SEED_CONFLICT: the administrator\'s address admin@example.com is one the seed gives its own accounts; set LECTERN_ADMIN_EMAIL to another address',
+        token: 201,
+        used: 'LECTERN_SEED_REFUSED: the administrator owner@example.com has already used this system; accounts with a known password are seeded only on a new database',
+        accounts: ['owner@example.com'],
+      });
+    } finally {
+      await fresh.close();
+    }
   });
 });
