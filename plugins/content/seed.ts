@@ -1,6 +1,7 @@
 // `lectern seed` for content: the organization's handbook, a set of published pages (version 1, reviewed and
-// approved by the seeded content manager, who owns them), the policies among them due for review yearly.
-import type { PluginContext, SeedCounts } from 'lectern';
+// approved by the seeded content manager, who owns them), the policies among them due for review yearly; and,
+// asked by the courses plugin's seed, the lessons its course templates place.
+import type { Knex, PluginContext, SeedCounts } from 'lectern';
 import { AuthDirectory } from 'lectern/auth';
 import { ITEMS, VERSIONS } from './model/rows';
 
@@ -22,19 +23,34 @@ export async function seedContent(_plan: unknown, ctx: PluginContext): Promise<S
   return ctx.transaction(async (tx) => {
     const now = ctx.now();
     const reviewed = new Date(now.getTime() - 90 * 86_400_000);
-    for (const page of PAGES) {
-      const [item] = await tx.db(ITEMS).insert({
-        type: 'page', title: page.title, status: 'published', latest_version: 1, published_version: 1, owner_id: owner,
-        review_every_days: page.policy ? 365 : null, reviewed_at: page.policy ? reviewed : null,
-        review_due_at: page.policy ? new Date(reviewed.getTime() + 365 * 86_400_000) : null, created_at: reviewed, updated_at: reviewed,
-      }).returning('id');
-      await tx.db(VERSIONS).insert({
-        item_id: item.id, number: 1, title: page.title, body: `# ${page.title}\n\n${page.body}\n`, note: 'Created', author_id: owner, created_at: reviewed,
-        submitted_by: owner, submitted_at: reviewed, reviewed_by: owner, reviewed_at: reviewed, review_outcome: 'approved',
-      });
-    }
+    for (const page of PAGES) await insertPage(tx.db, { ...page, owner, reviewed });
     const counts = { pages: PAGES.length };
     await tx.audit({ action: 'content.seeded', details: counts });
     return counts;
   });
+}
+
+/** For the courses plugin's seed (through its content source): a published page per lesson, owned by nobody. */
+export async function seedLessons(lessons: { title: string; course: string }[], db: Knex): Promise<string[]> {
+  const ids: string[] = [];
+  for (const l of lessons) {
+    ids.push(await insertPage(db, { title: l.title, policy: false, owner: null, reviewed: new Date(),
+      body: `A made-up lesson of the ${l.course}, placed in every course made from it. Opening it counts it as done.` }));
+  }
+  return ids;
+}
+
+/** One published page at version 1, approved when `reviewed`; a policy is due for review a year later. */
+async function insertPage(db: Knex, page: { title: string; body: string; policy: boolean; owner: string | null; reviewed: Date }): Promise<string> {
+  const { owner, reviewed } = page;
+  const [item] = await db(ITEMS).insert({
+    type: 'page', title: page.title, status: 'published', latest_version: 1, published_version: 1, owner_id: owner,
+    review_every_days: page.policy ? 365 : null, reviewed_at: page.policy ? reviewed : null,
+    review_due_at: page.policy ? new Date(reviewed.getTime() + 365 * 86_400_000) : null, created_at: reviewed, updated_at: reviewed,
+  }).returning('id');
+  await db(VERSIONS).insert({
+    item_id: item.id, number: 1, title: page.title, body: `# ${page.title}\n\n${page.body}\n`, note: 'Created', author_id: owner, created_at: reviewed,
+    submitted_by: owner, submitted_at: reviewed, reviewed_by: owner, reviewed_at: reviewed, review_outcome: 'approved',
+  });
+  return String(item.id);
 }

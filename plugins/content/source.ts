@@ -1,10 +1,11 @@
 // What this plugin offers other plugins: the courses plugin's content source (`content:<id>` items,
-// opened at this plugin's view page) and the ContentLibrary service.
+// opened at this plugin's view page, and the lessons `lectern seed` places) and the ContentLibrary service.
 import { containsPattern, contribute, type Knex } from 'lectern';
 import { contentSources, type ContentInfo } from 'lectern/courses';
 import type { ContentLibrary, PublishedContent } from './api';
 import { isId } from './model/items';
 import { ITEMS, VERSIONS, type ItemRow } from './model/rows';
+import { seedLessons } from './seed';
 
 type PublishedRow = Pick<ItemRow, 'id' | 'type' | 'published_version'> & { title: string; published_at: Date | null };
 
@@ -29,6 +30,7 @@ export const contentSource = contribute(contentSources, {
     if (q?.trim()) query.whereILike('v.title', containsPattern(q.trim()));
     return (await query as PublishedRow[]).map(info);
   },
+  seed: seedLessons,
 });
 
 export function createLibrary(db: Knex): ContentLibrary {

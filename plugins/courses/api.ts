@@ -3,7 +3,7 @@
 // content plugin) lets courses place that content as items, offers it to editors and opens it for learners;
 // the extension point through which a plugin links its own pages about a course from the course editor;
 // and the services that read courses (CourseDirectory) and complete items (CourseProgress).
-import { defineEvent, defineExtensionPoint, defineService, type PermissionRef, type PluginContext } from 'lectern';
+import { defineEvent, defineExtensionPoint, defineService, type Knex, type PermissionRef, type PluginContext } from 'lectern';
 
 export type EnrollmentRole = 'learner' | 'instructor';
 /** How an enrollment came about; `recertification` starts a new cycle for a learner whose completion is about to expire. */
@@ -45,6 +45,8 @@ export interface ContentSource {
   viewPath?(courseId: string, itemId: string): string;
   /** Published content a course editor may place, best matches first (at most `limit`), for the section editor's chooser. */
   published?(ctx: PluginContext, opts: { q?: string; limit: number }): Promise<ContentInfo[]>;
+  /** For `lectern seed`: writes one published made-up lesson per entry, with `db` (the seed's transaction), and returns their ids in order. */
+  seed?(lessons: { title: string; course: string }[], db: Knex): Promise<string[]>;
 }
 
 export const contentSources = defineExtensionPoint<ContentSource>('courses.contentSources');

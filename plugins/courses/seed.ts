@@ -1,11 +1,13 @@
 // `lectern seed` for courses: categories, two templates (a compliance course that recertifies yearly and a
-// skills course), courses made from them with their sections and items copied, each registered as a
+// skills course) whose items are lessons of the content plugin when it is enabled, courses made from them
+// with their sections and items copied, each registered as a
 // permission context under its category; then the seeded learners (read through the auth plugin's public
 // surface) enrolled in a few published courses each and every course given an instructor, with progress,
 // completions and, for half the completed learners of recertifying courses, an earlier cycle whose
 // completion has expired. The counters the plugin keeps (required items, items done) are set as it would, and
 // each enrollment's role is assigned at its course's context, as enrolling does.
-import { CoreServices, SYSTEM, type PluginContext, type SeedCounts, type SeedPlan, type TransactionContext } from 'lectern';
+import { CoreServices, SYSTEM, type Knex, type PluginContext, type SeedCounts, type SeedPlan, type TransactionContext } from 'lectern';
+import { contentSources } from './api';
 import { AuthSeededPeople } from 'lectern/auth';
 import { categoryContext } from './model/categories';
 import { courseContext } from './model/courses';
@@ -46,13 +48,16 @@ export async function seedCourses(plan: SeedPlan, ctx: PluginContext): Promise<S
     for (const id of categories) await permissions.setContext(categoryContext(id), SYSTEM, db);
 
     const templates: string[] = [];
+    let lessons = 0;
     for (const t of TEMPLATES) {
       const [course] = await db('courses_courses').insert({ code: t.code, title: t.title, summary: 'The structure new courses start from.', is_template: true, recertify_after_days: t.recertifyAfterDays }).returning('id');
       templates.push(String(course.id));
+      const contentIds = await lessonsOf(ctx, db, t);
+      lessons += contentIds.flat().filter((id) => !id.startsWith('lesson:')).length;
       for (const [position, s] of t.sections.entries()) {
         const [section] = await db('courses_sections').insert({ course_id: course.id, title: s.title, position }).returning('id');
         await db('courses_items').insert(s.items.map((title, i) => ({
-          course_id: course.id, section_id: section.id, content_id: `lesson:${t.code.toLowerCase()}-${position + 1}-${i + 1}`, title,
+          course_id: course.id, section_id: section.id, content_id: contentIds[position][i], title,
           required: !(position === t.sections.length - 1 && i === s.items.length - 1), position: i,
         })));
       }
@@ -82,13 +87,25 @@ export async function seedCourses(plan: SeedPlan, ctx: PluginContext): Promise<S
 
     const count = async (table: string, where = 'true') => Number((await db.raw(`select count(*)::int as n from ${table} where ${where}`)).rows[0].n);
     const counts = {
-      categories: categories.length, courses: plan.courses, templates: templates.length, enrollments: await count('courses_enrollments'),
+      categories: categories.length, courses: plan.courses, templates: templates.length, 'lesson pages': lessons, enrollments: await count('courses_enrollments'),
       'item completions': await count('courses_progress'), completions: await count('courses_completions'),
       'expired completions': await count('courses_completions', 'expired_at is not null'),
     };
     await tx.audit({ action: 'courses.seeded', details: counts });
     return counts;
   });
+}
+
+/**
+ * The content of a template's items, by section: lessons written by a content source that seeds (the content
+ * plugin's pages, which learners open), else `lesson:` placeholders no plugin opens, which learners mark done.
+ */
+async function lessonsOf(ctx: PluginContext, db: Knex, t: typeof TEMPLATES[number]): Promise<string[][]> {
+  const source = ctx.extensions(contentSources).find((s) => s.seed);
+  if (!source?.seed) return t.sections.map((s, position) => s.items.map((_, i) => `lesson:${t.code.toLowerCase()}-${position + 1}-${i + 1}`));
+  const ids = await source.seed(t.sections.flatMap((s) => s.items.map((title) => ({ title, course: t.title }))), db);
+  let next = 0;
+  return t.sections.map((s) => s.items.map(() => `${source.type}:${ids[next++]}`));
 }
 
 /**

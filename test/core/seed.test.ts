@@ -1,6 +1,7 @@
 // `lectern seed` through the real core and bundled plugins: a small organization whose counts follow the plan,
-// whose enrollments all point at real people and courses, which holds a recertification cycle, whose
-// completion report agrees with the seeded completions, and whose demo learner signs in to their courses;
+// whose enrollments all point at real people and courses, whose items are lessons a learner opens, which
+// holds a recertification cycle, whose completion report agrees with the seeded completions, and whose demo
+// learner signs in to their courses;
 // seeding it again is refused, as is a first administrator at a seeded address, and known passwords beside
 // an administrator already in use. The command line's wiring (and `lectern demo`) is tried by hand.
 import { expect } from 'chai';
@@ -46,6 +47,11 @@ describe('lectern seed', function () {
     const mine = await t.get('/api/v1/me/courses').set('Authorization', learner);
     const enrolledIn = await rows<{ id: string }>(`select e.course_id::text as id from courses_enrollments e
       join auth_users u on u.id = e.user_id where u.email = 'learner@example.com' order by e.course_id`);
+    const [lesson] = await rows<{ course_id: string; id: string; title: string }>(`select i.course_id::text, i.id::text, i.title
+      from courses_items i join courses_enrollments e on e.course_id = i.course_id join auth_users u on u.id = e.user_id
+      where u.email = 'learner@example.com' order by i.id desc limit 1`);
+    const opened = await t.get(`/api/v1/courses/${lesson.course_id}/items/${lesson.id}/view`).set('Authorization', learner);
+    const [placed] = await rows<{ placeholders: number }>(`select count(*)::int as placeholders from courses_items where content_id not like 'content:%'`);
     const again = await seedOrganization(t.app, plan).then(() => 'seeded again', (err: Error) => err.message);
 
     expect({
@@ -53,11 +59,13 @@ describe('lectern seed', function () {
       reported,
       myCourses: (mine.body as { items: { course: { id: string } }[] }).items.map((i) => i.course.id).sort(),
       again,
+      lesson: { status: opened.status, title: (opened.body as { content?: { title: string } }).content?.title, placeholders: placed.placeholders },
     }).to.deep.equal({
       counts: { users: plan.users + 1, cohorts: plan.cohorts, categories: plan.categories, courses: plan.courses, 'orphan enrollments': 0, recertified: true },
       reported: Object.fromEntries(completed.map((c) => [c.course_id, c.n])),
       myCourses: enrolledIn.map((e) => e.id).sort(),
       again: 'LECTERN_SEED_REFUSED: the database already has 31 accounts; seed only a new one',
+      lesson: { status: 200, title: lesson.title, placeholders: 0 },
     });
     expect(enrolledIn).to.have.length.above(0);
   });
