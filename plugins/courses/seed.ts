@@ -1,14 +1,14 @@
 // `lectern seed` for courses: categories, two templates (a compliance course that recertifies yearly and a
-// skills course) whose items are lessons of the content plugin when it is enabled, courses made from them
-// with their sections and items copied, each registered as a
-// permission context under its category; then the seeded learners (read through the auth plugin's public
-// surface) enrolled in a few published courses each and every course given an instructor, with progress,
-// completions and, for half the completed learners of recertifying courses, an earlier cycle whose
-// completion has expired. The counters the plugin keeps (required items, items done) are set as it would, and
-// each enrollment's role is assigned at its course's context, as enrolling does.
+// skills course) whose items are lessons written by a content source (the content plugin's, when installed),
+// courses made from them with their sections and items copied, each registered as a permission context under
+// its category; then the seeded learners (read through the auth plugin's public surface) enrolled in a few
+// published courses each and every course given an instructor, with progress, completions and, for half the
+// completed learners of recertifying courses, an earlier cycle whose completion has expired. The counters the
+// plugin keeps (required items, items done) are set as it would, and each enrollment's role is assigned at
+// its course's context, as enrolling does.
 import { CoreServices, SYSTEM, type Knex, type PluginContext, type SeedCounts, type SeedPlan, type TransactionContext } from 'lectern';
-import { contentSources } from './api';
 import { AuthSeededPeople } from 'lectern/auth';
+import { contentSources } from './api';
 import { categoryContext } from './model/categories';
 import { courseContext } from './model/courses';
 import { coursesChanged } from './changes';
