@@ -58,7 +58,7 @@ async function writeLast(trx: Knex.Transaction): Promise<void> {
   for (const [table, rows] of tables) await trx(table).insert(rows).options({ last: true });
 }
 
-/** Runs `fn` in a transaction (a savepoint when `db` is one), then whatever must happen once it has committed (cache refreshes, waking workers). */
+/** Runs `fn` in a transaction of the root `db` (never one already open), then whatever must happen once it has committed (cache refreshes, waking workers). */
 export async function withTransaction<T>(db: Knex, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
   let hooks: Listener[] = [];
   const run = async (trx: Knex.Transaction) => {
@@ -75,7 +75,7 @@ export async function withTransaction<T>(db: Knex, fn: (trx: Knex.Transaction) =
       commitHooks.delete(trx);
     }
   };
-  const result = db.isTransaction ? await db.transaction(run) : await onOneConnection(db, run);
+  const result = await onOneConnection(db, run);
   for (const hook of hooks) await hook();
   return result;
 }
